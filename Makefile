@@ -1,0 +1,37 @@
+# Integrações — developer commands. `make demo` starts everything; `make test` runs every check.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+UV_VERSION := 0.13.9
+
+.PHONY: demo stop status install test lint format clean-data
+
+# The virtualenv is (re)synced whenever a lock file changes; uv makes a no-op sync take milliseconds.
+$(VENV)/.synced: requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install -q --disable-pip-version-check uv==$(UV_VERSION)
+	$(VENV)/bin/uv pip sync -q --python $(PY) requirements.txt requirements-dev.txt
+	@touch $@
+
+install: $(VENV)/.synced
+
+demo: install
+	$(PY) -m scripts.stack start
+
+stop: install
+	$(PY) -m scripts.stack stop
+
+status: install
+	@$(PY) -m scripts.stack status
+
+test: install
+	bash scripts/test.sh
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .

@@ -1,0 +1,2 @@
+-- First start of the docker-compose PostgreSQL: the application database next to Airflow's.
+CREATE DATABASE integracoes OWNER airflow;

@@ -1,0 +1,1 @@
+"""Integrações service layer: domain rules, repositories and permissions for the API, pages and tasks."""

@@ -1,0 +1,56 @@
+"""Connections to the application database (ERP data and integration data)."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any
+
+import psycopg
+
+DATABASE_URL_ENV = "INTEGRACOES_DATABASE_URL"
+
+
+class DatabaseNotConfiguredError(RuntimeError):
+    """The application database URL is missing from the environment."""
+
+
+def database_url() -> str:
+    url = os.environ.get(DATABASE_URL_ENV, "").strip()
+    if not url:
+        raise DatabaseNotConfiguredError(
+            f"{DATABASE_URL_ENV} is not set; start the product with `make demo` or export it "
+            "(e.g. postgresql://user@host:5432/integracoes)."
+        )
+    return url
+
+
+@contextmanager
+def connect(url: str | None = None, *, autocommit: bool = False) -> Iterator[psycopg.Connection]:
+    """A connection that commits on success and rolls back on error."""
+    with psycopg.connect(url or database_url(), autocommit=autocommit, application_name="integracoes") as conn:
+        yield conn
+
+
+_pool: Any = None
+_pool_lock = threading.Lock()
+
+
+def pooled() -> AbstractContextManager[psycopg.Connection]:
+    """A connection from the process-wide pool (the API server serves many short requests)."""
+    global _pool
+    if _pool is None:
+        with _pool_lock:
+            if _pool is None:
+                from psycopg_pool import ConnectionPool
+
+                _pool = ConnectionPool(
+                    database_url(),
+                    min_size=1,
+                    max_size=8,
+                    open=True,
+                    kwargs={"application_name": "integracoes-api"},
+                )
+    return _pool.connection()  # type: ignore[no-any-return]

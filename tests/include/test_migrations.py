@@ -1,0 +1,125 @@
+"""Migrations apply once, refuse rewritten history, and the database itself enforces the task rules."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import errors
+
+from include.integracoes import migrations
+
+
+def test_all_migrations_apply_and_a_second_run_applies_nothing(fresh_database: str) -> None:
+    with psycopg.connect(fresh_database, autocommit=True) as conn:
+        applied = migrations.migrate(conn)
+        assert [m.version for m in applied] == [m.version for m in migrations.discover()]
+        assert migrations.migrate(conn) == []
+        schemas = {r[0] for r in conn.execute("SELECT nspname FROM pg_namespace")}
+        assert {"erp", "integracao"} <= schemas
+        assert conn.execute("SELECT 1 FROM pg_extension WHERE extname = 'btree_gist'").fetchone()
+
+
+def test_a_changed_applied_migration_is_an_error(fresh_database: str, tmp_path: Path) -> None:
+    (tmp_path / "0001_first.sql").write_text("CREATE TABLE a (id int);")
+    with psycopg.connect(fresh_database, autocommit=True) as conn:
+        migrations.migrate(conn, tmp_path)
+        (tmp_path / "0001_first.sql").write_text("CREATE TABLE a (id bigint);")
+        with pytest.raises(migrations.MigrationError, match="changed after it was applied"):
+            migrations.migrate(conn, tmp_path)
+
+
+def test_a_failing_migration_leaves_nothing_behind(fresh_database: str, tmp_path: Path) -> None:
+    (tmp_path / "0001_ok.sql").write_text("CREATE TABLE ok (id int);")
+    (tmp_path / "0002_broken.sql").write_text("CREATE TABLE half (id int); SELECT no_such_function();")
+    with psycopg.connect(fresh_database, autocommit=True) as conn:
+        with pytest.raises(psycopg.errors.UndefinedFunction):
+            migrations.migrate(conn, tmp_path)
+        assert conn.execute("SELECT to_regclass('half')").fetchone() == (None,)
+        assert conn.execute("SELECT version FROM schema_migrations").fetchall() == [(1,)]
+
+
+def test_badly_named_files_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "1_x.sql").write_text("SELECT 1")
+    with pytest.raises(migrations.MigrationError):
+        migrations.discover(tmp_path)
+
+
+@pytest.fixture
+def integration_id(migrated_db: psycopg.Connection) -> int:
+    conn = migrated_db
+    tenant = conn.execute(
+        "INSERT INTO integracao.tenant (nome, cnpj) VALUES ('T', '11222333000181') RETURNING id"
+    ).fetchone()
+    assert tenant
+    conn.execute(
+        "INSERT INTO integracao.tipo_integracao (codigo, nome, execucao_manual) VALUES ('smarket', 'Smarket', true)"
+    )
+    conn.execute("INSERT INTO integracao.servico_contratado VALUES (%s, 'smarket')", (tenant[0],))
+    row = conn.execute(
+        "INSERT INTO integracao.integracao (tenant_id, tipo_codigo, descricao, intervalo_minutos, criada_por,"
+        " atualizada_por) VALUES (%s, 'smarket', 'Smarket', 60, 'suporte', 'suporte') RETURNING id",
+        (tenant[0],),
+    ).fetchone()
+    assert row
+    return int(row[0])
+
+
+def _task(conn: psycopg.Connection, integration: int, start: date, end: date, *, status: str = "pending") -> None:
+    conn.execute(
+        "INSERT INTO integracao.tarefa (integracao_id, data_inicial, data_final, solicitada_por, origem, situacao,"
+        " motivo_falha) VALUES (%s, %s, %s, 'cliente1', 'manual', %s, %s)",
+        (integration, start, end, status, "Parceiro indisponível" if status == "failed" else None),
+    )
+
+
+def test_overlapping_pending_tasks_are_refused_by_the_database(
+    migrated_db: psycopg.Connection, integration_id: int
+) -> None:
+    _task(migrated_db, integration_id, date(2026, 11, 1), date(2026, 11, 10))
+    # Inclusive bounds: sharing only the boundary day is a conflict too.
+    with pytest.raises(errors.ExclusionViolation):
+        _task(migrated_db, integration_id, date(2026, 11, 10), date(2026, 11, 12))
+    _task(migrated_db, integration_id, date(2026, 11, 11), date(2026, 11, 12))
+
+
+def test_finished_tasks_do_not_block(migrated_db: psycopg.Connection, integration_id: int) -> None:
+    for status in ("sent", "completed", "failed"):
+        _task(migrated_db, integration_id, date(2026, 11, 1), date(2026, 11, 10), status=status)
+    _task(migrated_db, integration_id, date(2026, 11, 1), date(2026, 11, 10))
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [(date(2026, 11, 10), date(2026, 11, 9)), (date(2026, 10, 1), date(2026, 11, 1))],
+    ids=["reversed", "32-days"],
+)
+def test_manual_task_period_rules_are_checked_by_the_database(
+    migrated_db: psycopg.Connection, integration_id: int, start: date, end: date
+) -> None:
+    with pytest.raises(errors.CheckViolation):
+        _task(migrated_db, integration_id, start, end)
+
+
+def test_31_days_inclusive_is_accepted(migrated_db: psycopg.Connection, integration_id: int) -> None:
+    _task(migrated_db, integration_id, date(2026, 10, 1), date(2026, 10, 31))
+
+
+def test_a_failed_task_needs_a_reason(migrated_db: psycopg.Connection, integration_id: int) -> None:
+    with pytest.raises(errors.CheckViolation):
+        migrated_db.execute(
+            "INSERT INTO integracao.tarefa (integracao_id, data_inicial, data_final, solicitada_por, origem,"
+            " situacao) VALUES (%s, '2026-11-01', '2026-11-01', 'x', 'manual', 'failed')",
+            (integration_id,),
+        )
+
+
+def test_an_integration_needs_a_contracted_type(migrated_db: psycopg.Connection, integration_id: int) -> None:
+    migrated_db.execute("INSERT INTO integracao.tipo_integracao (codigo, nome) VALUES ('cosmos', 'Cosmos')")
+    with pytest.raises(errors.ForeignKeyViolation):
+        migrated_db.execute(
+            "INSERT INTO integracao.integracao (tenant_id, tipo_codigo, descricao, intervalo_minutos, criada_por,"
+            " atualizada_por) SELECT tenant_id, 'cosmos', 'x', 60, 's', 's' FROM integracao.integracao LIMIT 1"
+        )

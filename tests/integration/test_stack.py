@@ -1,0 +1,117 @@
+"""The README's start command brings up real Airflow with the plugin, FAB logins and the demo users."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from scripts.demo_accounts import DEMO_USERS
+from tests.stack_fixtures import RunningStack
+
+pytestmark = pytest.mark.stack
+
+USERS = {user.username: user for user in DEMO_USERS}
+
+
+def test_start_prints_url_and_demo_credentials(stack: RunningStack) -> None:
+    assert stack.url in stack.start_output
+    for user in DEMO_USERS:
+        assert f"{user.username:<10} password: {user.password}" in stack.start_output
+
+
+def test_all_four_components_report_healthy(stack: RunningStack) -> None:
+    health = httpx.get(f"{stack.url}/api/v2/monitor/health", timeout=10).json()
+    for component in ("metadatabase", "scheduler", "triggerer", "dag_processor"):
+        assert health[component]["status"] == "healthy", health
+    assert set(stack.pids()) == {"scheduler", "dag-processor", "triggerer", "api-server"}
+
+
+def test_secrets_are_generated_once_and_private(stack: RunningStack) -> None:
+    secrets_file = stack.data / "secrets.json"
+    assert secrets_file.stat().st_mode & 0o077 == 0
+    assert (stack.data / "airflow.env").stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize(
+    ("username", "is_agent", "tenants"),
+    [
+        ("suporte", True, {"Farmácia Vida", "Drogaria Saúde"}),
+        ("cliente1", False, {"Farmácia Vida"}),
+        ("cliente2", False, {"Drogaria Saúde"}),
+    ],
+)
+def test_me_for_each_demo_user(stack: RunningStack, username: str, is_agent: bool, tenants: set[str]) -> None:
+    with stack.client(username) as client:
+        response = client.get("/integracoes/api/v1/me")
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["username"] == username
+    assert body["roles"] == list(USERS[username].roles)
+    assert body["is_support_agent"] is is_agent
+    assert {t["name"] for t in body["tenants"]} == tenants
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v2/dags", "/api/v2/dags/any_dag", "/api/v2/dags/~/dagRuns", "/api/v2/pools", "/api/v2/connections"],
+)
+def test_client_has_no_access_to_core_airflow(stack: RunningStack, path: str) -> None:
+    with stack.client("cliente1") as client:
+        assert client.get(path).status_code == 403
+
+
+def test_support_agent_reads_dags_but_not_connections(stack: RunningStack) -> None:
+    with stack.client("suporte") as client:
+        assert client.get("/api/v2/dags").status_code == 200
+        assert client.get("/api/v2/connections").status_code == 403
+
+
+def test_client_sees_the_navigation_entry(stack: RunningStack) -> None:
+    with stack.client("cliente1") as client:
+        response = client.get("/api/v2/plugins")
+    assert response.status_code == 200, response.text
+    views = [view for plugin in response.json()["plugins"] for view in plugin["external_views"]]
+    assert any(view["name"] == "Integrações" and view["href"].endswith("/integracoes/") for view in views)
+
+
+@pytest.mark.parametrize(
+    ("headers", "fragment"),
+    [
+        ({}, "Sessão não encontrada"),
+        ({"Authorization": "Bearer not-a-jwt"}, "Credencial inválida"),
+        ({"Cookie": "_token=garbage"}, "Credencial inválida"),
+    ],
+)
+def test_plugin_refuses_anonymous_and_bad_tokens(stack: RunningStack, headers: dict[str, str], fragment: str) -> None:
+    for path in ("/integracoes/api/v1/me", "/integracoes/", "/integracoes/api/v1/openapi.json"):
+        response = httpx.get(f"{stack.url}{path}", headers=headers, timeout=10)
+        assert response.status_code == 401, (path, response.text)
+        assert fragment in response.json()["message"]
+
+
+def test_errors_follow_the_language_of_the_browser(stack: RunningStack) -> None:
+    response = httpx.get(f"{stack.url}/integracoes/api/v1/me", headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert response.json() == {"message": "No session found. Sign in to Airflow again to continue."}
+
+
+def test_unknown_plugin_path_is_a_404_in_our_shape(stack: RunningStack) -> None:
+    with stack.client("cliente1") as client:
+        response = client.get("/integracoes/api/v1/does-not-exist")
+    assert response.status_code == 404
+    assert response.json() == {"message": "Recurso não encontrado."}
+
+
+def test_openapi_document_is_served_to_authenticated_users(stack: RunningStack) -> None:
+    with stack.client("cliente1") as client:
+        document = client.get("/integracoes/api/v1/openapi.json").json()
+    assert "/api/v1/me" in document["paths"]
+
+
+def test_starting_again_is_harmless(stack: RunningStack) -> None:
+    pids_before = stack.pids()
+    again = stack.make("demo")
+    assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
+    assert stack.pids() == pids_before, "a second start must not start a second copy of anything"
+    with stack.client("suporte") as client:
+        tenants = client.get("/integracoes/api/v1/me").json()["tenants"]
+    assert sorted(t["name"] for t in tenants) == ["Drogaria Saúde", "Farmácia Vida"], "demo data seeded twice"

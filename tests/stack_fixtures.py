@@ -1,0 +1,109 @@
+"""The running product, started once per test session with the README's start command (`make demo`)."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+START_TIMEOUT_S = 600
+ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", REPO / "test-artifacts"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class RunningStack:
+    url: str
+    data: Path
+    env: dict[str, str]
+    start_output: str
+    _tokens: dict[str, str] = field(default_factory=dict)
+
+    def make(self, target: str, timeout: float = START_TIMEOUT_S) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["make", target], cwd=REPO, env=self.env, capture_output=True, text=True, timeout=timeout, check=False
+        )
+
+    def token(self, username: str, password: str | None = None) -> str:
+        """A JWT from Airflow's own login endpoint (demo passwords equal the usernames)."""
+        if username not in self._tokens:
+            response = httpx.post(
+                f"{self.url}/auth/token", json={"username": username, "password": password or username}, timeout=30
+            )
+            assert response.status_code == 201, response.text
+            self._tokens[username] = response.json()["access_token"]
+        return self._tokens[username]
+
+    def client(self, username: str | None = None) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {self.token(username)}"} if username else {}
+        return httpx.Client(base_url=self.url, headers=headers, timeout=30)
+
+    @property
+    def artifacts(self) -> Path:
+        """Screenshots and component logs kept for a person to look at after the run."""
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        return ARTIFACTS
+
+    def pids(self) -> dict[str, int]:
+        return {p.stem: int(p.read_text()) for p in (self.data / "run").glob("*.pid")}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    data = tmp_path_factory.mktemp("stack") / "data"
+    env = {
+        **os.environ,
+        "INTEGRACOES_DATA": str(data),
+        "INTEGRACOES_PORT": str(free_port()),
+    }
+    for name in ("AIRFLOW_DATABASE_URL", "INTEGRACOES_DATABASE_URL", "AIRFLOW_HOME", "AIRFLOW_CONFIG"):
+        env.pop(name, None)
+    started = subprocess.run(
+        ["make", "demo"], cwd=REPO, env=env, capture_output=True, text=True, timeout=START_TIMEOUT_S, check=False
+    )
+    port = json.loads((data / "state.json").read_text())["port"] if (data / "state.json").exists() else 0
+    running = RunningStack(f"http://127.0.0.1:{port}", data, env, started.stdout + started.stderr)
+    try:
+        assert started.returncode == 0, f"`make demo` failed:\n{running.start_output[-6000:]}"
+        yield running
+    finally:
+        pids = running.pids()
+        stopped = running.make("stop", timeout=180)
+        _keep_logs(data)
+        assert stopped.returncode == 0, stopped.stdout + stopped.stderr
+        deadline = time.monotonic() + 30
+        while any(_alive(pid) for pid in pids.values()) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        survivors = {name: pid for name, pid in pids.items() if _alive(pid)}
+        assert not survivors, f"`make stop` left processes running: {survivors}"
+        assert not (data / "postgres" / "postmaster.pid").exists(), "embedded PostgreSQL still running"
+
+
+def _keep_logs(data: Path) -> None:
+    """Keep the tail of each component log for a person to read after the run."""
+    target = ARTIFACTS / "stack-logs"
+    target.mkdir(parents=True, exist_ok=True)
+    for log_file in (data / "logs").glob("*.log"):
+        (target / log_file.name).write_bytes(log_file.read_bytes()[-2_000_000:])
