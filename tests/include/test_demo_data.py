@@ -99,3 +99,16 @@ def test_a_second_run_creates_nothing_and_membership_is_kept(seeded: psycopg.Con
         "SELECT ut.username, t.nome FROM integracao.usuario_tenant ut JOIN integracao.tenant t ON t.id = ut.tenant_id"
     ).fetchall()
     assert members == [("cliente1", "Farmácia Vida")]
+
+
+def test_every_reference_resolves(seeded: psycopg.Connection) -> None:
+    """The generator loads without per-row FK triggers; the references must hold all the same."""
+    orphans = seeded.execute(
+        """SELECT
+             (SELECT count(*) FROM erp.venda_item i LEFT JOIN erp.venda v ON v.id = i.venda_id WHERE v.id IS NULL)
+           + (SELECT count(*) FROM erp.venda_item i LEFT JOIN erp.produto p ON p.id = i.produto_id WHERE p.id IS NULL)
+           + (SELECT count(*) FROM erp.pagamento_cartao c LEFT JOIN erp.venda v ON v.id = c.venda_id WHERE v.id IS NULL)
+           + (SELECT count(*) FROM erp.compra_item i LEFT JOIN erp.compra c ON c.id = i.compra_id WHERE c.id IS NULL)
+           + (SELECT count(*) FROM erp.venda v LEFT JOIN erp.filial f ON f.id = v.filial_id WHERE f.id IS NULL)"""
+    ).fetchone()
+    assert orphans == (0,)
