@@ -303,20 +303,25 @@ def prepare(*, demo_data: bool) -> None:
         cwd=REPO,
         check=True,
     )
+    # Pools for every partner and the pause state of every integration's DAG.
+    subprocess.run([sys.executable, "-m", "include.integracoes.reconciler"], cwd=REPO, check=True)
 
 
 def _prepare_application(*, demo_data: bool) -> None:
-    from include.integracoes import db, migrations
+    from include.integracoes import catalog, db, migrations
 
     with db.connect(autocommit=True) as conn:
         applied = migrations.migrate(conn)
-    log.info("Application database: %d migration(s) applied", len(applied))
+        log.info("Application database: %d migration(s) applied", len(applied))
+        catalog.sync_catalog(conn)
     if demo_data:
         from include.integracoes import demo_data as generator
+        from scripts import demo_integrations
         from scripts.demo_accounts import DEMO_USERS
 
         with db.connect() as conn:
             generator.seed_demo(conn, generator.DEMO_SIZE, DEMO_USERS)
+            demo_integrations.seed(conn)
 
 
 def _print_welcome(stack: Stack, *, demo_data: bool) -> None:

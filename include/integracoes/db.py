@@ -39,7 +39,11 @@ _pool_lock = threading.Lock()
 
 
 def pooled() -> AbstractContextManager[psycopg.Connection]:
-    """A connection from the process-wide pool (the API server serves many short requests)."""
+    """An autocommit connection from the process-wide pool (the API server serves many short requests).
+
+    Autocommit: each service operation opens its own `conn.transaction()`, so what it writes is committed
+    when it returns, before anything else (e.g. Airflow reconciliation) happens.
+    """
     global _pool
     if _pool is None:
         with _pool_lock:
@@ -51,6 +55,6 @@ def pooled() -> AbstractContextManager[psycopg.Connection]:
                     min_size=1,
                     max_size=8,
                     open=True,
-                    kwargs={"application_name": "integracoes-api"},
+                    kwargs={"application_name": "integracoes-api", "autocommit": True},
                 )
     return _pool.connection()  # type: ignore[no-any-return]

@@ -57,6 +57,140 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "pt-BR": "Serviço temporariamente indisponível. Tente novamente em instantes.",
         "en": "Service temporarily unavailable. Try again shortly.",
     },
+    # --- configuration values (include/connectors/config.py) ---
+    "validation.required": {"pt-BR": "Informe um valor.", "en": "Enter a value."},
+    "validation.text": {
+        "pt-BR": "Use no máximo {max} caracteres, sem quebras de linha ou caracteres de controle.",
+        "en": "Use at most {max} characters, without line breaks or control characters.",
+    },
+    "validation.email": {"pt-BR": "Informe um e-mail válido.", "en": "Enter a valid e-mail address."},
+    "validation.url_https": {
+        "pt-BR": "Informe um endereço HTTPS completo (ex.: https://api.parceiro.com.br).",
+        "en": "Enter a full HTTPS address (e.g. https://api.partner.com).",
+    },
+    "validation.url": {"pt-BR": "Informe um endereço HTTP(S) completo.", "en": "Enter a full HTTP(S) address."},
+    "validation.host": {
+        "pt-BR": "Informe um nome de servidor ou endereço IP válido (ex.: sftp.parceiro.com.br).",
+        "en": "Enter a valid host name or IP address (e.g. sftp.partner.com).",
+    },
+    "validation.int_range": {
+        "pt-BR": "Informe um número inteiro entre {min} e {max}.",
+        "en": "Enter a whole number between {min} and {max}.",
+    },
+    "validation.enum": {"pt-BR": "Escolha um destes valores: {values}.", "en": "Choose one of: {values}."},
+    "validation.username": {
+        "pt-BR": "Use de 1 a 64 letras, números, ponto, hífen, sublinhado ou @.",
+        "en": "Use 1 to 64 letters, digits, dot, hyphen, underscore or @.",
+    },
+    "validation.remote_dir": {
+        "pt-BR": "Informe um diretório começando com / (ex.: /entrada).",
+        "en": "Enter a folder starting with / (e.g. /inbox).",
+    },
+    "validation.s3_bucket": {
+        "pt-BR": "Nome de bucket inválido: 3 a 63 letras minúsculas, números, ponto ou hífen.",
+        "en": "Invalid bucket name: 3 to 63 lowercase letters, digits, dots or hyphens.",
+    },
+    "validation.s3_prefix": {
+        "pt-BR": "Prefixo inválido: use letras, números e / - _ . ! * ' ( ).",
+        "en": "Invalid prefix: use letters, digits and / - _ . ! * ' ( ).",
+    },
+    "validation.aws_access_key": {
+        "pt-BR": "Access key ID inválida: 16 a 128 letras maiúsculas ou números.",
+        "en": "Invalid access key ID: 16 to 128 uppercase letters or digits.",
+    },
+    "validation.digits": {"pt-BR": "Use apenas números (até 10 dígitos).", "en": "Digits only (up to 10)."},
+    "validation.digits6": {"pt-BR": "Informe exatamente 6 dígitos.", "en": "Enter exactly 6 digits."},
+    "validation.code_upper": {
+        "pt-BR": "Use de 2 a 12 letras maiúsculas ou números.",
+        "en": "Use 2 to 12 uppercase letters or digits.",
+    },
+    "validation.code": {
+        "pt-BR": "Use de 1 a 20 letras, números ou hífen.",
+        "en": "Use 1 to 20 letters, digits or hyphens.",
+    },
+    "validation.api_key": {
+        "pt-BR": "Valor inválido: use letras, números, ponto, hífen ou sublinhado.",
+        "en": "Invalid value: use letters, digits, dots, hyphens or underscores.",
+    },
+    "validation.crf": {
+        "pt-BR": "Informe o CRF com a UF (ex.: SP-12345).",
+        "en": "Enter the CRF with its state (e.g. SP-12345).",
+    },
+    # --- integration registration (include/integracoes/integrations.py) ---
+    "integration.description_required": {"pt-BR": "Informe a descrição.", "en": "Enter a description."},
+    "integration.description_too_long": {
+        "pt-BR": "A descrição deve ter no máximo {max} caracteres.",
+        "en": "The description must have at most {max} characters.",
+    },
+    "integration.description_taken": {
+        "pt-BR": "Já existe uma integração com esta descrição para este cliente.",
+        "en": "This customer already has an integration with this description.",
+    },
+    "integration.tenant_required": {"pt-BR": "Selecione o cliente.", "en": "Select the customer."},
+    "integration.tenant_unknown": {"pt-BR": "Cliente não encontrado.", "en": "Customer not found."},
+    "integration.tenant_immutable": {
+        "pt-BR": "O cliente de uma integração não pode ser alterado.",
+        "en": "The customer of an integration cannot be changed.",
+    },
+    "integration.type_required": {"pt-BR": "Selecione o tipo de integração.", "en": "Select the integration type."},
+    "integration.type_unknown": {"pt-BR": "Tipo de integração desconhecido.", "en": "Unknown integration type."},
+    "integration.type_not_contracted": {
+        "pt-BR": "O cliente não contratou o serviço {type}.",
+        "en": "The customer has not contracted {type}.",
+    },
+    "integration.type_immutable": {
+        "pt-BR": "O tipo de uma integração não pode ser alterado; cadastre uma nova integração.",
+        "en": "The type of an integration cannot be changed; register a new integration.",
+    },
+    "integration.interval_invalid": {
+        "pt-BR": "Informe um número inteiro de minutos entre 1 e {max}.",
+        "en": "Enter a whole number of minutes between 1 and {max}.",
+    },
+    "integration.active_invalid": {"pt-BR": "Escolha Ativa ou Inativa.", "en": "Choose Active or Inactive."},
+    "integration.branches_required": {"pt-BR": "Selecione ao menos uma filial.", "en": "Select at least one branch."},
+    "integration.branches_foreign": {
+        "pt-BR": "Selecione apenas filiais do cliente da integração.",
+        "en": "Select only branches of the integration's customer.",
+    },
+    "integration.config_unknown_key": {
+        "pt-BR": "Chave desconhecida para este tipo de integração.",
+        "en": "Unknown key for this integration type.",
+    },
+    "integration.config_duplicate_key": {"pt-BR": "Chave informada mais de uma vez.", "en": "Key given twice."},
+    "integration.not_found": {"pt-BR": "Integração não encontrada.", "en": "Integration not found."},
+    "integration.invalid": {
+        "pt-BR": "Não foi possível salvar: verifique os campos destacados.",
+        "en": "Could not save: check the highlighted fields.",
+    },
+    "integration.created": {"pt-BR": "Integração cadastrada com sucesso.", "en": "Integration registered."},
+    "integration.updated": {"pt-BR": "Integração salva com sucesso.", "en": "Integration saved."},
+    "paging.invalid_page": {"pt-BR": "Página inválida.", "en": "Invalid page."},
+    "paging.invalid_page_size": {
+        "pt-BR": "Tamanho de página inválido: use 10, 25, 50 ou 100.",
+        "en": "Invalid page size: use 10, 25, 50 or 100.",
+    },
+    # Type errors of JSON fields (the request did not even have the right shape).
+    "field.tenant_id": {"pt-BR": "Selecione o cliente.", "en": "Select the customer."},
+    "field.interval_minutes": {
+        "pt-BR": "Informe um número inteiro de minutos entre 1 e 43200.",
+        "en": "Enter a whole number of minutes between 1 and 43200.",
+    },
+    "field.active": {"pt-BR": "Escolha Ativa ou Inativa.", "en": "Choose Active or Inactive."},
+    "field.branches": {"pt-BR": "Selecione filiais válidas.", "en": "Select valid branches."},
+    "field.description": {"pt-BR": "Informe a descrição.", "en": "Enter a description."},
+    "field.type_code": {"pt-BR": "Selecione o tipo de integração.", "en": "Select the integration type."},
+    "field.config": {
+        "pt-BR": "Configuração inválida: informe pares chave/valor de texto.",
+        "en": "Invalid configuration: give text key/value pairs.",
+    },
+    "field.page": {"pt-BR": "Página inválida.", "en": "Invalid page."},
+    "field.page_size": {
+        "pt-BR": "Tamanho de página inválido: use 10, 25, 50 ou 100.",
+        "en": "Invalid page size: use 10, 25, 50 or 100.",
+    },
+    "field.tenant": {"pt-BR": "Cliente inválido.", "en": "Invalid customer."},
+    "branches.tenant_not_found": {"pt-BR": "Cliente não encontrado.", "en": "Customer not found."},
+    "http.bad_request": {"pt-BR": "Requisição inválida.", "en": "Invalid request."},
     "ui.title": {"pt-BR": "Integrações", "en": "Integrations"},
     "ui.welcome": {"pt-BR": "Olá, {name}.", "en": "Hello, {name}."},
     "ui.tenants": {"pt-BR": "Clientes", "en": "Customers"},

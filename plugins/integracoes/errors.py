@@ -10,7 +10,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from include.integracoes.messages import negotiate, text
+from include.connectors.config import Problem
+from include.integracoes import errors as service
+from include.integracoes.messages import CATALOG, negotiate, text
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +32,7 @@ class ApiError(Exception):
         status: int,
         key: str,
         *,
-        errors: dict[str, str] | None = None,
+        errors: dict[str, Problem] | None = None,
         params: dict[str, object] | None = None,
         extra: dict[str, Any] | None = None,
     ) -> None:
@@ -50,7 +52,7 @@ def error_response(request: Request, error: ApiError) -> JSONResponse:
     language = language_of(request)
     body: dict[str, Any] = {"message": text(error.key, language, **error.params), **error.extra}
     if error.errors:
-        body["errors"] = {field: text(key, language) for field, key in error.errors.items()}
+        body["errors"] = {field: text(p.key, language, **p.params) for field, p in error.errors.items()}
     headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
     return JSONResponse(body, status_code=error.status, headers=headers)
 
@@ -71,8 +73,36 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     for item in exc.errors():
         location = [str(part) for part in item.get("loc", ()) if part not in ("body", "query", "path")]
         field = ".".join(location) or "body"
-        errors[field] = "http.field_missing" if item.get("type") == "missing" else "http.field_invalid"
+        if item.get("type") == "missing":
+            errors[field] = Problem("http.field_missing")
+        else:  # a field-specific explanation when the catalog has one ("field.<name>")
+            errors[field] = Problem(
+                f"field.{location[0]}" if location and f"field.{location[0]}" in CATALOG else "http.field_invalid"
+            )
     return error_response(request, ApiError(422, "http.validation", errors=errors))
+
+
+_SERVICE_STATUS: dict[type[service.ServiceError], int] = {
+    service.NotFound: 404,
+    service.Forbidden: 403,
+    service.Invalid: 422,
+    service.Conflict: 409,
+}
+
+
+async def _service_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, service.ServiceError)
+    status = next((code for kind, code in _SERVICE_STATUS.items() if isinstance(exc, kind)), 500)
+    return error_response(
+        request,
+        ApiError(
+            status,
+            exc.key,
+            errors=exc.errors if isinstance(exc, service.Invalid) else None,
+            params=exc.params,
+            extra=exc.extra if isinstance(exc, service.Conflict) else None,
+        ),
+    )
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
@@ -82,6 +112,7 @@ async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(service.ServiceError, _service_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _unexpected_error)

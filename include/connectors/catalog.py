@@ -1,0 +1,242 @@
+"""The catalog of integration types: the one declarative source of every partner's identity, keys,
+manual-run flag, window policy and cadence. The database catalog is synced from here at start.
+
+Adding a partner = one `IntegrationType` here (+ its connector module and SQL, which reference it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from include.connectors.config import (
+    ConfigKey,
+    IntRange,
+    OneOf,
+    Pattern,
+    email_key,
+    https_keys,
+    s3_keys,
+    sftp_keys,
+    url_key,
+)
+
+
+class Direction(StrEnum):
+    OUT = "out"
+    IN = "in"
+    BOTH = "both"
+
+
+@dataclass(frozen=True)
+class DailyWindow:
+    """One task per calendar day D-N; missed days are caught up, delivered days never resent."""
+
+    days_back: int = 1
+    max_days_per_file: int = 1
+
+
+@dataclass(frozen=True)
+class IncrementalWindow:
+    """From the last successful cutoff to now minus a safety lag; nothing new = no task."""
+
+    lag_minutes: int = 5
+
+
+@dataclass(frozen=True)
+class OwnTimetable:
+    """The connector fixes its own cadence (cron expressions in the deployment's timezone)."""
+
+    crons: tuple[str, ...]
+    description: str
+    days_back: int = 0
+
+
+WindowPolicy = DailyWindow | IncrementalWindow | OwnTimetable
+
+
+@dataclass(frozen=True)
+class IntegrationType:
+    code: str
+    name: str
+    business: str
+    data: str
+    file_format: str
+    transport: str
+    direction: Direction
+    window: WindowPolicy
+    keys: tuple[ConfigKey, ...]
+    manual_run_allowed: bool = False
+    # Deliveries of all tenants to this partner at once (its Airflow pool's slots).
+    partner_slots: int = 4
+
+    def key(self, name: str) -> ConfigKey | None:
+        return next((k for k in self.keys if k.key == name), None)
+
+
+_D1 = DailyWindow(days_back=1)
+_INCREMENTAL = IncrementalWindow()
+
+TYPES: tuple[IntegrationType, ...] = (
+    IntegrationType(
+        "naapyes", "NaapYes", "Aplicativo de benefícios ao cliente", "Vendas com identificação do cliente e itens",
+        "JSON", "HTTPS (API key)", Direction.OUT, _INCREMENTAL,
+        https_keys("https://api.naapyes.com.br/v1", credential="api_key", label="API key"),
+    ),
+    IntegrationType(
+        "beneficios_unifabra", "Benefícios Unifabra", "Programa de benefícios da indústria (PBM)",
+        "Itens vendidos em programas de benefício", "CSV ;", "SFTP", Direction.OUT, _D1,
+        (*sftp_keys("/pbm/entrada"), ConfigKey("codigo_farmacia", "Código da farmácia no programa",
+                                                rules=(Pattern(r"\d{1,10}", "validation.digits"),))),
+    ),
+    IntegrationType(
+        "propz", "Propz", "CRM e analytics de varejo", "Vendas, itens, clientes (CPF com hash) e produtos",
+        "CSV , gzip", "S3", Direction.OUT, _D1, s3_keys(), manual_run_allowed=True,
+    ),
+    IntegrationType(
+        "webcompras", "WebCompras", "Plataforma de compras", "Compras (sell-in) e estoque por filial",
+        "JSON", "HTTPS (token)", Direction.OUT, _D1, https_keys("https://api.webcompras.com.br/v2"),
+    ),
+    IntegrationType(
+        "control_shop", "Control Shop", "Loja omnichannel", "Produtos, preços e estoque",
+        "JSON", "HTTPS (API key)", Direction.OUT, _INCREMENTAL,
+        (*https_keys("https://api.controlshop.com.br", credential="api_key", label="API key"),
+         ConfigKey("loja_id", "Código da loja", rules=(IntRange(1, 999_999),))),
+    ),
+    IntegrationType(
+        "boavista", "BoaVista", "Conciliação de vendas com cartão",
+        "Vendas com cartão D-2; conciliação D-3; pagamentos", "JSON", "HTTPS (access key + secret key)",
+        Direction.BOTH,
+        OwnTimetable(("0 4-20/4 * * *",), "A cada 4 horas entre 04:00 e 20:00 (vendas de D-2)", days_back=2),
+        (
+            url_key("https://api.boavistaservicos.com.br/conciliacao"),
+            ConfigKey("access_key", "Access key", secret=True),
+            ConfigKey("secret_key", "Secret key", secret=True),
+            email_key(),
+        ),
+    ),
+    IntegrationType(
+        "pricefy", "Pricefy", "Inteligência de preços", "Produtos e preços por zona",
+        "CSV ;", "HTTPS upload (token)", Direction.OUT, DailyWindow(days_back=0),
+        https_keys("https://api.pricefy.com.br/v1"),
+    ),
+    IntegrationType(
+        "linked_farma", "Linked Farma (Gruppy)", "Rede de dados comerciais de farmácias",
+        "Sell-out por produto, filial e dia", "CSV ;", "SFTP", Direction.OUT, _D1,
+        (*sftp_keys("/sellout"), ConfigKey("codigo_rede", "Código da rede na Gruppy",
+                                           rules=(Pattern(r"[A-Z0-9]{2,12}", "validation.code_upper"),))),
+        manual_run_allowed=True,
+    ),
+    IntegrationType(
+        "proffer", "Proffer", "Recomendação de preços",
+        "Produtos, sell-in e sell-out; retorna preços sugeridos", "CSV (envio) / JSON (retorno)",
+        "HTTPS (token)", Direction.BOTH, _D1,
+        (
+            url_key("https://api.proffer.com.br/v1"),
+            ConfigKey("token", "Token de acesso", secret=True),
+            ConfigKey("dias_historico", "Dias de histórico enviados", default="90", rules=(IntRange(7, 365),)),
+            ConfigKey("margem_minima_percentual", "Margem mínima (%)", default="10", rules=(IntRange(0, 100),)),
+            ConfigKey("arredondamento", "Arredondamento do preço sugerido", default="0,99",
+                      rules=(OneOf(("0,99", "0,90", "0,49", "nenhum")),)),
+        ),
+        manual_run_allowed=True,
+    ),
+    IntegrationType(
+        "dito", "Dito", "CRM e automação de marketing", "Eventos de compra com identificação do cliente",
+        "JSON Lines", "HTTPS (chave + assinatura HMAC)", Direction.OUT, _INCREMENTAL,
+        (
+            url_key("https://events.plataforma.dito.com.br"),
+            ConfigKey("api_key", "API key (pública)", rules=(Pattern(r"[A-Za-z0-9_-]{8,128}", "validation.api_key"),)),
+            ConfigKey("api_secret", "API secret (assinatura HMAC)", secret=True),
+        ),
+        manual_run_allowed=True,
+    ),
+    IntegrationType(
+        "smarket", "Smarket", "Trade marketing e promoções", "Itens vendidos com códigos de promoção",
+        "CSV ;", "HTTPS (token)", Direction.OUT, _D1,
+        (*https_keys("https://api.smarket.com.br/v1"),
+         ConfigKey("codigo_cliente", "Código do cliente na Smarket",
+                   rules=(Pattern(r"[A-Za-z0-9-]{1,20}", "validation.code"),))),
+        manual_run_allowed=True,
+    ),
+    IntegrationType(
+        "ligo", "Ligo", "Mensageria com clientes", "Eventos de compra para mensagens pós-venda",
+        "JSON", "HTTPS (API key)", Direction.OUT, _INCREMENTAL,
+        https_keys("https://api.ligo.com.br/v1", credential="api_key", label="API key"),
+    ),
+    IntegrationType(
+        "linx_wms", "Linx WMS", "Armazém (WMS)", "Pedidos de reposição (envio); movimentos de estoque (retorno)",
+        "XML", "HTTPS (usuário/senha)", Direction.BOTH, _INCREMENTAL,
+        (
+            url_key(),
+            ConfigKey("usuario", "Usuário", rules=(Pattern(r"[A-Za-z0-9._@-]{1,64}", "validation.username"),)),
+            ConfigKey("senha", "Senha", secret=True),
+            ConfigKey("codigo_deposito", "Código do depósito", rules=(IntRange(1, 9999),)),
+        ),
+    ),
+    IntegrationType(
+        "trivio", "Trivio", "Fidelidade e cashback", "Vendas com identificação do cliente",
+        "CSV ;", "SFTP", Direction.OUT, _D1, sftp_keys("/vendas"), manual_run_allowed=True,
+    ),
+    IntegrationType(
+        "audit", "Audit", "Painel de auditoria de mercado", "Sell-out por produto e filial",
+        "TXT posicional", "SFTP", Direction.OUT, _D1,
+        (*sftp_keys("/audit"), ConfigKey("codigo_painel", "Código da farmácia no painel",
+                                         rules=(Pattern(r"\d{6}", "validation.digits6"),))),
+        manual_run_allowed=True,
+    ),
+    IntegrationType(
+        "sngpc", "SNGPC", "Medicamentos controlados (Anvisa)", "Entradas e dispensações de controlados por filial",
+        "XML", "HTTPS (usuário/senha)", Direction.OUT, DailyWindow(days_back=1, max_days_per_file=7),
+        (
+            url_key("https://sngpc.anvisa.gov.br/webservice", label="URL do serviço"),
+            ConfigKey("usuario", "Usuário Anvisa", rules=(Pattern(r"[A-Za-z0-9._@-]{1,64}", "validation.username"),)),
+            ConfigKey("senha", "Senha Anvisa", secret=True),
+            ConfigKey("crf_responsavel", "CRF do farmacêutico responsável",
+                      rules=(Pattern(r"[A-Z]{2}-?\d{3,6}", "validation.crf"),)),
+        ),
+    ),
+    IntegrationType(
+        "exact_wms", "Exact WMS", "Armazém (WMS)", "Pedidos (envio); movimentos de estoque (retorno)",
+        "CSV ;", "SFTP", Direction.BOTH, _INCREMENTAL, sftp_keys("/exact"),
+    ),
+    IntegrationType(
+        "fisoft_wms", "FISoft WMS", "Armazém (WMS)", "Pedidos (envio); movimentos de estoque (retorno)",
+        "TXT posicional", "SFTP", Direction.BOTH, _INCREMENTAL, sftp_keys("/fisoft"),
+    ),
+    IntegrationType(
+        "delage_wms", "Delage WMS", "Armazém (WMS)", "Pedidos (envio); movimentos de estoque (retorno)",
+        "JSON", "HTTPS (token)", Direction.BOTH, _INCREMENTAL, https_keys("https://api.delage.com.br/wms"),
+    ),
+    IntegrationType(
+        "iqvia", "IQVIA", "Painel de sell-out (arquivos)", "Sell-out por produto, filial e dia",
+        "TXT posicional", "SFTP", Direction.OUT, _D1,
+        (*sftp_keys("/iqvia"), ConfigKey("codigo_painel", "Código da farmácia no painel IQVIA",
+                                         rules=(Pattern(r"\d{6}", "validation.digits6"),))),
+    ),
+    IntegrationType(
+        "iqvia_api", "IQVIA API", "Painel de sell-out (API)", "Sell-out por produto, filial e dia",
+        "JSON", "HTTPS (OAuth2 client credentials)", Direction.OUT, _D1,
+        (
+            url_key("https://api.iqvia.com.br/sellout/v1"),
+            url_key("https://auth.iqvia.com.br/oauth2/token", key="url_token", label="URL do token OAuth2"),
+            ConfigKey("client_id", "Client ID", rules=(Pattern(r"[A-Za-z0-9._-]{4,128}", "validation.api_key"),)),
+            ConfigKey("client_secret", "Client secret", secret=True),
+        ),
+        manual_run_allowed=True,
+    ),
+    IntegrationType(
+        "cosmos", "Cosmos", "Catálogo de produtos", "Dados de produtos por EAN (recebimento)",
+        "JSON", "HTTPS (token)", Direction.IN, DailyWindow(days_back=0),
+        https_keys("https://api.cosmos.bluesoft.com.br"),
+    ),
+    IntegrationType(
+        "scanntech", "ScannTech", "Dados de varejo e promoções", "Itens vendidos",
+        "JSON", "HTTPS (API key)", Direction.OUT, _D1,
+        (*https_keys("https://api.scanntech.com.br/v2", credential="api_key", label="API key"),
+         ConfigKey("codigo_empresa", "Código da empresa na ScannTech", rules=(IntRange(1, 99_999_999),))),
+        manual_run_allowed=True,
+    ),
+)  # fmt: skip
+
+CATALOG: dict[str, IntegrationType] = {t.code: t for t in TYPES}

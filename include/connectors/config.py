@@ -1,0 +1,195 @@
+"""Configuration keys of a connector and the small, fixed vocabulary of rules that validate their values.
+
+A rule is data (it is stored with the catalog and shown to agents) and a check: `check(value)` returns
+None when the value is valid, or a `Problem` (message-catalog key + parameters) explaining what is wrong.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a value is invalid: a key of the message catalog and its parameters."""
+
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+class Rule:
+    """A validation rule of the vocabulary; subclasses are frozen dataclasses."""
+
+    name: ClassVar[str]
+
+    def check(self, value: str) -> Problem | None:
+        raise NotImplementedError
+
+    def describe(self) -> dict[str, Any]:
+        """JSON form stored in the catalog (`tipo_chave.validacao`)."""
+        return {"rule": self.name, **{k: v for k, v in vars(self).items() if v is not None}}
+
+
+@dataclass(frozen=True)
+class Email(Rule):
+    name: ClassVar[str] = "email"
+    # Pragmatic, not RFC 5322: one @, a dot in the domain, no spaces.
+    _PATTERN: ClassVar[re.Pattern[str]] = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+    def check(self, value: str) -> Problem | None:
+        return None if self._PATTERN.match(value) and len(value) <= 254 else Problem("validation.email")
+
+
+@dataclass(frozen=True)
+class Url(Rule):
+    name: ClassVar[str] = "url"
+    https_only: bool = True
+
+    def check(self, value: str) -> Problem | None:
+        parts = urlsplit(value)
+        schemes = ("https",) if self.https_only else ("https", "http")
+        if parts.scheme not in schemes or not parts.netloc or " " in value:
+            return Problem("validation.url_https" if self.https_only else "validation.url")
+        return None
+
+
+@dataclass(frozen=True)
+class Host(Rule):
+    name: ClassVar[str] = "host"
+    _LABEL: ClassVar[re.Pattern[str]] = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
+
+    def check(self, value: str) -> Problem | None:
+        try:
+            ipaddress.ip_address(value)
+            return None
+        except ValueError:
+            pass
+        labels = value.rstrip(".").split(".")
+        if len(value) <= 253 and all(self._LABEL.match(label) for label in labels):
+            return None
+        return Problem("validation.host")
+
+
+@dataclass(frozen=True)
+class IntRange(Rule):
+    name: ClassVar[str] = "int_range"
+    min: int
+    max: int
+
+    def check(self, value: str) -> Problem | None:
+        if not re.fullmatch(r"-?\d{1,12}", value) or not self.min <= int(value) <= self.max:
+            return Problem("validation.int_range", {"min": self.min, "max": self.max})
+        return None
+
+
+@dataclass(frozen=True)
+class Port(IntRange):
+    name: ClassVar[str] = "port"
+    min: int = 1
+    max: int = 65535
+
+
+@dataclass(frozen=True)
+class OneOf(Rule):
+    name: ClassVar[str] = "enum"
+    values: tuple[str, ...]
+
+    def check(self, value: str) -> Problem | None:
+        return None if value in self.values else Problem("validation.enum", {"values": ", ".join(self.values)})
+
+    def describe(self) -> dict[str, Any]:
+        return {"rule": self.name, "values": list(self.values)}
+
+
+@dataclass(frozen=True)
+class Pattern(Rule):
+    """A regular expression with the human description of what it accepts (pt-BR catalog key)."""
+
+    name: ClassVar[str] = "regex"
+    pattern: str
+    message: str
+
+    def check(self, value: str) -> Problem | None:
+        return None if re.fullmatch(self.pattern, value) else Problem(self.message)
+
+
+MAX_VALUE_LENGTH = 2000
+
+
+@dataclass(frozen=True)
+class ConfigKey:
+    """One configuration key of an integration type."""
+
+    key: str
+    label: str
+    required: bool = True
+    secret: bool = False
+    default: str | None = None
+    rules: tuple[Rule, ...] = ()
+    help: str | None = None
+
+    def problem(self, value: str | None) -> Problem | None:
+        """Why `value` is not acceptable for this key (None when it is). Empty means 'no value'."""
+        if value is None or value.strip() == "":
+            return Problem("validation.required") if self.required else None
+        if len(value) > MAX_VALUE_LENGTH or any(ord(c) < 32 for c in value):
+            return Problem("validation.text", {"max": MAX_VALUE_LENGTH})
+        for rule in self.rules:
+            found = rule.check(value.strip())
+            if found:
+                return found
+        return None
+
+
+# --- key sets of the shared transports (a partner picks one and adds its own keys) -----------------
+
+
+def url_key(default: str | None = None, *, key: str = "url_api", label: str = "URL da API") -> ConfigKey:
+    return ConfigKey(key, label, default=default, rules=(Url(),), help="Endereço HTTPS do parceiro")
+
+
+def https_keys(default_url: str, *, credential: str = "token", label: str = "Token de acesso") -> tuple[ConfigKey, ...]:
+    return (url_key(default_url), ConfigKey(credential, label, secret=True))
+
+
+def sftp_keys(default_dir: str = "/entrada") -> tuple[ConfigKey, ...]:
+    return (
+        ConfigKey("sftp_host", "Servidor SFTP", rules=(Host(),)),
+        ConfigKey("sftp_porta", "Porta SFTP", default="22", rules=(Port(),)),
+        ConfigKey("sftp_usuario", "Usuário SFTP", rules=(Pattern(r"[A-Za-z0-9._-]{1,64}", "validation.username"),)),
+        ConfigKey("sftp_senha", "Senha SFTP", secret=True),
+        ConfigKey(
+            "sftp_diretorio",
+            "Diretório remoto",
+            default=default_dir,
+            rules=(Pattern(r"/[A-Za-z0-9._/-]*", "validation.remote_dir"),),
+        ),
+    )
+
+
+def s3_keys() -> tuple[ConfigKey, ...]:
+    return (
+        ConfigKey(
+            "s3_bucket", "Bucket S3", rules=(Pattern(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", "validation.s3_bucket"),)
+        ),
+        ConfigKey(
+            "s3_prefixo",
+            "Prefixo dos arquivos",
+            required=False,
+            default="vendas/",
+            rules=(Pattern(r"[A-Za-z0-9!_.*'()/-]{0,512}", "validation.s3_prefix"),),
+        ),
+        ConfigKey(
+            "aws_access_key_id", "Access key ID", rules=(Pattern(r"[A-Z0-9]{16,128}", "validation.aws_access_key"),)
+        ),
+        ConfigKey("aws_secret_access_key", "Secret access key", secret=True),
+        ConfigKey("aws_regiao", "Região", default="sa-east-1", rules=(OneOf(("sa-east-1", "us-east-1", "us-east-2")),)),
+    )
+
+
+def email_key(key: str = "email_notificacao", label: str = "E-mail de notificação") -> ConfigKey:
+    return ConfigKey(key, label, required=False, rules=(Email(),), help="Recebe os avisos desta integração")

@@ -1,0 +1,97 @@
+"""The type catalog as the product serves it: synced into the database from the connectors' declarations."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import psycopg
+
+from include.connectors.catalog import TYPES, DailyWindow, IncrementalWindow, IntegrationType, WindowPolicy
+from include.integracoes.principal import Principal
+
+
+def describe_window(window: WindowPolicy) -> str:
+    if isinstance(window, DailyWindow):
+        return f"diária D-{window.days_back}"
+    if isinstance(window, IncrementalWindow):
+        return "incremental"
+    return f"agenda própria: {window.description}"
+
+
+def sync_catalog(conn: psycopg.Connection) -> None:
+    """Make the database catalog equal the declarations (types upserted, keys replaced). Idempotent."""
+    with conn.transaction():
+        for order, spec in enumerate(TYPES):
+            conn.execute(
+                """INSERT INTO integracao.tipo_integracao AS t (codigo, nome, execucao_manual, negocio, dados, formato,
+                       transporte, direcao, janela, vagas_parceiro, ordem)
+                   VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+                   ON CONFLICT (codigo) DO UPDATE SET nome = EXCLUDED.nome, execucao_manual = EXCLUDED.execucao_manual,
+                       negocio = EXCLUDED.negocio, dados = EXCLUDED.dados, formato = EXCLUDED.formato,
+                       transporte = EXCLUDED.transporte, direcao = EXCLUDED.direcao, janela = EXCLUDED.janela,
+                       vagas_parceiro = EXCLUDED.vagas_parceiro, ordem = EXCLUDED.ordem""",
+                (
+                    spec.code, spec.name, spec.manual_run_allowed, spec.business, spec.data, spec.file_format,
+                    spec.transport, str(spec.direction), describe_window(spec.window), spec.partner_slots, order,
+                ),
+            )  # fmt: skip
+            conn.execute("DELETE FROM integracao.tipo_chave WHERE tipo_codigo = %s", (spec.code,))
+            with conn.cursor() as cur:
+                cur.executemany(
+                    """INSERT INTO integracao.tipo_chave (tipo_codigo, chave, rotulo, ordem, obrigatoria, secreta,
+                           padrao, validacao, ajuda) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)""",
+                    [
+                        (
+                            spec.code, key.key, key.label, position, key.required, key.secret, key.default,
+                            json.dumps([rule.describe() for rule in key.rules]), key.help,
+                        )
+                        for position, key in enumerate(spec.keys)
+                    ],
+                )  # fmt: skip
+
+
+def contract_all_types(conn: psycopg.Connection, tenant_id: int) -> None:
+    """Demo tenants have every service contracted."""
+    conn.execute(
+        "INSERT INTO integracao.servico_contratado (tenant_id, tipo_codigo)"
+        " SELECT %s, codigo FROM integracao.tipo_integracao ON CONFLICT DO NOTHING",
+        (tenant_id,),
+    )
+
+
+@dataclass(frozen=True)
+class KeyView:
+    key: str
+    label: str
+    required: bool
+    secret: bool
+    default: str | None
+    help: str | None
+
+
+@dataclass(frozen=True)
+class TypeView:
+    code: str
+    name: str
+    manual_run_allowed: bool
+    keys: tuple[KeyView, ...]
+    window: str
+    transport: str
+    file_format: str
+    direction: str
+
+
+def list_types(principal: Principal) -> list[TypeView]:
+    """The catalog for a caller: default values are shown to support agents only."""
+    return [_view(spec, with_defaults=principal.is_support_agent) for spec in TYPES]
+
+
+def _view(spec: IntegrationType, *, with_defaults: bool) -> TypeView:
+    keys = tuple(
+        KeyView(k.key, k.label, k.required, k.secret, k.default if with_defaults else None, k.help) for k in spec.keys
+    )
+    return TypeView(
+        spec.code, spec.name, spec.manual_run_allowed, keys, describe_window(spec.window), spec.transport,
+        spec.file_format, str(spec.direction),
+    )  # fmt: skip

@@ -1,0 +1,481 @@
+"""Registered integrations: create, update, get and list, with every registration rule in one place.
+
+Rules: support agents write, everybody reads only their tenants' rows (another tenant's integration is
+NotFound); description required and unique per tenant; a contracted type; a positive interval; at least
+one branch, all of the integration's tenant; configuration keys known to the type, each value valid, the
+required ones present; secret values encrypted, never returned, kept when an update omits them; every
+change audited with secrets redacted.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+import psycopg
+from psycopg import sql
+from psycopg.rows import dict_row
+
+from include.connectors.catalog import CATALOG, IntegrationType
+from include.connectors.config import Problem
+from include.integracoes import secrets
+from include.integracoes.errors import Forbidden, Invalid, NotFound
+from include.integracoes.principal import Principal
+
+PAGE_SIZES = (10, 25, 50, 100)
+MAX_DESCRIPTION = 120
+MAX_INTERVAL_MINUTES = 43_200  # 30 days
+REDACTED = "***"
+
+
+def dag_id_for(integration_id: int, type_code: str) -> str:
+    """The Airflow DAG of an integration; the plugin and the DAG factory both name it through here."""
+    return f"integracao_{integration_id}_{type_code}"
+
+
+def pool_for(type_code: str) -> str:
+    """The Airflow pool that caps simultaneous deliveries to one partner across all tenants."""
+    return f"parceiro_{type_code}"
+
+
+# --- input and output ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConfigInput:
+    key: str
+    value: str | None
+
+
+@dataclass(frozen=True)
+class IntegrationInput:
+    """Fields of a create (all) or an update (those not None)."""
+
+    tenant_id: int | None = None
+    description: str | None = None
+    type_code: str | None = None
+    active: bool | None = None
+    interval_minutes: int | None = None
+    branches: Sequence[int] | None = None
+    config: Sequence[ConfigInput] | None = None
+
+
+@dataclass(frozen=True)
+class ConfigValue:
+    key: str
+    label: str
+    value: str | None  # always None for secrets
+    secret: bool
+    is_set: bool
+    required: bool
+
+
+@dataclass(frozen=True)
+class Integration:
+    id: int
+    tenant_id: int
+    tenant_name: str
+    description: str
+    type_code: str
+    type_name: str
+    active: bool
+    interval_minutes: int
+    created_at: datetime
+    updated_at: datetime
+    updated_by: str
+    branches: tuple[int, ...] = ()
+    config: tuple[ConfigValue, ...] = ()
+
+    @property
+    def dag_id(self) -> str:
+        return dag_id_for(self.id, self.type_code)
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Integration]
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+class Reconciler(Protocol):
+    """Brings Airflow in line with a saved integration (pools, pause state)."""
+
+    def integration_saved(self, integration: Integration) -> None: ...
+
+
+@dataclass
+class _Stored:
+    """The integration's configuration as stored: plain values and encrypted tokens."""
+
+    plain: dict[str, str] = field(default_factory=dict)
+    encrypted: dict[str, str] = field(default_factory=dict)
+
+
+# --- reads ---------------------------------------------------------------------------------------
+
+_SELECT = sql.SQL("""
+    SELECT i.id, i.tenant_id, t.nome AS tenant_name, i.descricao, i.tipo_codigo, ti.nome AS type_name,
+           i.ativa, i.intervalo_minutos, i.criada_em, i.atualizada_em, i.atualizada_por
+             FROM integracao.integracao i
+             JOIN integracao.tenant t ON t.id = i.tenant_id
+             JOIN integracao.tipo_integracao ti ON ti.codigo = i.tipo_codigo""")
+
+
+def _row_to_integration(row: Mapping[str, Any], **extra: Any) -> Integration:
+    return Integration(
+        row["id"], row["tenant_id"], row["tenant_name"], row["descricao"], row["tipo_codigo"], row["type_name"],
+        row["ativa"], row["intervalo_minutos"], row["criada_em"], row["atualizada_em"], row["atualizada_por"], **extra,
+    )  # fmt: skip
+
+
+def _scope(principal: Principal) -> tuple[sql.Composable, list[Any]]:
+    """The tenant filter of every read: agents see all tenants, everybody else their memberships."""
+    if principal.is_support_agent:
+        return sql.SQL("TRUE"), []
+    return sql.SQL("i.tenant_id = ANY(%s)"), [sorted(principal.tenant_ids)]
+
+
+def get(conn: psycopg.Connection, principal: Principal, integration_id: int) -> Integration:
+    where, params = _scope(principal)
+    with conn.cursor(row_factory=dict_row) as cur:
+        query = sql.SQL("{} WHERE i.id = %s AND {}").format(_SELECT, where)
+        row = cur.execute(query, [integration_id, *params]).fetchone()
+    if row is None:
+        raise NotFound("integration.not_found")
+    branches = tuple(
+        r[0]
+        for r in conn.execute(
+            "SELECT filial_id FROM integracao.integracao_filial WHERE integracao_id = %s ORDER BY filial_id",
+            (integration_id,),
+        )
+    )
+    return _row_to_integration(
+        row, branches=branches, config=_config_view(row["tipo_codigo"], _stored(conn, row["id"]))
+    )
+
+
+def list_page(
+    conn: psycopg.Connection, principal: Principal, *, search: str = "", page: int = 1, page_size: int = 10
+) -> Page:
+    """A page of integrations whose description starts with `search` (case- and accent-insensitive)."""
+    errors = {}
+    if page < 1:
+        errors["page"] = Problem("paging.invalid_page")
+    if page_size not in PAGE_SIZES:
+        errors["page_size"] = Problem("paging.invalid_page_size")
+    if errors:
+        raise Invalid(errors, key="http.validation")
+    where, params = _scope(principal)
+    search = search.strip()
+    if search:
+        where = sql.SQL("{} AND i.descricao_busca LIKE integracao.normalizar_busca(%s) || '%%'").format(where)
+        params.append(search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_"))
+    count = sql.SQL("SELECT count(*) FROM integracao.integracao i WHERE {}").format(where)
+    total_row = conn.execute(count, params).fetchone()
+    total = int(total_row[0]) if total_row else 0
+    with conn.cursor(row_factory=dict_row) as cur:
+        rows = cur.execute(
+            sql.SQL("{} WHERE {} ORDER BY i.descricao_busca, i.id LIMIT %s OFFSET %s").format(_SELECT, where),
+            [*params, page_size, (page - 1) * page_size],
+        ).fetchall()
+    return Page([_row_to_integration(r) for r in rows], total, page, page_size)
+
+
+def _stored(conn: psycopg.Connection, integration_id: int) -> _Stored:
+    stored = _Stored()
+    for key, value, token in conn.execute(
+        "SELECT chave, valor, valor_cifrado FROM integracao.integracao_config WHERE integracao_id = %s",
+        (integration_id,),
+    ):
+        if token is not None:
+            stored.encrypted[key] = token
+        elif value is not None:
+            stored.plain[key] = value
+    return stored
+
+
+def _config_view(type_code: str, stored: _Stored) -> tuple[ConfigValue, ...]:
+    spec = CATALOG[type_code]
+    return tuple(
+        ConfigValue(
+            k.key, k.label, None if k.secret else stored.plain.get(k.key), k.secret,
+            k.key in (stored.encrypted if k.secret else stored.plain), k.required,
+        )
+        for k in spec.keys
+    )  # fmt: skip
+
+
+def decrypted_config(conn: psycopg.Connection, integration_id: int) -> dict[str, str]:
+    """Every configuration value in clear, for the connector of a run (never for a response)."""
+    stored = _stored(conn, integration_id)
+    return {**stored.plain, **{key: secrets.decrypt(token) for key, token in stored.encrypted.items()}}
+
+
+# --- writes --------------------------------------------------------------------------------------
+
+
+def create(
+    conn: psycopg.Connection, principal: Principal, data: IntegrationInput, reconciler: Reconciler | None = None
+) -> Integration:
+    _require_agent(principal)
+    errors: dict[str, Problem] = {}
+    spec = _validate_type(conn, data.tenant_id, data.type_code, errors)
+    _validate_common(data, errors, creating=True)
+    _validate_branches(conn, data.tenant_id, data.branches, errors, required=True)
+    stored = _merge_config(spec, _Stored(), data.config or (), errors, creating=True) if spec else _Stored()
+    if errors:
+        raise Invalid(errors)
+    assert spec is not None
+    assert data.tenant_id is not None
+    assert data.description is not None
+    with _description_must_be_unique(), conn.transaction():
+        row = conn.execute(
+            """INSERT INTO integracao.integracao (tenant_id, tipo_codigo, descricao, ativa, intervalo_minutos,
+                   criada_por, atualizada_por) VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id""",
+            (
+                data.tenant_id, spec.code, data.description.strip(), data.active if data.active is not None else True,
+                data.interval_minutes, principal.username, principal.username,
+            ),
+        ).fetchone()  # fmt: skip
+        assert row is not None
+        integration_id = int(row[0])
+        _write_branches(conn, integration_id, data.branches or ())
+        _write_config(conn, integration_id, stored)
+        saved = get(conn, principal, integration_id)
+        _audit(conn, principal, "create", saved, before=None, secrets_changed=sorted(stored.encrypted))
+    if reconciler:
+        reconciler.integration_saved(saved)
+    return saved
+
+
+def update(
+    conn: psycopg.Connection,
+    principal: Principal,
+    integration_id: int,
+    data: IntegrationInput,
+    reconciler: Reconciler | None = None,
+) -> Integration:
+    current = get(conn, principal, integration_id)  # NotFound first: never reveal other tenants' ids
+    _require_agent(principal)
+    errors: dict[str, Problem] = {}
+    if data.tenant_id is not None and data.tenant_id != current.tenant_id:
+        errors["tenant_id"] = Problem("integration.tenant_immutable")
+    if data.type_code is not None and data.type_code != current.type_code:
+        errors["type_code"] = Problem("integration.type_immutable")
+    _validate_common(data, errors, creating=False)
+    if data.branches is not None:
+        _validate_branches(conn, current.tenant_id, data.branches, errors, required=True)
+    before_stored = _stored(conn, integration_id)
+    stored = _merge_config(CATALOG[current.type_code], before_stored, data.config or (), errors, creating=False)
+    if errors:
+        raise Invalid(errors)
+    with _description_must_be_unique(), conn.transaction():
+        conn.execute(
+            """UPDATE integracao.integracao SET descricao = coalesce(%s, descricao), ativa = coalesce(%s, ativa),
+                   intervalo_minutos = coalesce(%s, intervalo_minutos), atualizada_em = now(), atualizada_por = %s
+               WHERE id = %s""",
+            (
+                data.description.strip() if data.description is not None else None, data.active,
+                data.interval_minutes, principal.username, integration_id,
+            ),
+        )  # fmt: skip
+        if data.branches is not None:
+            conn.execute("DELETE FROM integracao.integracao_filial WHERE integracao_id = %s", (integration_id,))
+            _write_branches(conn, integration_id, data.branches)
+        if data.config is not None:
+            conn.execute("DELETE FROM integracao.integracao_config WHERE integracao_id = %s", (integration_id,))
+            _write_config(conn, integration_id, stored)
+        saved = get(conn, principal, integration_id)
+        changed = sorted(k for k in stored.encrypted if stored.encrypted[k] != before_stored.encrypted.get(k))
+        changed += sorted(set(before_stored.encrypted) - set(stored.encrypted))
+        _audit(conn, principal, "update", saved, before=current, secrets_changed=changed)
+    if reconciler:
+        reconciler.integration_saved(saved)
+    return saved
+
+
+def _require_agent(principal: Principal) -> None:
+    if not principal.is_support_agent:
+        raise Forbidden("auth.forbidden")
+
+
+def _validate_type(
+    conn: psycopg.Connection, tenant_id: int | None, type_code: str | None, errors: dict[str, Problem]
+) -> IntegrationType | None:
+    if tenant_id is None:
+        errors["tenant_id"] = Problem("integration.tenant_required")
+    elif not conn.execute("SELECT 1 FROM integracao.tenant WHERE id = %s", (tenant_id,)).fetchone():
+        errors["tenant_id"] = Problem("integration.tenant_unknown")
+    if not type_code:
+        errors["type_code"] = Problem("integration.type_required")
+        return None
+    spec = CATALOG.get(type_code)
+    if spec is None:
+        errors["type_code"] = Problem("integration.type_unknown")
+        return None
+    if (
+        "tenant_id" not in errors
+        and not conn.execute(
+            "SELECT 1 FROM integracao.servico_contratado WHERE tenant_id = %s AND tipo_codigo = %s",
+            (tenant_id, type_code),
+        ).fetchone()
+    ):
+        errors["type_code"] = Problem("integration.type_not_contracted", {"type": spec.name})
+    return spec
+
+
+def _validate_common(data: IntegrationInput, errors: dict[str, Problem], *, creating: bool) -> None:
+    if creating or data.description is not None:
+        description = (data.description or "").strip()
+        if not description:
+            errors["description"] = Problem("integration.description_required")
+        elif len(description) > MAX_DESCRIPTION or any(ord(c) < 32 for c in description):
+            errors["description"] = Problem("integration.description_too_long", {"max": MAX_DESCRIPTION})
+    if creating or data.interval_minutes is not None:
+        interval = data.interval_minutes
+        if not isinstance(interval, int) or isinstance(interval, bool) or not 1 <= interval <= MAX_INTERVAL_MINUTES:
+            errors["interval_minutes"] = Problem("integration.interval_invalid", {"max": MAX_INTERVAL_MINUTES})
+    if data.active is not None and not isinstance(data.active, bool):
+        errors["active"] = Problem("integration.active_invalid")
+
+
+def _validate_branches(
+    conn: psycopg.Connection,
+    tenant_id: int | None,
+    branches: Sequence[int] | None,
+    errors: dict[str, Problem],
+    *,
+    required: bool,
+) -> None:
+    if not branches:
+        if required:
+            errors["branches"] = Problem("integration.branches_required")
+        return
+    if tenant_id is None:
+        return
+    wanted = set(branches)
+    found = {
+        r[0]
+        for r in conn.execute(
+            "SELECT id FROM erp.filial WHERE tenant_id = %s AND id = ANY(%s)", (tenant_id, sorted(wanted))
+        )
+    }
+    if found != wanted:
+        errors["branches"] = Problem("integration.branches_foreign")
+
+
+def _merge_config(
+    spec: IntegrationType,
+    stored: _Stored,
+    given: Sequence[ConfigInput],
+    errors: dict[str, Problem],
+    *,
+    creating: bool,
+) -> _Stored:
+    """The configuration after applying `given` to `stored`, validating every key of the type."""
+    by_key = _given_by_key(spec, given, errors)
+    merged = _Stored()
+    for key in spec.keys:
+        given_value = by_key.get(key.key)
+        if key.secret and given_value is None and key.key in stored.encrypted:
+            merged.encrypted[key.key] = stored.encrypted[key.key]  # omitted or null keeps the secret
+            continue
+        if key.key in by_key and not (key.secret and given_value is None):
+            value = given_value
+        else:
+            value = key.default if creating else stored.plain.get(key.key)
+        problem = key.problem(value)
+        if problem:
+            errors[f"config.{key.key}"] = problem
+        elif value and value.strip():
+            if key.secret:
+                merged.encrypted[key.key] = secrets.encrypt(value.strip())
+            else:
+                merged.plain[key.key] = value.strip()
+    return merged
+
+
+def _given_by_key(
+    spec: IntegrationType, given: Sequence[ConfigInput], errors: dict[str, Problem]
+) -> dict[str, str | None]:
+    by_key: dict[str, str | None] = {}
+    for item in given:
+        if item.key in by_key:
+            errors[f"config.{item.key}"] = Problem("integration.config_duplicate_key")
+        elif spec.key(item.key) is None:
+            errors[f"config.{item.key}"] = Problem("integration.config_unknown_key")
+        by_key[item.key] = item.value
+    return by_key
+
+
+@contextmanager
+def _description_must_be_unique() -> Iterator[None]:
+    """The unique index decides (two agents may save at once); its violation becomes a field error."""
+    try:
+        yield
+    except psycopg.errors.UniqueViolation as error:
+        if error.diag.constraint_name != "integracao_descricao_unica":
+            raise
+        raise Invalid({"description": Problem("integration.description_taken")}) from None
+
+
+def _write_branches(conn: psycopg.Connection, integration_id: int, branches: Sequence[int]) -> None:
+    with conn.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO integracao.integracao_filial (integracao_id, filial_id) VALUES (%s, %s)",
+            [(integration_id, b) for b in sorted(set(branches))],
+        )
+
+
+def _write_config(conn: psycopg.Connection, integration_id: int, stored: _Stored) -> None:
+    rows: list[tuple[int, str, str | None, str | None]] = [
+        (integration_id, k, v, None) for k, v in stored.plain.items()
+    ]
+    rows += [(integration_id, k, None, token) for k, token in stored.encrypted.items()]
+    with conn.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO integracao.integracao_config (integracao_id, chave, valor, valor_cifrado)"
+            " VALUES (%s, %s, %s, %s)",
+            rows,
+        )
+
+
+def _snapshot(integration: Integration) -> dict[str, Any]:
+    return {
+        "descricao": integration.description,
+        "tipo": integration.type_code,
+        "ativa": integration.active,
+        "intervalo_minutos": integration.interval_minutes,
+        "filiais": list(integration.branches),
+        "configuracao": {c.key: (REDACTED if c.is_set else None) if c.secret else c.value for c in integration.config},
+    }
+
+
+def _audit(
+    conn: psycopg.Connection,
+    principal: Principal,
+    action: str,
+    saved: Integration,
+    *,
+    before: Integration | None,
+    secrets_changed: list[str],
+) -> None:
+    after = {**_snapshot(saved), "segredos_alterados": secrets_changed}
+    conn.execute(
+        "INSERT INTO integracao.auditoria (username, acao, entidade, entidade_id, antes, depois)"
+        " VALUES (%s, %s, 'integracao', %s, %s, %s)",
+        (
+            principal.username, action, str(saved.id), json.dumps(_snapshot(before)) if before else None,
+            json.dumps(after),
+        ),
+    )  # fmt: skip

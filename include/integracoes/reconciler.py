@@ -1,0 +1,88 @@
+"""Desired state (application database) -> Airflow: partner pools exist, DAG pause state follows Situação.
+
+Runs at start (`python -m include.integracoes.reconciler`, from the stack's prepare step) and after every
+save, in processes that may use Airflow's ORM (the api-server, the CLI), never in task code.
+A DAG that does not exist yet is tolerated: the factory creates it paused or not from the same flag, and
+the next reconciliation applies any later change.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+import psycopg
+
+from include.connectors.catalog import CATALOG, TYPES, IntegrationType
+from include.integracoes.integrations import Integration, dag_id_for, pool_for
+
+log = logging.getLogger(__name__)
+
+
+def ensure_pools(types: Iterable[IntegrationType] = TYPES) -> list[str]:
+    """Create the missing partner pools; existing ones keep the slots an operator may have tuned."""
+    from airflow.models.pool import Pool
+    from airflow.utils.session import create_session
+
+    created = []
+    with create_session() as session:
+        for spec in types:
+            name = pool_for(spec.code)
+            if Pool.get_pool(name, session=session) is None:
+                Pool.create_or_update_pool(
+                    name,
+                    spec.partner_slots,
+                    f"Entregas simultâneas ao parceiro {spec.name} (todos os clientes)",
+                    include_deferred=False,
+                    session=session,
+                )
+                created.append(name)
+    if created:
+        log.info("Created pools: %s", ", ".join(created))
+    return created
+
+
+def set_paused(states: dict[str, bool]) -> list[str]:
+    """Pause or unpause existing DAGs (dag_id -> paused); return the dag_ids that do not exist yet."""
+    from airflow.models.dag import DagModel
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    with create_session() as session:
+        found = {dm.dag_id: dm for dm in session.scalars(select(DagModel).where(DagModel.dag_id.in_(list(states))))}
+        for dag_id, paused in states.items():
+            model = found.get(dag_id)
+            if model is not None and model.is_paused != paused:
+                model.is_paused = paused
+                log.info("%s DAG %s", "Paused" if paused else "Unpaused", dag_id)
+    return sorted(set(states) - set(found))
+
+
+class AirflowReconciler:
+    """The service layer's hook after an integration is saved."""
+
+    def integration_saved(self, integration: Integration) -> None:
+        ensure_pools([CATALOG[integration.type_code]])
+        set_paused({integration.dag_id: not integration.active})
+
+
+def reconcile_all(conn: psycopg.Connection) -> None:
+    ensure_pools()
+    states = {
+        dag_id_for(row[0], row[1]): not row[2]
+        for row in conn.execute("SELECT id, tipo_codigo, ativa FROM integracao.integracao")
+    }
+    missing = set_paused(states)
+    log.info("Reconciled %d integration(s); %d DAG(s) not parsed yet", len(states), len(missing))
+
+
+def main() -> None:
+    from include.integracoes import db
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    with db.connect() as conn:
+        reconcile_all(conn)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,62 @@
+"""GET /api/v1/types and GET /api/v1/branches: what can be registered, and where."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel
+
+from include.integracoes import branches as branch_service
+from include.integracoes import catalog, db
+from include.integracoes.permissions import Action, Resource
+from integracoes.auth import Caller, require
+
+router = APIRouter(tags=["Catálogo"])
+
+
+class KeyOut(BaseModel):
+    key: str
+    label: str
+    required: bool
+    secret: bool
+    default: str | None
+    help: str | None = None
+
+
+class TypeOut(BaseModel):
+    code: str
+    name: str
+    manual_run_allowed: bool
+    keys: list[KeyOut]
+    window: str
+    transport: str
+    file_format: str
+    direction: str
+
+
+class BranchOut(BaseModel):
+    id: int
+    tenant_id: int
+    name: str
+    code: int
+
+
+@router.get("/types", response_model=list[TypeOut], summary="Tipos de integração")
+def list_types(caller: Caller = Depends(require(Action.READ, Resource.INTEGRACOES))) -> list[TypeOut]:
+    return [
+        TypeOut(
+            code=t.code, name=t.name, manual_run_allowed=t.manual_run_allowed,
+            keys=[KeyOut(**vars(k)) for k in t.keys], window=t.window, transport=t.transport,
+            file_format=t.file_format, direction=t.direction,
+        )
+        for t in catalog.list_types(caller.principal)
+    ]  # fmt: skip
+
+
+@router.get("/branches", response_model=list[BranchOut], summary="Filiais dos clientes")
+def list_branches(
+    tenant_id: int | None = Query(default=None, description="Um cliente; sem ele, todos os visíveis"),
+    caller: Caller = Depends(require(Action.READ, Resource.INTEGRACOES)),
+) -> list[BranchOut]:
+    with db.pooled() as conn:
+        found = branch_service.list_branches(conn, caller.principal, tenant_id)
+    return [BranchOut(id=b.id, tenant_id=b.tenant_id, name=b.name, code=b.code) for b in found]

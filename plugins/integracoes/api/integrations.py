@@ -1,0 +1,148 @@
+"""/api/v1/integrations: list, create, get and update registered integrations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, Field
+
+from include.integracoes import db, integrations
+from include.integracoes.integrations import ConfigInput, Integration, IntegrationInput
+from include.integracoes.permissions import Action, Resource
+from include.integracoes.reconciler import AirflowReconciler
+from integracoes.auth import Caller, require
+
+router = APIRouter(tags=["Integrações"])
+
+_read = require(Action.READ, Resource.INTEGRACOES)
+
+
+class ConfigItemIn(BaseModel):
+    key: str = Field(max_length=100)
+    value: str | None = None
+
+
+class IntegrationIn(BaseModel):
+    """Body of a create (every field) or an update (any subset; `tenant_id` cannot change)."""
+
+    tenant_id: int | None = None
+    description: str | None = None
+    type_code: str | None = None
+    active: bool | None = None
+    interval_minutes: int | None = None
+    branches: list[int] | None = Field(default=None, max_length=5000)
+    config: list[ConfigItemIn] | None = Field(default=None, max_length=200)
+
+    def to_input(self) -> IntegrationInput:
+        return IntegrationInput(
+            tenant_id=self.tenant_id,
+            description=self.description,
+            type_code=self.type_code,
+            active=self.active,
+            interval_minutes=self.interval_minutes,
+            branches=self.branches,
+            config=None if self.config is None else [ConfigInput(c.key, c.value) for c in self.config],
+        )
+
+
+class IntegrationOut(BaseModel):
+    id: int
+    tenant_id: int
+    tenant_name: str
+    description: str
+    type_code: str
+    type_name: str
+    active: bool
+    interval_minutes: int
+    dag_id: str
+    updated_at: str
+    updated_by: str
+
+
+class ConfigOut(BaseModel):
+    key: str
+    label: str
+    value: str | None
+    secret: bool
+    is_set: bool
+    required: bool
+
+
+class IntegrationDetailOut(IntegrationOut):
+    branches: list[int]
+    config: list[ConfigOut]
+
+
+class IntegrationPageOut(BaseModel):
+    items: list[IntegrationOut]
+    total: int
+    page: int
+    page_size: int
+    pages: int
+
+
+def _summary(item: Integration) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "tenant_id": item.tenant_id,
+        "tenant_name": item.tenant_name,
+        "description": item.description,
+        "type_code": item.type_code,
+        "type_name": item.type_name,
+        "active": item.active,
+        "interval_minutes": item.interval_minutes,
+        "dag_id": item.dag_id,
+        "updated_at": item.updated_at.isoformat(),
+        "updated_by": item.updated_by,
+    }
+
+
+def _detail(item: Integration) -> IntegrationDetailOut:
+    return IntegrationDetailOut(
+        **_summary(item),
+        branches=list(item.branches),
+        config=[ConfigOut(**vars(c)) for c in item.config],
+    )
+
+
+@router.get("/integrations", response_model=IntegrationPageOut, summary="Lista de integrações")
+def list_integrations(
+    search: str = Query(default="", max_length=120, description="Início da descrição (sem diferenciar acentos)"),
+    page: int = Query(default=1),
+    page_size: int = Query(default=10),
+    caller: Caller = Depends(_read),
+) -> IntegrationPageOut:
+    with db.pooled() as conn:
+        found = integrations.list_page(conn, caller.principal, search=search, page=page, page_size=page_size)
+    return IntegrationPageOut(
+        items=[IntegrationOut(**_summary(i)) for i in found.items],
+        total=found.total,
+        page=found.page,
+        page_size=found.page_size,
+        pages=found.pages,
+    )
+
+
+@router.post("/integrations", response_model=IntegrationDetailOut, status_code=201, summary="Cadastrar integração")
+def create_integration(
+    body: IntegrationIn, caller: Caller = Depends(require(Action.CREATE, Resource.INTEGRACOES))
+) -> IntegrationDetailOut:
+    with db.pooled() as conn:
+        saved = integrations.create(conn, caller.principal, body.to_input(), AirflowReconciler())
+    return _detail(saved)
+
+
+@router.get("/integrations/{integration_id}", response_model=IntegrationDetailOut, summary="Integração")
+def get_integration(integration_id: int, caller: Caller = Depends(_read)) -> IntegrationDetailOut:
+    with db.pooled() as conn:
+        return _detail(integrations.get(conn, caller.principal, integration_id))
+
+
+@router.put("/integrations/{integration_id}", response_model=IntegrationDetailOut, summary="Alterar integração")
+def update_integration(
+    integration_id: int, body: IntegrationIn, caller: Caller = Depends(require(Action.EDIT, Resource.INTEGRACOES))
+) -> IntegrationDetailOut:
+    with db.pooled() as conn:
+        saved = integrations.update(conn, caller.principal, integration_id, body.to_input(), AirflowReconciler())
+    return _detail(saved)

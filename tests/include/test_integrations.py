@@ -1,0 +1,241 @@
+"""The registration rules of the service layer, against a real database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import psycopg
+import pytest
+from cryptography.fernet import Fernet
+
+from include.integracoes import catalog, demo_data, integrations
+from include.integracoes.errors import Forbidden, Invalid, NotFound
+from include.integracoes.integrations import ConfigInput, Integration, IntegrationInput
+from include.integracoes.principal import Principal, Tenant
+
+SIZE = demo_data.Size(tenants=2, branches_per_tenant=3, products=10, customers=5, days=1, sales_per_branch_day=1)
+CANARY = "canary-secret-0451"
+
+
+@dataclass
+class World:
+    conn: psycopg.Connection
+    agent: Principal
+    client1: Principal
+    client2: Principal
+    tenant1: int
+    tenant2: int
+    branches1: list[int]
+    branches2: list[int]
+
+
+@pytest.fixture
+def world(migrated_db: psycopg.Connection, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
+    monkeypatch.setenv("AIRFLOW__CORE__FERNET_KEY", Fernet.generate_key().decode())
+    from airflow.models import crypto
+
+    crypto.get_fernet.cache_clear()
+    conn = migrated_db
+    catalog.sync_catalog(conn)
+    with conn.transaction():
+        demo_data.generate(conn, SIZE)
+    tenants = [r[0] for r in conn.execute("SELECT id FROM integracao.tenant ORDER BY id")]
+    catalog.contract_all_types(conn, tenants[0])
+    conn.execute("INSERT INTO integracao.servico_contratado VALUES (%s, 'smarket')", (tenants[1],))
+
+    def branches(tenant: int) -> list[int]:
+        return [r[0] for r in conn.execute("SELECT id FROM erp.filial WHERE tenant_id = %s ORDER BY id", (tenant,))]
+
+    yield World(
+        conn,
+        Principal("suporte", ("Support Agent",), True, ()),
+        Principal("cliente1", ("Client",), False, (Tenant(tenants[0], "Farmácia Vida"),)),
+        Principal("cliente2", ("Client",), False, (Tenant(tenants[1], "Drogaria Saúde"),)),
+        tenants[0],
+        tenants[1],
+        branches(tenants[0]),
+        branches(tenants[1]),
+    )
+    crypto.get_fernet.cache_clear()
+
+
+class FakeReconciler:
+    def __init__(self) -> None:
+        self.saved: list[Integration] = []
+
+    def integration_saved(self, integration: Integration) -> None:
+        self.saved.append(integration)
+
+
+def boavista(world: World, **changes: object) -> IntegrationInput:
+    data = {
+        "tenant_id": world.tenant1,
+        "description": "BoaVista - cartões",
+        "type_code": "boavista",
+        "active": True,
+        "interval_minutes": 240,
+        "branches": world.branches1[:2],
+        "config": [
+            ConfigInput("access_key", "ak-1"),
+            ConfigInput("secret_key", CANARY),
+            ConfigInput("email_notificacao", "fin@farmacia.example"),
+        ],
+    }
+    data.update(changes)
+    return IntegrationInput(**data)  # type: ignore[arg-type]
+
+
+def test_create_stores_secrets_encrypted_and_never_returns_them(world: World) -> None:
+    reconciler = FakeReconciler()
+    saved = integrations.create(world.conn, world.agent, boavista(world), reconciler)
+    assert saved.dag_id == f"integracao_{saved.id}_boavista"
+    assert reconciler.saved == [saved]
+    config = {c.key: c for c in saved.config}
+    assert config["secret_key"].value is None
+    assert config["secret_key"].is_set
+    assert config["email_notificacao"].value == "fin@farmacia.example"
+    assert config["url_api"].value == "https://api.boavistaservicos.com.br/conciliacao"  # default applied
+    stored = world.conn.execute("SELECT string_agg(coalesce(valor, '') || coalesce(valor_cifrado, ''), ' ')"
+                                " FROM integracao.integracao_config").fetchone()  # fmt: skip
+    assert stored
+    assert CANARY not in stored[0]
+    assert integrations.decrypted_config(world.conn, saved.id)["secret_key"] == CANARY
+    audit = world.conn.execute("SELECT depois::text FROM integracao.auditoria").fetchone()
+    assert audit
+    assert CANARY not in audit[0]
+    assert "secret_key" in audit[0]
+
+
+def test_update_without_secret_keeps_it(world: World) -> None:
+    saved = integrations.create(world.conn, world.agent, boavista(world))
+    updated = integrations.update(
+        world.conn, world.agent, saved.id,
+        IntegrationInput(description="BoaVista novo", config=[ConfigInput("secret_key", None)]),
+    )  # fmt: skip
+    assert updated.description == "BoaVista novo"
+    assert integrations.decrypted_config(world.conn, saved.id)["secret_key"] == CANARY
+    assert integrations.decrypted_config(world.conn, saved.id)["email_notificacao"] == "fin@farmacia.example"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "key"),
+    [
+        ({"description": "  "}, "description", "integration.description_required"),
+        ({"description": None}, "description", "integration.description_required"),
+        ({"type_code": "nope"}, "type_code", "integration.type_unknown"),
+        ({"type_code": None}, "type_code", "integration.type_required"),
+        ({"interval_minutes": 0}, "interval_minutes", "integration.interval_invalid"),
+        ({"interval_minutes": -5}, "interval_minutes", "integration.interval_invalid"),
+        ({"interval_minutes": None}, "interval_minutes", "integration.interval_invalid"),
+        ({"branches": []}, "branches", "integration.branches_required"),
+        ({"tenant_id": None}, "tenant_id", "integration.tenant_required"),
+        ({"tenant_id": 999_999}, "tenant_id", "integration.tenant_unknown"),
+        ({"config": [ConfigInput("access_key", "a")]}, "config.secret_key", "validation.required"),
+        (
+            {"config": [ConfigInput("access_key", "a"), ConfigInput("secret_key", "s"), ConfigInput("x", "1")]},
+            "config.x",
+            "integration.config_unknown_key",
+        ),
+        (
+            {
+                "config": [
+                    ConfigInput("access_key", "a"),
+                    ConfigInput("secret_key", "s"),
+                    ConfigInput("email_notificacao", "not-an-email"),
+                ]
+            },
+            "config.email_notificacao",
+            "validation.email",
+        ),
+        (
+            {
+                "config": [
+                    ConfigInput("access_key", "a"),
+                    ConfigInput("secret_key", "s"),
+                    ConfigInput("url_api", "http://insecure.example"),
+                ]
+            },
+            "config.url_api",
+            "validation.url_https",
+        ),
+    ],
+)
+def test_bad_input_is_refused_per_field_and_writes_nothing(
+    world: World, changes: dict[str, object], field: str, key: str
+) -> None:
+    with pytest.raises(Invalid) as refused:
+        integrations.create(world.conn, world.agent, boavista(world, **changes))
+    assert refused.value.errors[field].key == key
+    assert world.conn.execute("SELECT count(*) FROM integracao.integracao").fetchone() == (0,)
+    assert world.conn.execute("SELECT count(*) FROM integracao.auditoria").fetchone() == (0,)
+
+
+def test_branch_of_another_tenant_is_refused(world: World) -> None:
+    with pytest.raises(Invalid) as refused:
+        integrations.create(world.conn, world.agent, boavista(world, branches=[world.branches1[0], world.branches2[0]]))
+    assert refused.value.errors["branches"].key == "integration.branches_foreign"
+
+
+def test_type_not_contracted_is_refused(world: World) -> None:
+    with pytest.raises(Invalid) as refused:
+        integrations.create(world.conn, world.agent, boavista(world, tenant_id=world.tenant2, branches=world.branches2))
+    assert refused.value.errors["type_code"].key == "integration.type_not_contracted"
+
+
+def test_description_is_unique_per_tenant_ignoring_case_and_accents(world: World) -> None:
+    integrations.create(world.conn, world.agent, boavista(world, description="Conciliação"))
+    with pytest.raises(Invalid) as refused:
+        integrations.create(world.conn, world.agent, boavista(world, description="CONCILIACAO"))
+    assert refused.value.errors["description"].key == "integration.description_taken"
+
+
+def test_clients_cannot_write(world: World) -> None:
+    with pytest.raises(Forbidden):
+        integrations.create(world.conn, world.client1, boavista(world))
+    saved = integrations.create(world.conn, world.agent, boavista(world))
+    with pytest.raises(Forbidden):
+        integrations.update(world.conn, world.client1, saved.id, IntegrationInput(active=False))
+
+
+def test_clients_see_only_their_tenant(world: World) -> None:
+    saved = integrations.create(world.conn, world.agent, boavista(world))
+    assert integrations.get(world.conn, world.client1, saved.id).id == saved.id
+    with pytest.raises(NotFound):
+        integrations.get(world.conn, world.client2, saved.id)
+    with pytest.raises(NotFound):
+        integrations.update(world.conn, world.client2, saved.id, IntegrationInput(active=False))
+    assert integrations.list_page(world.conn, world.client2).total == 0
+    assert integrations.list_page(world.conn, world.client1).total == 1
+
+
+def test_tenant_and_type_cannot_change(world: World) -> None:
+    saved = integrations.create(world.conn, world.agent, boavista(world))
+    with pytest.raises(Invalid) as refused:
+        integrations.update(
+            world.conn, world.agent, saved.id, IntegrationInput(tenant_id=world.tenant2, type_code="smarket")
+        )
+    assert set(refused.value.errors) == {"tenant_id", "type_code"}
+
+
+def test_prefix_search_ignores_case_and_accents_and_pages(world: World) -> None:
+    for n in range(23):
+        integrations.create(
+            world.conn, world.agent, boavista(world, description=f"Ótica {n:02d}", type_code="smarket",
+                                              config=[ConfigInput("token", "t"), ConfigInput("codigo_cliente", "C1")]),
+        )  # fmt: skip
+    integrations.create(world.conn, world.agent, boavista(world, description="Outra"))
+    page = integrations.list_page(world.conn, world.agent, search="otica", page=3, page_size=10)
+    assert (page.total, page.pages, [i.description for i in page.items]) == (
+        23,
+        3,
+        ["Ótica 20", "Ótica 21", "Ótica 22"],
+    )
+    assert integrations.list_page(world.conn, world.agent, search="%").total == 0
+    assert integrations.list_page(world.conn, world.agent, search="").total == 24
+
+
+@pytest.mark.parametrize(("page", "size"), [(0, 10), (1, 7), (-1, 25)])
+def test_bad_paging_is_refused(world: World, page: int, size: int) -> None:
+    with pytest.raises(Invalid):
+        integrations.list_page(world.conn, world.agent, page=page, page_size=size)
