@@ -112,9 +112,3 @@ def test_anonymous_is_401_with_www_authenticate(app: FastAPI) -> None:
     response = TestClient(app).get("/api/v1/me")
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == "Bearer"
-
-
-def test_page_renders_tenant_names_escaped(app: FastAPI) -> None:
-    html = TestClient(app).get("/", headers={"Authorization": "Bearer x"}).text
-    assert "Farmácia Vida" in html
-    assert '<html lang="pt-BR">' in html

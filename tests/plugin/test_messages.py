@@ -31,5 +31,6 @@ def test_every_entry_has_every_language() -> None:
 
 
 def test_text_formats_parameters() -> None:
-    assert text("ui.welcome", "pt-BR", name="Ana") == "Olá, Ana."
-    assert text("ui.welcome", "xx", name="Ana") == "Olá, Ana."
+    assert text("ui.page_of", "pt-BR", page=2, pages=5) == "Página 2 de 5"
+    assert text("ui.page_of", "xx", page=2, pages=5) == "Página 2 de 5"
+    assert text("ui.page_of", "en", page=2, pages=5) == "Page 2 of 5"

@@ -8,6 +8,7 @@ from pydantic import BaseModel
 from include.integracoes import branches as branch_service
 from include.integracoes import catalog, db
 from include.integracoes.permissions import Action, Resource
+from include.integracoes.principal import Principal
 from integracoes.auth import Caller, require
 
 router = APIRouter(tags=["Catálogo"])
@@ -40,16 +41,25 @@ class BranchOut(BaseModel):
     code: int
 
 
-@router.get("/types", response_model=list[TypeOut], summary="Tipos de integração")
-def list_types(caller: Caller = Depends(require(Action.READ, Resource.INTEGRACOES))) -> list[TypeOut]:
+def types_out(principal: Principal) -> list[TypeOut]:
     return [
         TypeOut(
-            code=t.code, name=t.name, manual_run_allowed=t.manual_run_allowed,
-            keys=[KeyOut(**vars(k)) for k in t.keys], window=t.window, transport=t.transport,
-            file_format=t.file_format, direction=t.direction,
+            code=t.code,
+            name=t.name,
+            manual_run_allowed=t.manual_run_allowed,
+            keys=[KeyOut(**vars(k)) for k in t.keys],
+            window=t.window,
+            transport=t.transport,
+            file_format=t.file_format,
+            direction=t.direction,
         )
-        for t in catalog.list_types(caller.principal)
-    ]  # fmt: skip
+        for t in catalog.list_types(principal)
+    ]
+
+
+@router.get("/types", response_model=list[TypeOut], summary="Tipos de integração")
+def list_types(caller: Caller = Depends(require(Action.READ, Resource.INTEGRACOES))) -> list[TypeOut]:
+    return types_out(caller.principal)  # fmt: skip
 
 
 @router.get("/branches", response_model=list[BranchOut], summary="Filiais dos clientes")

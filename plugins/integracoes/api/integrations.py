@@ -82,7 +82,7 @@ class IntegrationPageOut(BaseModel):
     pages: int
 
 
-def _summary(item: Integration) -> dict[str, Any]:
+def summary_out(item: Integration) -> dict[str, Any]:
     return {
         "id": item.id,
         "tenant_id": item.tenant_id,
@@ -98,9 +98,9 @@ def _summary(item: Integration) -> dict[str, Any]:
     }
 
 
-def _detail(item: Integration) -> IntegrationDetailOut:
+def detail_out(item: Integration) -> IntegrationDetailOut:
     return IntegrationDetailOut(
-        **_summary(item),
+        **summary_out(item),
         branches=list(item.branches),
         config=[ConfigOut(**vars(c)) for c in item.config],
     )
@@ -116,7 +116,7 @@ def list_integrations(
     with db.pooled() as conn:
         found = integrations.list_page(conn, caller.principal, search=search, page=page, page_size=page_size)
     return IntegrationPageOut(
-        items=[IntegrationOut(**_summary(i)) for i in found.items],
+        items=[IntegrationOut(**summary_out(i)) for i in found.items],
         total=found.total,
         page=found.page,
         page_size=found.page_size,
@@ -130,13 +130,13 @@ def create_integration(
 ) -> IntegrationDetailOut:
     with db.pooled() as conn:
         saved = integrations.create(conn, caller.principal, body.to_input(), AirflowReconciler())
-    return _detail(saved)
+    return detail_out(saved)
 
 
 @router.get("/integrations/{integration_id}", response_model=IntegrationDetailOut, summary="Integração")
 def get_integration(integration_id: int, caller: Caller = Depends(_read)) -> IntegrationDetailOut:
     with db.pooled() as conn:
-        return _detail(integrations.get(conn, caller.principal, integration_id))
+        return detail_out(integrations.get(conn, caller.principal, integration_id))
 
 
 @router.put("/integrations/{integration_id}", response_model=IntegrationDetailOut, summary="Alterar integração")
@@ -145,4 +145,4 @@ def update_integration(
 ) -> IntegrationDetailOut:
     with db.pooled() as conn:
         saved = integrations.update(conn, caller.principal, integration_id, body.to_input(), AirflowReconciler())
-    return _detail(saved)
+    return detail_out(saved)

@@ -1,0 +1,92 @@
+"""A support agent registers an integration through the form; a client sees it read-only, without secrets."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import login
+from tests.stack_fixtures import RunningStack
+
+pytestmark = [pytest.mark.stack, pytest.mark.browser]
+
+CANARY = "canary-" + uuid.uuid4().hex
+
+
+def test_agent_registers_boavista_and_client_views_it_read_only(page: Page, stack: RunningStack) -> None:
+    description = f"BoaVista navegador {uuid.uuid4().hex[:6]}"
+    login(page, stack, "suporte")
+    page.wait_for_load_state("networkidle")
+    page.goto(f"{stack.url}/integracoes/")
+    page.click("#register")
+
+    # First a save with problems: messages next to the fields, nothing saved.
+    page.click("#save")
+    expect(page.locator("#error-description")).to_have_text("Informe a descrição.")
+    expect(page.locator("#error-tenant_id")).to_have_text("Selecione o cliente.")
+
+    page.select_option("#tenant_id", label="Farmácia Vida")
+    page.fill("#description", description)
+    page.select_option("#type_code", label="BoaVista")
+    page.fill("#interval_minutes", "240")
+    branches = page.locator("#branches tbody input[type=checkbox]")
+    expect(branches).to_have_count(3)
+    page.click("#sort-name")  # descending, then pick the first two shown
+    branches.nth(0).check()
+    branches.nth(1).check()
+    expect(page.locator("#branch-count")).to_have_text("2 de 3 selecionada(s)")
+    page.check("#only-selected")
+    expect(branches).to_have_count(2)
+
+    page.click("#tab-config")
+    page.fill("input[data-key=access_key]", "ak-navegador")
+    page.fill("input[data-key=secret_key]", CANARY)
+    page.fill("input[data-key=email_notificacao]", "nao-e-email")
+    page.click("#save")
+    expect(page.locator("[id='error-config.email_notificacao']")).to_have_text("Informe um e-mail válido.")
+    page.fill("input[data-key=email_notificacao]", "financeiro@vida.example")
+    page.click("#save")
+
+    page.wait_for_url("**/integracoes/?aviso=cadastrada")
+    expect(page.locator("#flash")).to_have_text("Integração cadastrada com sucesso.")
+    page.fill("#search", description[:14].upper())
+    row = page.locator("#integrations tbody tr", has_text=description)
+    expect(row).to_have_count(1)
+    integration_id = row.get_attribute("data-id")
+    page.screenshot(path=str(stack.artifacts / "suporte-cadastro-boavista.png"))
+
+    # The client of that tenant: same pages, read-only, secret shown only as "set".
+    page.context.clear_cookies()
+    login(page, stack, "cliente1")
+    page.wait_for_url("**/plugin/integracoes")
+    page.goto(f"{stack.url}/integracoes/")
+    expect(page.locator("#register")).to_have_count(0)
+    page.locator("#integrations tbody tr", has_text=description).dblclick()
+    page.wait_for_url(f"**/integracoes/integracoes/{integration_id}")
+    expect(page.locator("#readonly-note")).to_be_visible()
+    expect(page.locator("#save")).to_have_count(0)
+    expect(page.locator("#description")).to_be_disabled()
+    page.click("#tab-config")
+    expect(page.locator("[data-secret=secret_key]")).to_have_text("Definido (oculto)")
+    assert CANARY not in page.content()
+    page.screenshot(path=str(stack.artifacts / "cliente1-integracao-somente-leitura.png"))
+
+
+def test_agent_edits_and_sees_the_success_message_in_place(page: Page, stack: RunningStack) -> None:
+    login(page, stack, "suporte")
+    page.wait_for_load_state("networkidle")
+    page.goto(f"{stack.url}/integracoes/")
+    first = page.locator("#integrations tbody tr").first
+    first.locator("button[aria-haspopup=menu]").click()
+    first.get_by_role("menuitem", name="Editar").click()
+    page.wait_for_url("**/integracoes/integracoes/*")
+    page.fill("#interval_minutes", "0")
+    page.click("#save")
+    expect(page.locator("#error-interval_minutes")).to_have_text(
+        "Informe um número inteiro de minutos entre 1 e 43200."
+    )
+    page.fill("#interval_minutes", "45")
+    page.click("#save")
+    expect(page.locator("#flash")).to_have_text("Integração salva com sucesso.")
