@@ -239,3 +239,34 @@ def test_prefix_search_ignores_case_and_accents_and_pages(world: World) -> None:
 def test_bad_paging_is_refused(world: World, page: int, size: int) -> None:
     with pytest.raises(Invalid):
         integrations.list_page(world.conn, world.agent, page=page, page_size=size)
+
+
+def test_search_and_paging_over_a_thousand_integrations(world: World) -> None:
+    """Prefix search (case/accent-insensitive) and paging agree with a straightforward Python model."""
+    import unicodedata
+
+    words = ("Álcool", "alcance", "Bálsamo", "balcão", "Cosmos", "côrte", "Dito", "dúvida", "Éter", "etapa")
+    world.conn.execute(
+        """INSERT INTO integracao.integracao (tenant_id, tipo_codigo, descricao, intervalo_minutos, criada_por,
+               atualizada_por)
+           SELECT %s, 'smarket', (%s::text[])[1 + n %% 10] || ' ' || lpad(n::text, 4, '0'), 60, 's', 's'
+           FROM generate_series(1, 1000) AS n""",
+        (world.tenant1, list(words)),
+    )
+
+    def fold(value: str) -> str:
+        return "".join(c for c in unicodedata.normalize("NFD", value.lower()) if unicodedata.category(c) != "Mn")
+
+    rows = [r[0] for r in world.conn.execute("SELECT descricao FROM integracao.integracao")]
+    for search in ("alc", "ÁLC", "balc", "cô", "e", "etapa 00", "x"):
+        expected = sorted((d for d in rows if fold(d).startswith(fold(search))), key=fold)
+        got: list[str] = []
+        page = 1
+        while True:
+            result = integrations.list_page(world.conn, world.agent, search=search, page=page, page_size=25)
+            got += [i.description for i in result.items]
+            assert result.total == len(expected), search
+            if page >= result.pages:
+                break
+            page += 1
+        assert got == expected, search
