@@ -58,6 +58,14 @@ class RunningStack:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         return ARTIFACTS
 
+    @property
+    def database_url(self) -> str:
+        """The application database of this stack (for tests that set up state the API reads)."""
+        for line in (self.data / "airflow.env").read_text().splitlines():
+            if line.startswith("export INTEGRACOES_DATABASE_URL="):
+                return line.split("=", 1)[1].strip("'")
+        raise LookupError("INTEGRACOES_DATABASE_URL not in airflow.env")
+
     def pids(self) -> dict[str, int]:
         return {p.stem: int(p.read_text()) for p in (self.data / "run").glob("*.pid")}
 

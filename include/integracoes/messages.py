@@ -190,6 +190,47 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
     },
     "field.tenant": {"pt-BR": "Cliente inválido.", "en": "Invalid customer."},
     "branches.tenant_not_found": {"pt-BR": "Cliente não encontrado.", "en": "Customer not found."},
+    # --- tasks (include/integracoes/tasks.py) ---
+    "task.status.pending": {"pt-BR": "Pendente", "en": "Pending"},
+    "task.status.sent": {"pt-BR": "Enviada", "en": "Sent"},
+    "task.status.completed": {"pt-BR": "Concluída", "en": "Completed"},
+    "task.status.failed": {"pt-BR": "Falha no envio", "en": "Delivery failed"},
+    "task.failure.partner_unavailable": {
+        "pt-BR": "Parceiro indisponível (HTTP {status}) após {attempts} tentativas",
+        "en": "Partner unavailable (HTTP {status}) after {attempts} attempts",
+    },
+    "task.failure.credentials_refused": {
+        "pt-BR": "O parceiro recusou as credenciais configuradas. Peça ao suporte para conferi-las.",
+        "en": "The partner refused the configured credentials. Ask support to check them.",
+    },
+    "task.failure.partner_rejected": {
+        "pt-BR": "O parceiro rejeitou o arquivo: {detail}",
+        "en": "The partner rejected the file: {detail}",
+    },
+    "task.failure.data_check_failed": {
+        "pt-BR": "Conferência dos dados falhou: {detail}",
+        "en": "Data check failed: {detail}",
+    },
+    "task.failure.timeout": {
+        "pt-BR": "O parceiro não respondeu a tempo após {attempts} tentativas",
+        "en": "The partner did not answer in time after {attempts} attempts",
+    },
+    "task.failure.internal_error": {
+        "pt-BR": "Erro interno no processamento. O suporte foi avisado; você pode reprocessar a tarefa.",
+        "en": "Internal processing error. Support was notified; you can reprocess the task.",
+    },
+    "task.failure.run_lost": {
+        "pt-BR": "O processamento foi interrompido antes de terminar. Reprocesse a tarefa.",
+        "en": "Processing stopped before it finished. Reprocess the task.",
+    },
+    "task.invalid_transition": {
+        "pt-BR": "A tarefa está {current} e não pode passar para {target}.",
+        "en": "The task is {current} and cannot become {target}.",
+    },
+    "task.invalid_status": {
+        "pt-BR": "Situação inválida: use pending, sent, completed ou failed.",
+        "en": "Invalid status: use pending, sent, completed or failed.",
+    },
     "http.bad_request": {"pt-BR": "Requisição inválida.", "en": "Invalid request."},
     "ui.title": {"pt-BR": "Integrações", "en": "Integrations"},
     "ui.register": {"pt-BR": "Cadastrar integração", "en": "Register integration"},

@@ -1,0 +1,395 @@
+"""Tasks: the business record of every run (SPEC §7) — states, windows, failure reasons, listing.
+
+One state machine for every connector:
+
+    pending --> sent --> completed
+       |          |
+       +----------+--> failed   (terminal until reprocessed)
+
+Scheduled runs open their tasks here, idempotently per Airflow run; the window policy of the connector
+says which period each task covers. The database refuses overlapping pending tasks of one integration
+(exclusion constraint); a scheduled window that hits one simply waits for the next wake-up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+import psycopg
+from psycopg import sql
+from psycopg.rows import dict_row
+
+from include.connectors.catalog import IncrementalWindow, WindowPolicy
+from include.connectors.config import Problem
+from include.integracoes import integrations
+from include.integracoes.errors import Conflict, Invalid
+from include.integracoes.messages import DEFAULT_LANGUAGE, text
+from include.integracoes.principal import Principal
+
+# Who requested a scheduled task ("Usuário" column).
+SYSTEM_USER = "Sistema"
+# How far back a daily window catches up missed days after downtime.
+CATCH_UP_DAYS = 31
+
+
+class Status(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+    def label(self, language: str = DEFAULT_LANGUAGE) -> str:
+        return text(f"task.status.{self.value}", language)
+
+
+class Origin(StrEnum):
+    SCHEDULED = "agendada"
+    MANUAL = "manual"
+    REPROCESS = "reprocessamento"
+
+
+class FailureClass(StrEnum):
+    """Why a task failed, in classes a client understands; the technical detail stays in the task log."""
+
+    PARTNER_UNAVAILABLE = "partner_unavailable"
+    CREDENTIALS_REFUSED = "credentials_refused"
+    PARTNER_REJECTED = "partner_rejected"
+    DATA_CHECK_FAILED = "data_check_failed"
+    TIMEOUT = "timeout"
+    INTERNAL_ERROR = "internal_error"
+    RUN_LOST = "run_lost"
+
+    def reason(self, language: str = DEFAULT_LANGUAGE, **params: object) -> str:
+        return text(f"task.failure.{self.value}", language, **params)
+
+
+_TRANSITIONS: dict[Status, frozenset[Status]] = {
+    Status.PENDING: frozenset({Status.SENT, Status.COMPLETED, Status.FAILED}),
+    Status.SENT: frozenset({Status.COMPLETED, Status.FAILED}),
+    Status.COMPLETED: frozenset(),
+    Status.FAILED: frozenset({Status.PENDING}),  # reprocessing
+}
+
+
+@dataclass(frozen=True)
+class Task:
+    id: int
+    code: int
+    integration_id: int
+    created_at: datetime
+    start: date
+    end: date
+    requested_by: str
+    origin: Origin
+    status: Status
+    failure_class: str | None
+    failure_reason: str | None
+    cutoff_start: datetime | None = None
+    cutoff_end: datetime | None = None
+
+
+_COLUMNS = sql.SQL(
+    "t.id, t.codigo, t.integracao_id, t.criada_em, t.data_inicial, t.data_final, t.solicitada_por, t.origem,"
+    " t.situacao, t.motivo_classe, t.motivo_falha, t.corte_inicial, t.corte_final"
+)
+
+
+def _task(row: dict[str, Any]) -> Task:
+    return Task(
+        row["id"], row["codigo"], row["integracao_id"], row["criada_em"], row["data_inicial"], row["data_final"],
+        row["solicitada_por"], Origin(row["origem"]), Status(row["situacao"]), row["motivo_classe"],
+        row["motivo_falha"], row["corte_inicial"], row["corte_final"],
+    )  # fmt: skip
+
+
+def get_task(conn: psycopg.Connection, task_id: int) -> Task:
+    with conn.cursor(row_factory=dict_row) as cur:
+        row = cur.execute(sql.SQL("SELECT {} FROM integracao.tarefa t WHERE t.id = %s").format(_COLUMNS), (task_id,))
+        found = row.fetchone()
+    if found is None:
+        raise LookupError(f"task {task_id} does not exist")
+    return _task(found)
+
+
+# --- windows -------------------------------------------------------------------------------------
+
+
+def daily_days_to_send(
+    conn: psycopg.Connection,
+    integration_id: int,
+    *,
+    today: date,
+    days_back: int,
+    first_day: date,
+    catch_up_days: int = CATCH_UP_DAYS,
+) -> list[date]:
+    """Days D-N not delivered yet, oldest first: missed days are caught up, failed days retried,
+    delivered (sent/completed) and pending days skipped. Never before `first_day`."""
+    last = today - timedelta(days=days_back)
+    first = max(first_day, last - timedelta(days=catch_up_days - 1))
+    if last < first:
+        return []
+    rows = conn.execute(
+        """SELECT d::date FROM generate_series(%s::date, %s::date, interval '1 day') AS d
+           WHERE NOT EXISTS (
+               SELECT 1 FROM integracao.tarefa t
+               WHERE t.integracao_id = %s AND t.situacao IN ('pending', 'sent', 'completed')
+                 AND d::date BETWEEN t.data_inicial AND t.data_final)
+           ORDER BY 1""",
+        (first, last, integration_id),
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+@dataclass(frozen=True)
+class IncrementalSpan:
+    start: datetime
+    end: datetime
+
+
+def incremental_span(
+    conn: psycopg.Connection, integration_id: int, *, now: datetime, lag_minutes: int, since: datetime
+) -> IncrementalSpan | None:
+    """From the last successful cutoff (or `since`) to now minus the safety lag; None when empty."""
+    row = conn.execute(
+        "SELECT max(corte_final) FROM integracao.tarefa WHERE integracao_id = %s AND situacao IN ('sent', 'completed')",
+        (integration_id,),
+    ).fetchone()
+    start = row[0] if row and row[0] else since
+    end = now - timedelta(minutes=lag_minutes)
+    return IncrementalSpan(start, end) if end > start else None
+
+
+def open_scheduled_tasks(
+    conn: psycopg.Connection,
+    integration_id: int,
+    *,
+    dag_id: str,
+    run_id: str,
+    policy: WindowPolicy,
+    now: datetime,
+    first_day: date,
+    has_new_data: Callable[[datetime, datetime], bool] | None = None,
+) -> list[Task]:
+    """Open the tasks of a scheduled run (idempotent per run: a retried run gets the same tasks back)."""
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(hashtext('tarefa'), %s)", (integration_id,))
+        existing = _tasks_of_run(conn, dag_id, run_id)
+        if existing:
+            return existing
+        if isinstance(policy, IncrementalWindow):
+            span = incremental_span(
+                conn, integration_id, now=now, lag_minutes=policy.lag_minutes,
+                since=datetime.combine(first_day, datetime.min.time(), tzinfo=now.tzinfo),
+            )  # fmt: skip
+            if span is None or (has_new_data is not None and not has_new_data(span.start, span.end)):
+                return []
+            periods: list[tuple[date, date, IncrementalSpan | None]] = [(span.start.date(), span.end.date(), span)]
+        else:
+            days = daily_days_to_send(
+                conn, integration_id, today=now.date(), days_back=policy.days_back, first_day=first_day
+            )
+            periods = [(day, day, None) for day in days]
+        opened = []
+        for start, end, span in periods:
+            task = _insert_pending(conn, integration_id, start, end, SYSTEM_USER, Origin.SCHEDULED, span)
+            if task is not None:
+                _attach_attempt(conn, task.id, dag_id, run_id)
+                opened.append(task)
+        return opened
+
+
+def _tasks_of_run(conn: psycopg.Connection, dag_id: str, run_id: str) -> list[Task]:
+    with conn.cursor(row_factory=dict_row) as cur:
+        rows = cur.execute(
+            sql.SQL(
+                "SELECT {} FROM integracao.tarefa t JOIN integracao.tarefa_tentativa a ON a.tarefa_id = t.id"
+                " WHERE a.dag_id = %s AND a.run_id = %s ORDER BY t.data_inicial, t.id"
+            ).format(_COLUMNS),
+            (dag_id, run_id),
+        ).fetchall()
+    return [_task(r) for r in rows]
+
+
+def _insert_pending(
+    conn: psycopg.Connection,
+    integration_id: int,
+    start: date,
+    end: date,
+    requested_by: str,
+    origin: Origin,
+    span: IncrementalSpan | None = None,
+) -> Task | None:
+    """Insert a pending task; None when it overlaps another pending one (the database decides)."""
+    try:
+        with conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
+            row = cur.execute(
+                sql.SQL(
+                    """INSERT INTO integracao.tarefa AS t (integracao_id, data_inicial, data_final, solicitada_por,
+                           origem, corte_inicial, corte_final)
+                       VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING {}"""
+                ).format(_COLUMNS),
+                (
+                    integration_id, start, end, requested_by, str(origin),
+                    span.start if span else None, span.end if span else None,
+                ),
+            ).fetchone()  # fmt: skip
+    except psycopg.errors.ExclusionViolation:
+        return None
+    assert row is not None
+    return _task(row)
+
+
+def _attach_attempt(conn: psycopg.Connection, task_id: int, dag_id: str, run_id: str) -> None:
+    conn.execute(
+        "INSERT INTO integracao.tarefa_tentativa (tarefa_id, dag_id, run_id) VALUES (%s, %s, %s)"
+        " ON CONFLICT (tarefa_id, dag_id, run_id) DO NOTHING",
+        (task_id, dag_id, run_id),
+    )
+
+
+# --- transitions ---------------------------------------------------------------------------------
+
+
+class InvalidTransitionError(Conflict):
+    pass
+
+
+def _move(
+    conn: psycopg.Connection,
+    task_id: int,
+    to: Status,
+    *,
+    failure: FailureClass | None = None,
+    reason: str | None = None,
+) -> Task:
+    with conn.transaction():
+        row = conn.execute("SELECT situacao FROM integracao.tarefa WHERE id = %s FOR UPDATE", (task_id,)).fetchone()
+        if row is None:
+            raise LookupError(f"task {task_id} does not exist")
+        current = Status(row[0])
+        if to not in _TRANSITIONS[current]:
+            raise InvalidTransitionError("task.invalid_transition", current=current.label(), target=to.label())
+        conn.execute(
+            "UPDATE integracao.tarefa SET situacao = %s, motivo_classe = %s, motivo_falha = %s, atualizada_em = now()"
+            " WHERE id = %s",
+            (str(to), str(failure) if failure else None, reason, task_id),
+        )
+        conn.execute(
+            "UPDATE integracao.tarefa_tentativa SET situacao = %s,"
+            " finalizada_em = CASE WHEN %s IN ('completed', 'failed') THEN now() END"
+            " WHERE tarefa_id = %s AND finalizada_em IS NULL",
+            (str(to), str(to), task_id),
+        )
+    return get_task(conn, task_id)
+
+
+def mark_sent(conn: psycopg.Connection, task_id: int) -> Task:
+    return _move(conn, task_id, Status.SENT)
+
+
+def mark_completed(conn: psycopg.Connection, task_id: int) -> Task:
+    """A successful task always ends here; a partner without confirmation passes through Enviada."""
+    task = get_task(conn, task_id)
+    if task.status is Status.PENDING:
+        mark_sent(conn, task_id)
+    return _move(conn, task_id, Status.COMPLETED)
+
+
+def mark_failed(conn: psycopg.Connection, task_id: int, failure: FailureClass, **params: object) -> Task:
+    """Falha no envio with the catalogued pt-BR reason (the exception text stays in the Airflow log)."""
+    return _move(conn, task_id, Status.FAILED, failure=failure, reason=failure.reason(DEFAULT_LANGUAGE, **params))
+
+
+def end_orphans(conn: psycopg.Connection, run_is_alive: Callable[[str, str], bool]) -> list[int]:
+    """End pending tasks whose every Airflow run is gone or finished: no task stays Pendente forever."""
+    candidates = conn.execute(
+        """SELECT t.id, json_agg(json_build_array(a.dag_id, a.run_id))
+           FROM integracao.tarefa t JOIN integracao.tarefa_tentativa a ON a.tarefa_id = t.id
+           WHERE t.situacao = 'pending' GROUP BY t.id"""
+    ).fetchall()
+    ended = []
+    for task_id, runs in candidates:
+        if not any(run_is_alive(dag_id, run_id) for dag_id, run_id in runs):
+            mark_failed(conn, task_id, FailureClass.RUN_LOST)
+            ended.append(int(task_id))
+    return ended
+
+
+# --- listing (Tarefas tab) -----------------------------------------------------------------------
+
+TASK_PAGE_SIZES = (10, 25, 50, 100)
+
+
+@dataclass(frozen=True)
+class TaskPage:
+    items: list[Task]
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+def _statuses_matching(search: str, language: str) -> list[str]:
+    needle = search.casefold()
+    return [str(s) for s in Status if needle in s.label(language).casefold()]
+
+
+def list_tasks(
+    conn: psycopg.Connection,
+    principal: Principal,
+    integration_id: int,
+    *,
+    search: str = "",
+    statuses: Iterable[str] = (),
+    page: int = 1,
+    page_size: int = 10,
+    language: str = DEFAULT_LANGUAGE,
+) -> TaskPage:
+    """Tasks of an integration the caller may see, newest first; `search` matches any column."""
+    integrations.get(conn, principal, integration_id)  # NotFound for other tenants
+    wanted = list(statuses)
+    errors = {}
+    if any(s not in Status.__members__.values() for s in wanted):
+        errors["status"] = Problem("task.invalid_status")
+    if page < 1:
+        errors["page"] = Problem("paging.invalid_page")
+    if page_size not in TASK_PAGE_SIZES:
+        errors["page_size"] = Problem("paging.invalid_page_size")
+    if errors:
+        raise Invalid(errors, key="http.validation")
+    where = [sql.SQL("t.integracao_id = %s")]
+    params: list[Any] = [integration_id]
+    if wanted:
+        where.append(sql.SQL("t.situacao = ANY(%s)"))
+        params.append(wanted)
+    if search.strip():
+        pattern = "%" + search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        where.append(
+            sql.SQL(
+                "(t.codigo::text LIKE %s OR t.solicitada_por ILIKE %s OR coalesce(t.motivo_falha, '') ILIKE %s"
+                " OR to_char(t.data_inicial, 'DD/MM/YYYY') LIKE %s OR to_char(t.data_final, 'DD/MM/YYYY') LIKE %s"
+                " OR to_char(t.criada_em AT TIME ZONE 'America/Sao_Paulo', 'DD/MM/YYYY HH24:MI') LIKE %s"
+                " OR t.situacao = ANY(%s))"
+            )
+        )
+        params += [pattern] * 6 + [_statuses_matching(search.strip(), language)]
+    condition = sql.SQL(" AND ").join(where)
+    total_row = conn.execute(
+        sql.SQL("SELECT count(*) FROM integracao.tarefa t WHERE {}").format(condition), params
+    ).fetchone()
+    with conn.cursor(row_factory=dict_row) as cur:
+        rows = cur.execute(
+            sql.SQL(
+                "SELECT {} FROM integracao.tarefa t WHERE {} ORDER BY t.criada_em DESC, t.id DESC LIMIT %s OFFSET %s"
+            ).format(_COLUMNS, condition),
+            [*params, page_size, (page - 1) * page_size],
+        ).fetchall()  # fmt: skip
+    return TaskPage([_task(r) for r in rows], int(total_row[0]) if total_row else 0, page, page_size)

@@ -1,0 +1,79 @@
+"""GET /api/v1/integrations/{id}/tasks: the Tarefas tab — an integration's tasks, newest first."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel
+
+from include.integracoes import db, tasks
+from include.integracoes.permissions import Action, Resource
+from integracoes.auth import Caller, require
+from integracoes.errors import language_of
+
+router = APIRouter(tags=["Tarefas"])
+
+
+class TaskOut(BaseModel):
+    id: int
+    code: int
+    created_at: datetime
+    data_inicial: date
+    data_final: date
+    requested_by: str
+    kind: str
+    status: str
+    status_label: str
+    failure_reason: str | None
+
+
+class TaskPageOut(BaseModel):
+    items: list[TaskOut]
+    total: int
+    page: int
+    page_size: int
+    pages: int
+
+
+def task_out(task: tasks.Task, language: str) -> TaskOut:
+    return TaskOut(
+        id=task.id,
+        code=task.code,
+        created_at=task.created_at,
+        data_inicial=task.start,
+        data_final=task.end,
+        requested_by=task.requested_by,
+        kind=str(task.origin),
+        status=str(task.status),
+        status_label=task.status.label(language),
+        failure_reason=task.failure_reason,
+    )
+
+
+@router.get("/integrations/{integration_id}/tasks", response_model=TaskPageOut, summary="Tarefas da integração")
+def list_tasks(
+    request: Request,
+    integration_id: int,
+    search: str = Query(default="", max_length=120, description="Qualquer coluna: código, usuário, datas, situação…"),
+    status: list[str] = Query(
+        default=[], description="pending, sent, completed, failed (repita ou separe por vírgula)"
+    ),
+    page: int = Query(default=1),
+    page_size: int = Query(default=10),
+    caller: Caller = Depends(require(Action.READ, Resource.TAREFAS)),
+) -> TaskPageOut:
+    language = language_of(request)
+    statuses = [part.strip() for value in status for part in value.split(",") if part.strip()]
+    with db.pooled() as conn:
+        found = tasks.list_tasks(
+            conn, caller.principal, integration_id, search=search, statuses=statuses, page=page,
+            page_size=page_size, language=language,
+        )  # fmt: skip
+    return TaskPageOut(
+        items=[task_out(t, language) for t in found.items],
+        total=found.total,
+        page=found.page,
+        page_size=found.page_size,
+        pages=found.pages,
+    )

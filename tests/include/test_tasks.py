@@ -1,0 +1,154 @@
+"""The task lifecycle of SPEC §7 against a real database: windows, idempotency, transitions, orphans."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import psycopg
+import pytest
+
+from include.connectors.catalog import DailyWindow, IncrementalWindow
+from include.integracoes import tasks
+from include.integracoes.errors import Invalid, NotFound
+from include.integracoes.principal import Principal, Tenant
+from include.integracoes.tasks import FailureClass, Status
+
+SP = ZoneInfo("America/Sao_Paulo")
+D1 = DailyWindow(days_back=1)
+TODAY = date(2026, 11, 20)
+NOON = datetime(2026, 11, 20, 12, 0, tzinfo=SP)
+
+
+@pytest.fixture
+def integration(migrated_db: psycopg.Connection) -> int:
+    conn = migrated_db
+    tenant = conn.execute(
+        "INSERT INTO integracao.tenant (nome, cnpj) VALUES ('T', '11222333000181') RETURNING id"
+    ).fetchone()
+    assert tenant
+    conn.execute(
+        "INSERT INTO integracao.tipo_integracao (codigo, nome, execucao_manual) VALUES ('smarket', 'Smarket', true)"
+    )
+    conn.execute("INSERT INTO integracao.servico_contratado VALUES (%s, 'smarket')", (tenant[0],))
+    row = conn.execute(
+        "INSERT INTO integracao.integracao (tenant_id, tipo_codigo, descricao, intervalo_minutos, criada_por,"
+        " atualizada_por) VALUES (%s, 'smarket', 'Smarket', 60, 's', 's') RETURNING id",
+        (tenant[0],),
+    ).fetchone()
+    assert row
+    return int(row[0])
+
+
+def open_run(
+    conn: psycopg.Connection, integration: int, run: str, now: datetime = NOON, **kw: object
+) -> list[tasks.Task]:
+    return tasks.open_scheduled_tasks(
+        conn, integration, dag_id="integracao_1_smarket", run_id=run, policy=kw.pop("policy", D1), now=now,  # type: ignore[arg-type]
+        first_day=kw.pop("first_day", date(2026, 11, 1)), **kw,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+def test_daily_opens_yesterday_once_and_a_retried_run_gets_the_same_task(
+    migrated_db: psycopg.Connection, integration: int
+) -> None:
+    first = open_run(migrated_db, integration, "run-1", first_day=date(2026, 11, 19))
+    assert [(t.start, t.end, t.requested_by, t.status) for t in first] == [
+        (date(2026, 11, 19), date(2026, 11, 19), "Sistema", Status.PENDING)
+    ]
+    assert open_run(migrated_db, integration, "run-1", first_day=date(2026, 11, 19)) == first
+    # Another run while that day is pending: it waits (nothing new, no failure).
+    assert open_run(migrated_db, integration, "run-2", first_day=date(2026, 11, 19)) == []
+
+
+def test_three_days_of_downtime_are_caught_up_exactly_once(migrated_db: psycopg.Connection, integration: int) -> None:
+    delivered = open_run(migrated_db, integration, "before-downtime", now=NOON - timedelta(days=3))
+    for task in delivered:
+        tasks.mark_completed(migrated_db, task.id)
+    caught_up = open_run(migrated_db, integration, "after-downtime")
+    assert [t.start for t in caught_up] == [date(2026, 11, 17), date(2026, 11, 18), date(2026, 11, 19)]
+    for task in caught_up:
+        tasks.mark_completed(migrated_db, task.id)
+    assert open_run(migrated_db, integration, "next-wake-up") == []
+
+
+def test_a_failed_day_is_retried_on_the_next_wake_up(migrated_db: psycopg.Connection, integration: int) -> None:
+    (task,) = open_run(migrated_db, integration, "run-1", first_day=date(2026, 11, 19))
+    failed = tasks.mark_failed(migrated_db, task.id, FailureClass.PARTNER_UNAVAILABLE, status=503, attempts=3)
+    assert failed.failure_reason == "Parceiro indisponível (HTTP 503) após 3 tentativas"
+    retried = open_run(migrated_db, integration, "run-2", first_day=date(2026, 11, 19))
+    assert [t.start for t in retried] == [date(2026, 11, 19)]
+    assert retried[0].id != task.id
+
+
+def test_a_manual_pending_task_makes_the_scheduled_day_wait(migrated_db: psycopg.Connection, integration: int) -> None:
+    migrated_db.execute(
+        "INSERT INTO integracao.tarefa (integracao_id, data_inicial, data_final, solicitada_por, origem)"
+        " VALUES (%s, '2026-11-15', '2026-11-19', 'cliente1', 'manual')",
+        (integration,),
+    )
+    assert open_run(migrated_db, integration, "run-1", first_day=date(2026, 11, 19)) == []
+
+
+def test_incremental_creates_no_task_when_nothing_is_new(migrated_db: psycopg.Connection, integration: int) -> None:
+    policy = IncrementalWindow(lag_minutes=5)
+    assert open_run(migrated_db, integration, "run-1", policy=policy, has_new_data=lambda a, b: False) == []
+    (task,) = open_run(migrated_db, integration, "run-2", policy=policy, has_new_data=lambda a, b: True)
+    assert task.cutoff_end == NOON - timedelta(minutes=5)
+    tasks.mark_completed(migrated_db, task.id)
+    later = NOON + timedelta(hours=1)
+    (following,) = open_run(migrated_db, integration, "run-3", now=later, policy=policy, has_new_data=lambda a, b: True)
+    assert following.cutoff_start == task.cutoff_end  # from the last successful cutoff, no gap, no overlap
+
+
+def test_transitions_follow_the_state_machine(migrated_db: psycopg.Connection, integration: int) -> None:
+    (task,) = open_run(migrated_db, integration, "run-1", first_day=date(2026, 11, 19))
+    assert tasks.mark_sent(migrated_db, task.id).status is Status.SENT
+    assert tasks.mark_completed(migrated_db, task.id).status is Status.COMPLETED
+    with pytest.raises(tasks.InvalidTransitionError):
+        tasks.mark_failed(migrated_db, task.id, FailureClass.INTERNAL_ERROR)
+    attempts = migrated_db.execute(
+        "SELECT situacao, finalizada_em IS NOT NULL FROM integracao.tarefa_tentativa WHERE tarefa_id = %s", (task.id,)
+    ).fetchall()
+    assert attempts == [("completed", True)]
+
+
+def test_orphans_are_ended_with_a_reason(migrated_db: psycopg.Connection, integration: int) -> None:
+    (alive,) = open_run(migrated_db, integration, "alive", now=NOON - timedelta(days=1), first_day=date(2026, 11, 18))
+    (dead,) = open_run(migrated_db, integration, "dead", first_day=date(2026, 11, 19))
+    ended = tasks.end_orphans(migrated_db, lambda dag_id, run_id: run_id == "alive")
+    assert ended == [dead.id]
+    orphan = tasks.get_task(migrated_db, dead.id)
+    assert orphan.status is Status.FAILED
+    assert orphan.failure_reason == "O processamento foi interrompido antes de terminar. Reprocesse a tarefa."
+    assert tasks.get_task(migrated_db, alive.id).status is Status.PENDING
+
+
+def test_listing_is_scoped_newest_first_and_searchable(migrated_db: psycopg.Connection, integration: int) -> None:
+    for n in range(3):
+        opened = open_run(
+            migrated_db, integration, f"run-{n}", now=NOON - timedelta(days=2 - n), first_day=date(2026, 11, 17)
+        )
+        for task in opened:
+            if n == 0:
+                tasks.mark_failed(migrated_db, task.id, FailureClass.CREDENTIALS_REFUSED)
+            else:
+                tasks.mark_completed(migrated_db, task.id)
+    tenant_id = migrated_db.execute("SELECT id FROM integracao.tenant").fetchone()
+    assert tenant_id
+    client = Principal("cliente1", ("Client",), False, (Tenant(tenant_id[0], "T"),))
+    stranger = Principal("cliente2", ("Client",), False, (Tenant(tenant_id[0] + 1, "U"),))
+    page = tasks.list_tasks(migrated_db, client, integration)
+    assert page.total == len(page.items) == 4  # 17 failed, 17 retried, 18, 19
+    assert [t.created_at for t in page.items] == sorted((t.created_at for t in page.items), reverse=True)
+    failed = tasks.list_tasks(migrated_db, client, integration, search="falha")
+    assert {t.status for t in failed.items} == {Status.FAILED}
+    by_reason = tasks.list_tasks(migrated_db, client, integration, search="credenciais")
+    assert by_reason.total == failed.total
+    by_code = tasks.list_tasks(migrated_db, client, integration, search=str(page.items[0].code))
+    assert page.items[0].id in {t.id for t in by_code.items}
+    assert tasks.list_tasks(migrated_db, client, integration, statuses=["completed"]).total == page.total - failed.total
+    with pytest.raises(NotFound):
+        tasks.list_tasks(migrated_db, stranger, integration)
+    with pytest.raises(Invalid):
+        tasks.list_tasks(migrated_db, client, integration, statuses=["done"])
