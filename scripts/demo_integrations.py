@@ -6,6 +6,7 @@ Written through the service layer (same rules as the API) as the demo support ag
 from __future__ import annotations
 
 import logging
+import os
 
 import psycopg
 
@@ -28,6 +29,14 @@ _DEMO = (
     ("44555666000181", "Propz - CRM", "propz", True, 1440,
      {"s3_bucket": "propz-drogaria-saude", "aws_access_key_id": "AKIADEMO0000000000", "aws_secret_access_key": "demo"}),
 )  # fmt: skip
+
+
+def _demo_config(type_code: str, config: dict[str, str]) -> dict[str, str]:
+    """Point the demo's Smarket integration at the local partner sandbox when one runs."""
+    sandbox = os.environ.get("INTEGRACOES_SANDBOX_URL")
+    if sandbox and type_code == "smarket":
+        return {**config, "url_api": f"{sandbox}/smarket/v1"}
+    return config
 
 
 def seed(conn: psycopg.Connection) -> int:
@@ -55,7 +64,7 @@ def seed(conn: psycopg.Connection) -> int:
             principal,
             IntegrationInput(
                 tenant_id, description, type_code, active, interval, branches,
-                [ConfigInput(k, v) for k, v in config.items()],
+                [ConfigInput(k, v) for k, v in _demo_config(type_code, config).items()],
             ),
         )  # fmt: skip
         created += 1

@@ -22,6 +22,7 @@ import secrets
 import shlex
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -31,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sandbox import certs as sandbox_certs
 from scripts import embedded_db
 
 log = logging.getLogger("stack")
@@ -38,11 +40,13 @@ log = logging.getLogger("stack")
 REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 COMPONENTS: dict[str, list[str]] = {
+    # The partner sandbox (demo and tests only) stands in for the partners' endpoints.
+    "sandbox": [sys.executable, "-m", "sandbox", "--data", "{data}/sandbox", "--port", "{sandbox_port}"],
     # Log servers are skipped: on one host the api-server reads the task-log folder directly.
-    "scheduler": ["scheduler", "--skip-serve-logs"],
-    "dag-processor": ["dag-processor"],
-    "triggerer": ["triggerer", "--skip-serve-logs"],
-    "api-server": ["api-server"],
+    "scheduler": [str(VENV_BIN / "airflow"), "scheduler", "--skip-serve-logs"],
+    "dag-processor": [str(VENV_BIN / "airflow"), "dag-processor"],
+    "triggerer": [str(VENV_BIN / "airflow"), "triggerer", "--skip-serve-logs"],
+    "api-server": [str(VENV_BIN / "airflow"), "api-server"],
 }
 HEALTH_TIMEOUT_S = 240
 STOP_TIMEOUT_S = 30
@@ -53,6 +57,7 @@ class Stack:
     data: Path
     host: str
     port: int
+    sandbox_port: int
 
     @property
     def pgdata(self) -> Path:
@@ -69,6 +74,10 @@ class Stack:
     @property
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
+
+    @property
+    def sandbox_url(self) -> str:
+        return f"https://127.0.0.1:{self.sandbox_port}"
 
     def pid_file(self, component: str) -> Path:
         return self.run_dir / f"{component}.pid"
@@ -113,10 +122,11 @@ def load_stack() -> Stack:
     port = int(os.environ.get("INTEGRACOES_PORT") or state.get("port") or 0)
     if not port:
         port = 8080 if _port_is_free(host, 8080) else _free_port(host)
-    if state.get("port") != port:
-        state["port"] = port
+    sandbox_port = int(state.get("sandbox_port") or _free_port("127.0.0.1"))
+    if (state.get("port"), state.get("sandbox_port")) != (port, sandbox_port):
+        state.update(port=port, sandbox_port=sandbox_port)
         _write_private(state_file, json.dumps(state, indent=2))
-    return Stack(data=data, host=host, port=port)
+    return Stack(data=data, host=host, port=port, sandbox_port=sandbox_port)
 
 
 def _secrets(stack: Stack) -> dict[str, str]:
@@ -178,6 +188,9 @@ def airflow_environment(stack: Stack, *, start_embedded: bool = False) -> dict[s
         "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(stack.log_dir / "airflow"),
         "INTEGRACOES_DATA": str(stack.data),
         "INTEGRACOES_DATABASE_URL": app_url,
+        "INTEGRACOES_SANDBOX_URL": stack.sandbox_url,
+        # Trust the sandbox's self-signed certificate (plus the public CAs) for HTTPS deliveries.
+        "REQUESTS_CA_BUNDLE": str(sandbox_certs.ensure(stack.data / "sandbox")[2]),
         # `include` (service layer, connectors, SQL) is imported by the plugin, the DAGs and the tasks.
         "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH", "")])),
         "PATH": os.pathsep.join([str(VENV_BIN), os.environ.get("PATH", "")]),
@@ -210,7 +223,7 @@ def _start_component(stack: Stack, env: dict[str, str], component: str) -> None:
     stack.run_dir.mkdir(parents=True, exist_ok=True)
     with open(stack.log_dir / f"{component}.log", "ab") as out:
         proc = subprocess.Popen(
-            [str(VENV_BIN / "airflow"), *COMPONENTS[component]],
+            [arg.format(data=stack.data, sandbox_port=stack.sandbox_port) for arg in COMPONENTS[component]],
             env={**os.environ, **env},
             cwd=REPO,
             stdout=out,
@@ -237,12 +250,21 @@ def _is_healthy(health: dict[str, Any] | None) -> bool:
     return all((health.get(part) or {}).get("status") == "healthy" for part in parts)
 
 
+def _sandbox_up(stack: Stack) -> bool:
+    context = ssl.create_default_context(cafile=str(stack.data / "sandbox" / "ca-bundle.pem"))
+    try:
+        with urllib.request.urlopen(f"{stack.sandbox_url}/_sandbox/health", timeout=5, context=context):  # noqa: S310
+            return True
+    except (urllib.error.URLError, OSError):
+        return False
+
+
 def wait_healthy(stack: Stack, timeout: float = HEALTH_TIMEOUT_S) -> None:
     deadline = time.monotonic() + timeout
     health = None
     while time.monotonic() < deadline:
         health = _health(stack)
-        if _is_healthy(health):
+        if _is_healthy(health) and _sandbox_up(stack):
             return
         for component in COMPONENTS:
             if _running_pid(stack, component) is None:
@@ -328,7 +350,7 @@ def _print_welcome(stack: Stack, *, demo_data: bool) -> None:
     from scripts.demo_accounts import DEMO_USERS
 
     print(f"\nIntegrações is running at {stack.url}/  (plugin: {stack.url}/plugin/integracoes)")
-    print(f"Data and logs: {stack.data}   Stop with: make stop")
+    print(f"Partner sandbox: {stack.sandbox_url}/   Data and logs: {stack.data}   Stop with: make stop")
     if demo_data:
         print("Demo accounts (demo only; change or remove them in any real deployment):")
         for user in DEMO_USERS:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import ssl
 import subprocess
 import time
 from collections.abc import Iterator
@@ -59,6 +60,15 @@ class RunningStack:
         return ARTIFACTS
 
     @property
+    def sandbox_url(self) -> str:
+        return f"https://127.0.0.1:{json.loads((self.data / 'state.json').read_text())['sandbox_port']}"
+
+    def sandbox(self) -> httpx.Client:
+        """A client of the partner sandbox's control API (it trusts the sandbox's own certificate)."""
+        trust = ssl.create_default_context(cafile=str(self.data / "sandbox" / "sandbox.crt"))
+        return httpx.Client(base_url=self.sandbox_url, verify=trust, timeout=30)
+
+    @property
     def database_url(self) -> str:
         """The application database of this stack (for tests that set up state the API reads)."""
         for line in (self.data / "airflow.env").read_text().splitlines():
@@ -88,6 +98,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
         # The browser tests log in many times a minute from one address; FAB's default limit
         # (5 per 40 s, kept in the product) would turn them away.
         "AIRFLOW__FAB__AUTH_RATE_LIMIT": "300 per 1 minute",
+        # Failure-path tests wait for every retry; seconds instead of the production half-minute.
+        "INTEGRACOES_RETRY_DELAY_S": "1",
     }
     for name in ("AIRFLOW_DATABASE_URL", "INTEGRACOES_DATABASE_URL", "AIRFLOW_HOME", "AIRFLOW_CONFIG"):
         env.pop(name, None)

@@ -231,6 +231,39 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "pt-BR": "Situação inválida: use pending, sent, completed ou failed.",
         "en": "Invalid status: use pending, sent, completed or failed.",
     },
+    "task.not_claimable": {
+        "pt-BR": "A tarefa {code} não está pendente para esta integração.",
+        "en": "Task {code} is not pending for this integration.",
+    },
+    "task.not_found": {"pt-BR": "Tarefa não encontrada.", "en": "Task not found."},
+    "file.not_found": {"pt-BR": "Arquivo não encontrado.", "en": "File not found."},
+    # --- integration log lines (written in pt-BR, the product's language) ---
+    "log.nothing_to_send": {
+        "pt-BR": "Nenhum período pendente de envio nesta execução.",
+        "en": "No pending period to send in this run.",
+    },
+    "log.task_opened": {
+        "pt-BR": "Tarefa {code} aberta: movimento de {start} a {end}.",
+        "en": "Task {code} opened: movements from {start} to {end}.",
+    },
+    "log.extracted": {
+        "pt-BR": "Extraídos {rows} itens de venda de {branches} filial(is).",
+        "en": "Extracted {rows} sale items from {branches} branch(es).",
+    },
+    "log.file_generated": {"pt-BR": "Arquivo {name} gerado ({size}).", "en": "File {name} generated ({size})."},
+    "log.delivered": {
+        "pt-BR": "Arquivo {name} enviado ao parceiro: protocolo {protocol}.",
+        "en": "File {name} delivered to the partner: receipt {protocol}.",
+    },
+    "log.already_delivered": {
+        "pt-BR": "Arquivo {name} idêntico ao já entregue para este período; não foi reenviado.",
+        "en": "File {name} is identical to the one already delivered for this period; not sent again.",
+    },
+    "log.task_completed": {"pt-BR": "Tarefa {code} concluída.", "en": "Task {code} completed."},
+    "log.task_failed": {
+        "pt-BR": "Tarefa {code}: falha no envio. {reason}",
+        "en": "Task {code}: delivery failed. {reason}",
+    },
     "http.bad_request": {"pt-BR": "Requisição inválida.", "en": "Invalid request."},
     "ui.title": {"pt-BR": "Integrações", "en": "Integrations"},
     "ui.register": {"pt-BR": "Cadastrar integração", "en": "Register integration"},
@@ -296,6 +329,21 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
     "ui.cadence": {"pt-BR": "Janela de envio: {window}", "en": "Sending window: {window}"},
     "ui.close": {"pt-BR": "Fechar", "en": "Close"},
 }
+
+
+def format_count(value: int) -> str:
+    """12345 -> "12.345" (pt-BR thousands separator)."""
+    return f"{value:,}".replace(",", ".")
+
+
+def format_size(size: int) -> str:
+    """Bytes in pt-BR units with a decimal comma: 2400000 -> "2,3 MB"."""
+    amount = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if amount < 1024 or unit == "GB":
+            return f"{amount:.0f} {unit}" if unit == "B" else f"{amount:.1f} {unit}".replace(".", ",")
+        amount /= 1024
+    raise AssertionError("unreachable")
 
 
 def negotiate(accept_language: str | None, preferred: Iterable[str] = LANGUAGES) -> str:

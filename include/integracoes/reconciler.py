@@ -15,8 +15,12 @@ import psycopg
 
 from include.connectors.catalog import CATALOG, TYPES, IntegrationType
 from include.integracoes.integrations import Integration, dag_id_for, pool_for
+from include.integracoes.registry import shard_of
 
 log = logging.getLogger(__name__)
+
+# The DAG bundle of the dags/ folder (Airflow's default local bundle).
+DAGS_BUNDLE = "dags-folder"
 
 
 def ensure_pools(types: Iterable[IntegrationType] = TYPES) -> list[str]:
@@ -58,11 +62,26 @@ def set_paused(states: dict[str, bool]) -> list[str]:
     return sorted(set(states) - set(found))
 
 
+def request_reparse(integration_id: int) -> None:
+    """Ask the dag-processor to parse the integration's shard file next (seconds, not the periodic interval)."""
+    import hashlib
+
+    from airflow.models.dagbag import DagPriorityParsingRequest
+    from airflow.utils.session import create_session
+
+    relative = f"integracoes_shard_{shard_of(integration_id)}.py"
+    request_id = hashlib.md5(f"{DAGS_BUNDLE}:{relative}".encode(), usedforsecurity=False).hexdigest()
+    with create_session() as session:
+        if session.get(DagPriorityParsingRequest, request_id) is None:
+            session.add(DagPriorityParsingRequest(bundle_name=DAGS_BUNDLE, relative_fileloc=relative))
+
+
 class AirflowReconciler:
     """The service layer's hook after an integration is saved."""
 
     def integration_saved(self, integration: Integration) -> None:
         ensure_pools([CATALOG[integration.type_code]])
+        request_reparse(integration.id)
         set_paused({integration.dag_id: not integration.active})
 
 

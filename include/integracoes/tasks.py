@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import psycopg
 from psycopg import sql
@@ -30,6 +31,7 @@ from include.integracoes.errors import Conflict, Invalid
 from include.integracoes.messages import DEFAULT_LANGUAGE, text
 from include.integracoes.principal import Principal
 
+SAO_PAULO = ZoneInfo("America/Sao_Paulo")
 # Who requested a scheduled task ("Usuário" column).
 SYSTEM_USER = "Sistema"
 # How far back a daily window catches up missed days after downtime.
@@ -201,6 +203,15 @@ def open_scheduled_tasks(
                 _attach_attempt(conn, task.id, dag_id, run_id)
                 opened.append(task)
         return opened
+
+
+def claim_task(conn: psycopg.Connection, task_id: int, integration_id: int, dag_id: str, run_id: str) -> Task:
+    """A manual or reprocessing run takes over the pending task it was triggered for (idempotent)."""
+    task = get_task(conn, task_id)
+    if task.integration_id != integration_id or task.status is not Status.PENDING:
+        raise InvalidTransitionError("task.not_claimable", code=task.code)
+    _attach_attempt(conn, task_id, dag_id, run_id)
+    return task
 
 
 def _tasks_of_run(conn: psycopg.Connection, dag_id: str, run_id: str) -> list[Task]:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from integracoes import pages
-from integracoes.api import catalog, integrations, me, tasks
+from integracoes.api import catalog, files, integrations, logs, me, tasks
 from integracoes.auth import Caller, authenticated
 from integracoes.errors import install_error_handlers
 
@@ -29,7 +29,7 @@ def create_app() -> FastAPI:
     install_error_handlers(app)
 
     api = APIRouter(prefix=API_PREFIX)
-    for router in (me.router, catalog.router, integrations.router, tasks.router):
+    for router in (me.router, catalog.router, integrations.router, tasks.router, files.router, logs.router):
         api.include_router(router)
 
     @api.get("/openapi.json", include_in_schema=False)

@@ -1,37 +1,111 @@
-"""Every file in dags/ imports cleanly, and every DAG it builds follows the deployment's policy."""
+"""Every file in dags/ imports cleanly and builds one DAG per registered integration, following policy."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
+from cryptography.fernet import Fernet
+
+from include.integracoes import catalog, dag_factory, demo_data, registry
+from include.integracoes.registry import RegisteredIntegration
 
 REPO = Path(__file__).resolve().parents[2]
 DAGS = REPO / "dags"
 
 
-@pytest.fixture(scope="module")
-def dagbag() -> Any:
+@pytest.fixture
+def registered(
+    migrated_db: psycopg.Connection, fresh_database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[list[int]]:
+    """The demo registrations in a scratch database, read by the DAG files in strict mode."""
+    from airflow.models import crypto
+
+    monkeypatch.setenv("AIRFLOW__CORE__FERNET_KEY", Fernet.generate_key().decode())
+    monkeypatch.setenv("INTEGRACOES_DATABASE_URL", fresh_database)
+    monkeypatch.setenv("INTEGRACOES_DATA", str(tmp_path))
+    monkeypatch.setenv(registry.STRICT_ENV, "1")
+    crypto.get_fernet.cache_clear()
+    from scripts import demo_integrations
+
+    catalog.sync_catalog(migrated_db)
+    migrated_db.autocommit = False
+    demo_data.generate(migrated_db, demo_data.Size(products=5, customers=5, days=1, sales_per_branch_day=1))
+    migrated_db.commit()
+    demo_integrations.seed(migrated_db)
+    migrated_db.commit()
+    migrated_db.autocommit = True
+    yield [r[0] for r in migrated_db.execute("SELECT id FROM integracao.integracao ORDER BY id")]
+    crypto.get_fernet.cache_clear()
+
+
+@pytest.fixture
+def dagbag(registered: list[int]) -> Any:
     from airflow.dag_processing.dagbag import DagBag
 
-    return DagBag(dag_folder=str(DAGS), safe_mode=False)
+    return DagBag(dag_folder=str(DAGS), safe_mode=True)
 
 
-def test_no_import_errors(dagbag: Any) -> None:
+def test_shard_files_match_the_shard_count() -> None:
+    assert sorted(p.name for p in DAGS.glob("*.py")) == [f"integracoes_shard_{n}.py" for n in range(registry.SHARDS)]
+
+
+def test_no_import_errors_and_one_dag_per_integration(dagbag: Any, registered: list[int]) -> None:
     assert dagbag.import_errors == {}
+    assert len(dagbag.dags) == len(registered) >= 4
 
 
-def test_every_python_file_in_dags_was_parsed(dagbag: Any) -> None:
-    python_files = {str(p) for p in DAGS.rglob("*.py") if "__pycache__" not in p.parts}
-    assert python_files <= set(dagbag.file_last_changed), python_files - set(dagbag.file_last_changed)
-
-
-def test_dag_policy(dagbag: Any) -> None:
-    for dag_id, dag in dagbag.dags.items():
-        assert dag.tags, f"{dag_id} has no tags"
-        assert dag.max_active_runs == 1, f"{dag_id}: runs of one integration must never interleave"
-        assert not dag.catchup, f"{dag_id}: catch-up is the connector's window policy, not Airflow's"
+def test_dag_policy(dagbag: Any, migrated_db: psycopg.Connection) -> None:
+    rows = migrated_db.execute("SELECT id, tipo_codigo, ativa, intervalo_minutos, tenant_id FROM integracao.integracao")
+    for integration_id, type_code, active, interval, tenant_id in rows:
+        dag = dagbag.dags[f"integracao_{integration_id}_{type_code}"]
+        assert dag.max_active_runs == 1, "runs of one integration must never interleave"
+        assert not dag.catchup, "catch-up is the connector's window policy, not Airflow's"
+        assert dag.is_paused_upon_creation is (not active)
+        assert {f"cliente:{tenant_id}", f"tipo:{type_code}"} <= set(dag.tags)
+        assert dag.doc_md
+        if type_code == "boavista":
+            assert "Cron" in type(dag.timetable).__name__
+        else:
+            assert dag.timetable.delta == timedelta(minutes=interval)
+        assert [t.task_id for t in dag.tasks] == ["preparar", "extrair_e_gerar_arquivo", "entregar"]
         for task in dag.tasks:
-            assert task.retries >= 1, f"{dag_id}.{task.task_id} has no retries"
-            assert task.execution_timeout is not None, f"{dag_id}.{task.task_id} may run forever"
+            assert task.retries >= 1
+            assert task.execution_timeout is not None
+            assert task.retry_exponential_backoff
+        assert dag.get_task("entregar").pool == f"parceiro_{type_code}"
+
+
+def test_definitions_are_deterministic(registered: list[int]) -> None:
+    from airflow.serialization.serialized_objects import DagSerialization
+
+    def serialized() -> list[str]:
+        dags = dag_factory.build_dags(i for shard in range(registry.SHARDS) for i in registry.read_shard(shard))
+        return [str(DagSerialization.to_dict(dag)) for dag in dags.values()]
+
+    assert serialized() == serialized()
+
+
+def test_a_broken_registration_does_not_hide_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(registry.STRICT_ENV, "0")
+    good = RegisteredIntegration(1, "smarket", 1, "T", "ok", True, 60, "2026-11-01")
+    broken = RegisteredIntegration(2, "no_such_type", 1, "T", "broken", True, 60, "2026-11-01")
+    assert list(dag_factory.build_dags([broken, good])) == ["integracao_1_smarket"]
+    monkeypatch.setenv(registry.STRICT_ENV, "1")
+    with pytest.raises(LookupError):
+        dag_factory.build_dags([broken, good])
+
+
+def test_a_registry_blip_serves_the_last_snapshot(registered: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    shard = registry.shard_of(registered[0])
+    before = registry.read_shard(shard)
+    monkeypatch.setenv("INTEGRACOES_DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
+    monkeypatch.setenv(registry.STRICT_ENV, "0")
+    assert registry.read_shard(shard) == before
+    monkeypatch.setenv(registry.STRICT_ENV, "1")
+    with pytest.raises(registry.RegistryUnavailableError):
+        registry.read_shard(shard)

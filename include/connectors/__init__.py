@@ -1,0 +1,1 @@
+"""Partner connectors: the type catalog, the configuration rules, the shared transports and one module per partner."""

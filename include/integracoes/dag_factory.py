@@ -1,0 +1,119 @@
+"""The one DAG factory: a registered integration -> its Airflow DAG (ARCHITECTURE "Runs").
+
+Each run has three Airflow tasks: prepare (open or claim the domain tasks), extract+render+store
+(one streaming step), deliver (on the partner's pool). XCom carries task ids, never rows. Definitions are
+deterministic (no now(), sorted input), so re-parsing an unchanged registry serializes identical DAGs.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from include.connectors.catalog import CATALOG, OwnTimetable
+from include.integracoes.integrations import dag_id_for, pool_for
+from include.integracoes.registry import RegisteredIntegration, read_shard, strict
+
+log = logging.getLogger(__name__)
+
+TIMEZONE = ZoneInfo("America/Sao_Paulo")
+# Fixed and in the past: with catchup off, the scheduler starts from the latest interval.
+START_DATE = datetime(2026, 1, 1, tzinfo=TIMEZONE)
+# First retry delay (then exponential backoff); the test stack shortens it to keep failure tests quick.
+RETRY_DELAY = timedelta(seconds=int(os.environ.get("INTEGRACOES_RETRY_DELAY_S", "30")))
+DEFAULT_ARGS: dict[str, Any] = {
+    "owner": "integracoes",
+    "retries": 3,
+    "retry_delay": RETRY_DELAY,
+    "retry_exponential_backoff": 2.0,
+    "max_retry_delay": timedelta(minutes=15),
+    "execution_timeout": timedelta(hours=2),
+}
+RUN_STEPS = "include.integracoes.run_steps"
+
+
+def _schedule(integration: RegisteredIntegration) -> Any:
+    window = CATALOG[integration.type_code].window
+    if isinstance(window, OwnTimetable):
+        from airflow.sdk import CronTriggerTimetable, MultipleCronTriggerTimetable
+
+        if len(window.crons) == 1:
+            return CronTriggerTimetable(window.crons[0], timezone=str(TIMEZONE))
+        return MultipleCronTriggerTimetable(*window.crons, timezone=str(TIMEZONE))
+    return timedelta(minutes=integration.interval_minutes)
+
+
+def _doc(integration: RegisteredIntegration) -> str:
+    spec = CATALOG[integration.type_code]
+    return (
+        f"### {integration.description}\n\n"
+        f"Cliente **{integration.tenant_name}** · tipo **{spec.name}** ({spec.transport}, {spec.file_format}).\n\n"
+        f"Cadastro e tarefas: Integrações → integração {integration.id}."
+    )
+
+
+def build_dag(integration: RegisteredIntegration) -> Any:
+    """The DAG of one integration."""
+    from airflow.providers.standard.operators.python import PythonOperator
+    from airflow.sdk import DAG
+
+    from include.integracoes import run_steps
+
+    spec = CATALOG[integration.type_code]
+    with DAG(
+        dag_id=dag_id_for(integration.id, integration.type_code),
+        schedule=_schedule(integration),
+        start_date=START_DATE,
+        catchup=False,
+        max_active_runs=1,
+        is_paused_upon_creation=not integration.active,
+        tags=[f"cliente:{integration.tenant_id}", f"tipo:{integration.type_code}", "integracoes"],
+        doc_md=_doc(integration),
+        description=integration.description[:200],
+        default_args=DEFAULT_ARGS,
+    ) as dag:
+        arguments = {"integration_id": integration.id}
+        prepare = PythonOperator(task_id="preparar", python_callable=run_steps.prepare, op_kwargs=arguments)
+        produce = PythonOperator(
+            task_id="extrair_e_gerar_arquivo", python_callable=run_steps.produce_files, op_kwargs=arguments
+        )
+        deliver = PythonOperator(
+            task_id="entregar",
+            python_callable=run_steps.deliver,
+            op_kwargs=arguments,
+            pool=pool_for(spec.code),
+        )
+        prepare >> produce >> deliver
+    return dag
+
+
+def build_dags(integrations: Iterable[RegisteredIntegration]) -> dict[str, Any]:
+    """DAGs by dag_id, sorted; one broken registration never hides the others (unless strict)."""
+    dags: dict[str, Any] = {}
+    for integration in sorted(integrations, key=lambda item: item.id):
+        try:
+            if integration.type_code not in CATALOG:
+                raise LookupError(f"unknown integration type {integration.type_code!r}")
+            dag = build_dag(integration)
+        except Exception:
+            if strict():
+                raise
+            log.exception("Integration %s could not become a DAG; the others are unaffected", integration.id)
+            continue
+        dags[dag.dag_id] = dag
+    return dags
+
+
+def dags_of_shard(shard: int) -> dict[str, Any]:
+    """What a shard file exposes: the DAGs of its integrations (only the one being run, at run time)."""
+    from airflow.sdk import get_parsing_context
+
+    wanted = get_parsing_context().dag_id
+    integrations = read_shard(shard)
+    if wanted:  # a task process needs one DAG: skip building the others
+        integrations = [i for i in integrations if dag_id_for(i.id, i.type_code) == wanted]
+    return build_dags(integrations)

@@ -1,0 +1,158 @@
+"""Generated files: stored with ObjectStoragePath (local folder by default, S3 by configuration),
+recorded with size, sha256, rows and totals, listed per task (last 7) and downloaded by id."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+
+import psycopg
+
+from include.integracoes import integrations
+from include.integracoes.errors import NotFound
+from include.integracoes.principal import Principal
+
+FILES_URL_ENV = "INTEGRACOES_FILES_URL"  # e.g. s3://bucket/prefix; default: <data folder>/arquivos
+FILES_CONN_ENV = "INTEGRACOES_FILES_CONN_ID"  # Airflow connection for S3
+LAST_FILES = 7
+_CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    id: int
+    task_id: int
+    name: str
+    uri: str
+    size: int
+    sha256: str
+    rows: int
+    totals: dict[str, Any]
+    status: str
+    failure_reason: str | None
+    created_at: datetime
+
+
+def storage_root() -> Any:
+    from airflow.sdk import ObjectStoragePath
+
+    url = os.environ.get(FILES_URL_ENV) or (
+        "file://" + str(Path(os.environ.get("INTEGRACOES_DATA", "data")).resolve() / "arquivos")
+    )
+    conn_id = os.environ.get(FILES_CONN_ENV)
+    return ObjectStoragePath(url, conn_id=conn_id) if conn_id else ObjectStoragePath(url)
+
+
+class HashingWriter:
+    """A binary sink that hashes and counts what passes through it."""
+
+    def __init__(self, sink: IO[bytes]) -> None:
+        self._sink = sink
+        self.sha256 = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self.sha256.update(data)
+        self.size += len(data)
+        return self._sink.write(data)
+
+    def writable(self) -> bool:
+        return True
+
+    def flush(self) -> None:
+        self._sink.flush()
+
+
+@contextmanager
+def writer(tenant_id: int, integration_id: int, task_id: int, name: str) -> Iterator[tuple[HashingWriter, Any]]:
+    """Stream straight into storage (no full copy in memory or on local disk); yields (writer, path)."""
+    path = storage_root() / f"cliente_{tenant_id}" / f"integracao_{integration_id}" / f"tarefa_{task_id}" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as sink:
+        hashing = HashingWriter(sink)
+        yield hashing, path
+
+
+def record(
+    conn: psycopg.Connection,
+    task_id: int,
+    *,
+    name: str,
+    uri: str,
+    size: int,
+    sha256: str,
+    rows: int,
+    totals: dict[str, Any],
+) -> int:
+    row = conn.execute(
+        """INSERT INTO integracao.arquivo (tarefa_id, nome, uri, tamanho, sha256, linhas, totais)
+           VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id""",
+        (task_id, name, uri, size, sha256, rows, json.dumps(totals)),
+    ).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def set_status(conn: psycopg.Connection, file_id: int, status: str, reason: str | None = None) -> None:
+    conn.execute(
+        "UPDATE integracao.arquivo SET situacao = %s, motivo_falha = %s WHERE id = %s", (status, reason, file_id)
+    )
+
+
+_SELECT = """SELECT a.id, a.tarefa_id, a.nome, a.uri, a.tamanho, a.sha256, a.linhas, a.totais, a.situacao,
+                    a.motivo_falha, a.criado_em FROM integracao.arquivo a"""
+
+
+def _file(row: Any) -> StoredFile:
+    return StoredFile(*row)
+
+
+def get(conn: psycopg.Connection, file_id: int) -> StoredFile:
+    row = conn.execute(_SELECT + " WHERE a.id = %s", (file_id,)).fetchone()
+    if row is None:
+        raise NotFound("file.not_found")
+    return _file(row)
+
+
+def _integration_of_task(conn: psycopg.Connection, task_id: int) -> int:
+    row = conn.execute("SELECT integracao_id FROM integracao.tarefa WHERE id = %s", (task_id,)).fetchone()
+    if row is None:
+        raise NotFound("task.not_found")
+    return int(row[0])
+
+
+def files_of_task(conn: psycopg.Connection, principal: Principal, task_id: int) -> list[StoredFile]:
+    """The last 7 files generated for a task (across its reprocessings), newest first."""
+    try:
+        integrations.get(conn, principal, _integration_of_task(conn, task_id))
+    except NotFound:
+        raise NotFound("task.not_found") from None
+    rows = conn.execute(
+        _SELECT + " WHERE a.tarefa_id = %s ORDER BY a.criado_em DESC, a.id DESC LIMIT %s", (task_id, LAST_FILES)
+    ).fetchall()
+    return [_file(r) for r in rows]
+
+
+def for_download(conn: psycopg.Connection, principal: Principal, file_id: int) -> StoredFile:
+    """A file the caller may download (NotFound for another tenant's)."""
+    stored = get(conn, file_id)
+    try:
+        integrations.get(conn, principal, _integration_of_task(conn, stored.task_id))
+    except NotFound:
+        raise NotFound("file.not_found") from None
+    return stored
+
+
+def open_stored(stored: StoredFile) -> Any:
+    from airflow.sdk import ObjectStoragePath
+
+    conn_id = os.environ.get(FILES_CONN_ENV)
+    path = ObjectStoragePath(stored.uri, conn_id=conn_id) if conn_id else ObjectStoragePath(stored.uri)
+    return path.open("rb")

@@ -1,0 +1,24 @@
+-- Sell-out items of one tenant's branches in a movement period (calendar days, America/Sao_Paulo).
+-- Parameters: tenant_id, branches (int[]), start and end (timestamptz, end exclusive).
+SELECT f.codigo                                                          AS filial,
+       f.cnpj                                                            AS cnpj_filial,
+       to_char(v.emitida_em AT TIME ZONE 'America/Sao_Paulo', 'YYYY-MM-DD') AS data,
+       v.numero                                                          AS cupom,
+       i.sequencia                                                       AS item,
+       p.ean                                                             AS ean,
+       p.descricao                                                       AS descricao,
+       i.quantidade                                                      AS quantidade,
+       i.preco_unitario                                                  AS preco_unitario,
+       i.desconto                                                        AS desconto,
+       i.valor_total                                                     AS valor_total,
+       i.codigo_promocao                                                 AS codigo_promocao
+FROM erp.venda v
+JOIN erp.filial f ON f.id = v.filial_id
+JOIN erp.venda_item i ON i.venda_id = v.id
+JOIN erp.produto p ON p.id = i.produto_id
+WHERE v.tenant_id = %(tenant_id)s
+  AND v.filial_id = ANY(%(branches)s)
+  AND v.emitida_em >= %(start)s
+  AND v.emitida_em < %(end)s
+  AND NOT v.cancelada
+ORDER BY f.codigo, v.emitida_em, v.numero, i.sequencia

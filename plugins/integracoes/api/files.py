@@ -1,0 +1,99 @@
+"""Generated files: GET /tasks/{id}/files (last 7) and GET /files/{id}/download (a streamed .zip)."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel
+
+from include.integracoes import db, files
+from include.integracoes.permissions import Action, Resource
+from include.integracoes.tasks import Status
+from integracoes.auth import Caller, require
+from integracoes.errors import language_of
+
+router = APIRouter(tags=["Arquivos"])
+_CHUNK = 256 * 1024
+
+
+class FileOut(BaseModel):
+    id: int
+    name: str
+    status: str
+    status_label: str
+    failure_reason: str | None
+    size: int
+    sha256: str
+    rows: int
+    created_at: datetime
+
+
+@router.get("/tasks/{task_id}/files", response_model=list[FileOut], summary="Arquivos gerados da tarefa")
+def list_files(
+    request: Request, task_id: int, caller: Caller = Depends(require(Action.READ, Resource.ARQUIVOS))
+) -> list[FileOut]:
+    language = language_of(request)
+    with db.pooled() as conn:
+        found = files.files_of_task(conn, caller.principal, task_id)
+    return [
+        FileOut(
+            id=f.id, name=f.name, status=f.status, status_label=Status(f.status).label(language),
+            failure_reason=f.failure_reason, size=f.size, sha256=f.sha256, rows=f.rows, created_at=f.created_at,
+        )
+        for f in found
+    ]  # fmt: skip
+
+
+class _Buffer:
+    """Collects what ZipFile writes so it can be yielded chunk by chunk (a zip of any size, flat memory)."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+        self.offset = 0
+
+    def write(self, data: bytes) -> int:
+        self.parts.append(bytes(data))
+        self.offset += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self.offset
+
+    def flush(self) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+    def drain(self) -> bytes:
+        data, self.parts = b"".join(self.parts), []
+        return data
+
+
+def _zip_stream(stored: files.StoredFile) -> Iterator[bytes]:
+    buffer = _Buffer()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        info = zipfile.ZipInfo(stored.name, date_time=stored.created_at.timetuple()[:6])
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with archive.open(info, "w", force_zip64=True) as entry, files.open_stored(stored) as source:
+            while chunk := source.read(_CHUNK):
+                entry.write(chunk)
+                yield buffer.drain()
+    yield buffer.drain()
+
+
+@router.get("/files/{file_id}/download", summary="Baixar arquivo (.zip)", response_class=StreamingResponse)
+def download(file_id: int, caller: Caller = Depends(require(Action.READ, Resource.ARQUIVOS))) -> Any:
+    with db.pooled() as conn:
+        stored = files.for_download(conn, caller.principal, file_id)
+    archive = stored.name.rsplit(".", 1)[0] + ".zip"
+    return StreamingResponse(
+        _zip_stream(stored),
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{archive}"', "Cache-Control": "no-store"},
+    )
