@@ -86,6 +86,11 @@ def prepare(integration_id: int, **context: Any) -> list[int]:
     conf = dict(getattr(dag_run, "conf", None) or {})
     with db.connect(autocommit=True) as conn:
         info = _integration(conn, integration_id)
+        # Runs of one integration never interleave (max_active_runs=1): a pending task still attached
+        # only to earlier runs lost its worker. End it with a reason so its period can be sent again.
+        for orphan in tasks.end_orphans(conn, lambda _dag, run: run == dag_run.run_id, integration_id=integration_id):
+            logs.write(conn, integration_id, "log.orphan_ended", task_id=orphan, level="WARNING",
+                       code=tasks.get_task(conn, orphan).code)  # fmt: skip
         if conf.get("task_id"):
             claimed = tasks.claim_task(conn, int(conf["task_id"]), integration_id, dag_run.dag_id, dag_run.run_id)
             opened = [claimed]

@@ -316,12 +316,19 @@ def mark_failed(conn: psycopg.Connection, task_id: int, failure: FailureClass, *
     return _move(conn, task_id, Status.FAILED, failure=failure, reason=failure.reason(DEFAULT_LANGUAGE, **params))
 
 
-def end_orphans(conn: psycopg.Connection, run_is_alive: Callable[[str, str], bool]) -> list[int]:
-    """End pending tasks whose every Airflow run is gone or finished: no task stays Pendente forever."""
+def end_orphans(
+    conn: psycopg.Connection, run_is_alive: Callable[[str, str], bool], *, integration_id: int | None = None
+) -> list[int]:
+    """End pending tasks whose every Airflow run is gone or finished: no task stays Pendente forever.
+
+    Tasks without any attempt are waiting for their first run (a queued manual request) and are left alone.
+    """
     candidates = conn.execute(
         """SELECT t.id, json_agg(json_build_array(a.dag_id, a.run_id))
            FROM integracao.tarefa t JOIN integracao.tarefa_tentativa a ON a.tarefa_id = t.id
-           WHERE t.situacao = 'pending' GROUP BY t.id"""
+           WHERE t.situacao = 'pending' AND (%(integration)s::int IS NULL OR t.integracao_id = %(integration)s)
+           GROUP BY t.id""",
+        {"integration": integration_id},
     ).fetchall()
     ended = []
     for task_id, runs in candidates:

@@ -32,7 +32,7 @@ def wait_for(what: str, probe: Callable[[], Any], timeout: float = 240, every: f
     raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
 
 
-def register_smarket(stack: RunningStack, description: str) -> dict[str, Any]:
+def register_smarket(stack: RunningStack, description: str, *, active: bool = True) -> dict[str, Any]:
     with stack.client("cliente1") as client:
         tenant_id = client.get(f"{API}/me").json()["tenants"][0]["id"]
     with stack.client("suporte") as agent:
@@ -40,7 +40,7 @@ def register_smarket(stack: RunningStack, description: str) -> dict[str, Any]:
         response = agent.post(
             f"{API}/integrations",
             json={
-                "tenant_id": tenant_id, "description": description, "type_code": "smarket", "active": True,
+                "tenant_id": tenant_id, "description": description, "type_code": "smarket", "active": active,
                 "interval_minutes": 60, "branches": branches,
                 "config": [{"key": "url_api", "value": f"{stack.sandbox_url}/smarket/v1"},
                            {"key": "token", "value": "token-e2e"}, {"key": "codigo_cliente", "value": "FV-E2E"}],

@@ -66,7 +66,11 @@ document.addEventListener("keydown", (event) => {
 
 function actionMenu(label, items) {
   const list = el("div", { class: "menu-list", role: "menu", hidden: true },
-    items.map((item) => el("a", { href: item.href, role: "menuitem" }, item.label)));
+    items.map((item) => el("a", { href: item.href || "#", role: "menuitem", onclick: item.onclick && ((event) => {
+      event.preventDefault();
+      list.hidden = true;
+      item.onclick();
+    }) }, item.label)));
   const button = el("button", { type: "button", "aria-haspopup": "menu", onclick: (event) => {
     event.stopPropagation();
     const wasHidden = list.hidden;

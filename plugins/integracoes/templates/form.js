@@ -9,15 +9,18 @@
   const $ = (id) => document.getElementById(id);
 
   // --- tabs ---
+  // Every tab shows its panel; the save button belongs to the registration tabs only.
   function showTab(name) {
-    for (const [tab, panel] of [["tab-cadastro", "panel-cadastro"], ["tab-config", "panel-config"]]) {
-      const active = tab === name;
-      $(tab).setAttribute("aria-selected", String(active));
-      $(panel).hidden = !active;
+    for (const tab of document.querySelectorAll("[role=tab]")) {
+      const active = tab.id === name;
+      tab.setAttribute("aria-selected", String(active));
+      $(tab.getAttribute("aria-controls")).hidden = !active;
     }
+    const saveBar = $("save-bar");
+    if (saveBar) saveBar.hidden = !["tab-cadastro", "tab-config"].includes(name);
+    document.dispatchEvent(new CustomEvent("tabshown", { detail: name }));
   }
-  $("tab-cadastro").addEventListener("click", () => showTab("tab-cadastro"));
-  $("tab-config").addEventListener("click", () => showTab("tab-config"));
+  for (const tab of document.querySelectorAll("[role=tab]")) tab.addEventListener("click", () => showTab(tab.id));
 
   // --- branches ---
   function renderBranches() {

@@ -1,0 +1,105 @@
+"use strict";
+// Tarefas and Logs da integração tabs of an existing integration, and the Arquivos gerados dialog.
+(() => {
+  const $ = (id) => document.getElementById(id);
+  const integrationId = PAGE.integration.id;
+  const statusClass = { pending: "pend", sent: "sent", completed: "on", failed: "fail" };
+  const dateTime = new Intl.DateTimeFormat(PAGE.lang, { dateStyle: "short", timeStyle: "medium" });
+  const day = (iso) => iso.split("-").reverse().join("/");
+
+  // --- Tarefas ---
+  const tasks = { page: 1, pages: 1, search: "", ticket: 0 };
+
+  async function loadTasks() {
+    const ticket = ++tasks.ticket;
+    const query = new URLSearchParams({ search: tasks.search, page: tasks.page, page_size: 25 });
+    const result = await api("GET", `/integrations/${integrationId}/tasks?${query}`);
+    if (ticket !== tasks.ticket) return;
+    if (!result.ok) { flash(result.data.message, "error"); return; }
+    tasks.pages = result.data.pages;
+    const body = document.querySelector("#tasks tbody");
+    body.replaceChildren();
+    if (!result.data.items.length) body.append(el("tr", {}, el("td", { colspan: 8, class: "empty" }, t("ui.no_tasks"))));
+    for (const task of result.data.items) {
+      const menu = actionMenu(t("ui.col_actions"), [{ label: t("ui.files_generated"), onclick: () => openFiles(task) }]);
+      body.append(el("tr", { dataset: { code: task.code } },
+        el("td", { class: "num" }, task.code),
+        el("td", {}, dateTime.format(new Date(task.created_at))),
+        el("td", {}, day(task.data_inicial)),
+        el("td", {}, day(task.data_final)),
+        el("td", {}, task.requested_by),
+        el("td", {}, el("span", { class: "badge " + statusClass[task.status] }, task.status_label)),
+        el("td", {}, task.failure_reason || ""),
+        el("td", {}, menu)));
+    }
+    $("task-total").textContent = t("ui.tasks_total", { total: result.data.total });
+    $("task-page").textContent = t("ui.page_of", { page: result.data.page, pages: result.data.pages });
+    $("task-prev").disabled = result.data.page <= 1;
+    $("task-next").disabled = result.data.page >= result.data.pages;
+  }
+  $("task-search").addEventListener("input", debounce((event) => { tasks.search = event.target.value; tasks.page = 1; loadTasks(); }, 200));
+  $("task-refresh").addEventListener("click", loadTasks);
+  $("task-prev").addEventListener("click", () => { if (tasks.page > 1) { tasks.page--; loadTasks(); } });
+  $("task-next").addEventListener("click", () => { if (tasks.page < tasks.pages) { tasks.page++; loadTasks(); } });
+
+  // --- Arquivos gerados ---
+  let files = [];
+  function renderFiles() {
+    const search = $("file-search").value.trim().toLowerCase();
+    const filters = [...document.querySelectorAll("#files [data-filter]")]
+      .map((input) => [input.dataset.filter, input.value.trim().toLowerCase()]).filter(([, value]) => value);
+    const body = document.querySelector("#files tbody");
+    body.replaceChildren();
+    const shown = files.filter((file) => {
+      const cells = { name: file.name, status_label: file.status_label, failure_reason: file.failure_reason || "" };
+      return (!search || Object.values(cells).some((value) => value.toLowerCase().includes(search)))
+        && filters.every(([column, value]) => cells[column].toLowerCase().includes(value));
+    });
+    if (!shown.length) body.append(el("tr", {}, el("td", { colspan: 4, class: "empty" }, t("ui.no_files"))));
+    for (const file of shown) {
+      body.append(el("tr", {},
+        el("td", {}, file.name),
+        el("td", {}, el("span", { class: "badge " + statusClass[file.status] }, file.status_label)),
+        el("td", {}, file.failure_reason || ""),
+        el("td", {}, actionMenu(t("ui.col_actions"), [{ label: t("ui.download"), href: `${PAGE.api}/files/${file.id}/download` }]))));
+    }
+  }
+  async function openFiles(task) {
+    const result = await api("GET", `/tasks/${task.id}/files`);
+    if (!result.ok) { flash(result.data.message, "error"); return; }
+    files = result.data;
+    $("files-title").textContent = `${t("ui.files_generated")} · ${task.code}`;
+    renderFiles();
+    $("files-dialog").showModal();
+  }
+  $("file-search").addEventListener("input", renderFiles);
+  for (const input of document.querySelectorAll("#files [data-filter]")) input.addEventListener("input", renderFiles);
+  $("files-close").addEventListener("click", () => $("files-dialog").close());
+
+  // --- Logs da integração (live) ---
+  let stream = null;
+  function appendLine(line) {
+    const list = $("log-lines");
+    list.querySelector(".empty")?.remove();
+    const atBottom = list.scrollTop + list.clientHeight >= list.scrollHeight - 8;
+    list.append(el("li", { class: line.level, dataset: { cursor: line.cursor } },
+      el("span", { class: "ts" }, dateTime.format(new Date(line.ts))),
+      line.task_code ? el("span", { class: "code" }, `#${line.task_code}`) : null,
+      line.message));
+    if (atBottom) list.scrollTop = list.scrollHeight;
+  }
+  function startLogs() {
+    if (stream) return;
+    $("log-lines").replaceChildren(el("li", { class: "empty hint" }, t("ui.no_logs")));
+    stream = new EventSource(`${PAGE.api}/integrations/${integrationId}/logs/stream`);
+    stream.addEventListener("log", (event) => appendLine(JSON.parse(event.data)));
+    stream.addEventListener("open", () => { $("log-live").textContent = t("ui.live"); $("log-live").className = "badge on"; });
+    stream.addEventListener("error", () => { $("log-live").textContent = t("ui.reconnecting"); $("log-live").className = "badge pend"; });
+  }
+
+  let tasksLoaded = false;
+  document.addEventListener("tabshown", (event) => {
+    if (event.detail === "tab-tasks" && !tasksLoaded) { tasksLoaded = true; loadTasks(); }
+    if (event.detail === "tab-logs") startLogs();
+  });
+})();
