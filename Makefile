@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 UV_VERSION := 0.13.9
 
-.PHONY: demo stop status install test lint format bench-list
+.PHONY: demo stop status install test lint format bench-list bench-dags
 
 # The virtualenv is (re)synced whenever a lock file changes; uv makes a no-op sync take milliseconds.
 $(VENV)/.synced: requirements.txt requirements-dev.txt
@@ -39,3 +39,6 @@ format: install
 # Benchmarks print numbers next to their targets; each starts its own scratch stack.
 bench-list: install
 	$(PY) -m tests.bench.bench_list_integrations
+
+bench-dags: install
+	$(PY) -m tests.bench.bench_dag_parse
