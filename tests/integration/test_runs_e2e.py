@@ -133,3 +133,21 @@ def test_partner_down_ends_in_falha_no_envio_with_a_reason(stack: RunningStack) 
         lines = client.get(f"{API}/integrations/{integration['id']}/logs").json()["items"]
     assert stored["status"] == "failed"
     assert any(line["level"] == "ERROR" and "Parceiro indisponível" in line["message"] for line in lines)
+
+    # The partner is back: the next run sends the failed day again, as a new task, and it completes.
+    admin = {"Authorization": f"Bearer {stack.token('admin')}"}
+    triggered = httpx.post(
+        f"{stack.url}/api/v2/dags/{integration['dag_id']}/dagRuns",
+        headers=admin,
+        json={"logical_date": None},
+        timeout=30,
+    )
+    assert triggered.status_code == 200, triggered.text
+
+    def retried() -> dict[str, Any] | None:
+        with stack.client("cliente1") as client:
+            items = client.get(f"{API}/integrations/{integration['id']}/tasks").json()["items"]
+        return next((t for t in items if t["id"] != task["id"] and t["status"] == "completed"), None)
+
+    again = wait_for("the failed day to be delivered", retried, timeout=180)
+    assert (again["data_inicial"], again["data_final"]) == (task["data_inicial"], task["data_final"])
