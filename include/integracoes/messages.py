@@ -223,6 +223,10 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "pt-BR": "O processamento foi interrompido antes de terminar. Reprocesse a tarefa.",
         "en": "Processing stopped before it finished. Reprocess the task.",
     },
+    "task.failure.trigger_failed": {
+        "pt-BR": "Não foi possível iniciar o processamento. Tente novamente em instantes.",
+        "en": "Processing could not be started. Try again shortly.",
+    },
     "task.invalid_transition": {
         "pt-BR": "A tarefa está {current} e não pode passar para {target}.",
         "en": "The task is {current} and cannot become {target}.",
@@ -268,9 +272,91 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "pt-BR": "Tarefa {code}: falha no envio. {reason}",
         "en": "Task {code}: delivery failed. {reason}",
     },
+    # --- manual runs and reprocessing (include/integracoes/manual_runs.py) ---
+    "manual.invalid": {
+        "pt-BR": "Verifique o período informado.",
+        "en": "Check the period you entered.",
+    },
+    "manual.date_required": {"pt-BR": "Informe a data.", "en": "Enter the date."},
+    "manual.date_invalid": {
+        "pt-BR": "Data inválida: use o formato AAAA-MM-DD.",
+        "en": "Invalid date: use the YYYY-MM-DD format.",
+    },
+    "manual.date_future": {
+        "pt-BR": "A data não pode ser posterior a hoje.",
+        "en": "The date cannot be after today.",
+    },
+    "manual.period_reversed": {
+        "pt-BR": "A data final deve ser igual ou posterior à data inicial.",
+        "en": "The end date must be on or after the start date.",
+    },
+    "manual.period_too_long": {
+        "pt-BR": "O período pode ter no máximo {max} dias (incluindo as duas datas).",
+        "en": "The period can have at most {max} days (both dates included).",
+    },
+    "manual.inactive": {
+        "pt-BR": "A integração está inativa: ative-a antes de solicitar o processamento.",
+        "en": "The integration is inactive: activate it before requesting processing.",
+    },
+    "manual.not_allowed": {
+        "pt-BR": "O tipo de integração {type} não permite execução manual.",
+        "en": "The integration type {type} does not allow manual runs.",
+    },
+    "manual.split_agents_only": {
+        "pt-BR": "Somente a equipe de suporte pode dividir períodos longos automaticamente.",
+        "en": "Only the support team can split long periods automatically.",
+    },
+    "manual.dag_unavailable": {
+        "pt-BR": "A integração ainda está sendo preparada para execução. Tente novamente em alguns instantes.",
+        "en": "The integration is still being prepared to run. Try again in a few moments.",
+    },
+    "manual.conflict": {
+        "pt-BR": "O intervalo informado está em conflito com a tarefa {code},"
+        " que ainda está pendente de processamento.",
+        "en": "The period conflicts with task {code}, which is still pending processing.",
+    },
+    "manual.accepted": {
+        "pt-BR": "Solicitação enviada para a fila de processamento.",
+        "en": "Request sent to the processing queue.",
+    },
+    "manual.dry_run": {
+        "pt-BR": "Simulação: nada foi gravado.",
+        "en": "Dry run: nothing was written.",
+    },
+    "manual.already_pending": {
+        "pt-BR": "Já existe uma solicitação de processamento pendente para a tarefa {code}. Aguarde a conclusão.",
+        "en": "A processing request for task {code} is already pending. Wait for it to finish.",
+    },
+    "manual.not_failed": {
+        "pt-BR": "Somente tarefas em Falha no envio podem ser reprocessadas (tarefa {code}).",
+        "en": "Only tasks that failed can be reprocessed (task {code}).",
+    },
+    "manual.reprocess_accepted": {
+        "pt-BR": "Reprocessamento enviado para a fila de processamento.",
+        "en": "Reprocessing sent to the processing queue.",
+    },
+    "log.manual_requested": {
+        "pt-BR": "Tarefa {code} solicitada por {user}: movimento de {start} a {end}.",
+        "en": "Task {code} requested by {user}: movements from {start} to {end}.",
+    },
+    "log.reprocess_requested": {
+        "pt-BR": "Reprocessamento da tarefa {code} solicitado por {user}.",
+        "en": "Reprocessing of task {code} requested by {user}.",
+    },
+    "log.trigger_failed": {
+        "pt-BR": "Não foi possível iniciar o processamento da tarefa {code}.",
+        "en": "Processing of task {code} could not be started.",
+    },
     "http.bad_request": {"pt-BR": "Requisição inválida.", "en": "Invalid request."},
     "ui.title": {"pt-BR": "Integrações", "en": "Integrations"},
     "ui.tasks_total": {"pt-BR": "{total} tarefa(s)", "en": "{total} task(s)"},
+    "ui.run": {"pt-BR": "Executar integração", "en": "Run integration"},
+    "ui.process": {"pt-BR": "Processar", "en": "Process"},
+    "ui.run_hint": {
+        "pt-BR": "Até 31 dias por solicitação, sem datas futuras.",
+        "en": "Up to 31 days per request, no future dates.",
+    },
+    "ui.reprocess": {"pt-BR": "Reprocessar tarefa", "en": "Reprocess task"},
     "ui.tab_tasks": {"pt-BR": "Tarefas", "en": "Tasks"},
     "ui.tab_logs": {"pt-BR": "Logs da integração", "en": "Integration log"},
     "ui.search_tasks": {"pt-BR": "Pesquisar tarefas", "en": "Search tasks"},

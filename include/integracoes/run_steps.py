@@ -27,7 +27,7 @@ from include.connectors.registry import CONNECTORS
 from include.integracoes import db, files, logs, tasks
 from include.integracoes.integrations import decrypted_config
 from include.integracoes.messages import format_count, format_size
-from include.integracoes.tasks import FailureClass, Status
+from include.integracoes.tasks import FailureClass, Status, Task
 
 log = logging.getLogger(__name__)
 
@@ -86,28 +86,31 @@ def prepare(integration_id: int, **context: Any) -> list[int]:
     conf = dict(getattr(dag_run, "conf", None) or {})
     with db.connect(autocommit=True) as conn:
         info = _integration(conn, integration_id)
+        claimed = []
+        if conf.get("task_id"):
+            claimed = [tasks.claim_task(conn, int(conf["task_id"]), integration_id, dag_run.dag_id, dag_run.run_id)]
         # Runs of one integration never interleave (max_active_runs=1): a pending task still attached
-        # only to earlier runs lost its worker. End it with a reason so its period can be sent again.
+        # to an unfinished earlier run lost its worker. End it with a reason; its period is sent again.
         for orphan in tasks.end_orphans(conn, lambda _dag, run: run == dag_run.run_id, integration_id=integration_id):
             logs.write(conn, integration_id, "log.orphan_ended", task_id=orphan, level="WARNING",
                        code=tasks.get_task(conn, orphan).code)  # fmt: skip
-        if conf.get("task_id"):
-            claimed = tasks.claim_task(conn, int(conf["task_id"]), integration_id, dag_run.dag_id, dag_run.run_id)
-            opened = [claimed]
-        else:
-            policy = CATALOG[info["type_code"]].window
-            days_back = 0 if isinstance(policy, IncrementalWindow) else policy.days_back
-            first_day: date = info["created_on"] - timedelta(days=days_back)
-            opened = tasks.open_scheduled_tasks(
-                conn, integration_id, dag_id=dag_run.dag_id, run_id=dag_run.run_id, policy=policy,
-                now=datetime.now(TIMEZONE), first_day=first_day,
-            )  # fmt: skip
+        opened = claimed or _open_scheduled(conn, integration_id, info, dag_run)
         if not opened:
             logs.write(conn, integration_id, "log.nothing_to_send")
         for task in opened:
             logs.write(conn, integration_id, "log.task_opened", task_id=task.id, code=task.code,
                        start=f"{task.start:%d/%m/%Y}", end=f"{task.end:%d/%m/%Y}")  # fmt: skip
     return [task.id for task in opened]
+
+
+def _open_scheduled(conn: psycopg.Connection, integration_id: int, info: dict[str, Any], dag_run: Any) -> list[Task]:
+    policy = CATALOG[info["type_code"]].window
+    days_back = 0 if isinstance(policy, IncrementalWindow) else policy.days_back
+    first_day: date = info["created_on"] - timedelta(days=days_back)
+    return tasks.open_scheduled_tasks(
+        conn, integration_id, dag_id=dag_run.dag_id, run_id=dag_run.run_id, policy=policy,
+        now=datetime.now(TIMEZONE), first_day=first_day,
+    )  # fmt: skip
 
 
 # --- extract + render + store --------------------------------------------------------------------

@@ -64,6 +64,7 @@ class FailureClass(StrEnum):
     TIMEOUT = "timeout"
     INTERNAL_ERROR = "internal_error"
     RUN_LOST = "run_lost"
+    TRIGGER_FAILED = "trigger_failed"
 
     def reason(self, language: str = DEFAULT_LANGUAGE, **params: object) -> str:
         return text(f"task.failure.{self.value}", language, **params)
@@ -237,20 +238,34 @@ def _insert_pending(
 ) -> Task | None:
     """Insert a pending task; None when it overlaps another pending one (the database decides)."""
     try:
-        with conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
-            row = cur.execute(
+        with conn.transaction():
+            return insert_pending(conn, integration_id, start, end, requested_by, origin, span)
+    except psycopg.errors.ExclusionViolation:
+        return None
+
+
+def insert_pending(
+    conn: psycopg.Connection,
+    integration_id: int,
+    start: date,
+    end: date,
+    requested_by: str,
+    origin: Origin,
+    span: IncrementalSpan | None = None,
+) -> Task:
+    """Insert a pending task; psycopg.errors.ExclusionViolation when it overlaps another pending one."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        row = cur.execute(
                 sql.SQL(
                     """INSERT INTO integracao.tarefa AS t (integracao_id, data_inicial, data_final, solicitada_por,
                            origem, corte_inicial, corte_final)
                        VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING {}"""
                 ).format(_COLUMNS),
-                (
-                    integration_id, start, end, requested_by, str(origin),
-                    span.start if span else None, span.end if span else None,
-                ),
-            ).fetchone()  # fmt: skip
-    except psycopg.errors.ExclusionViolation:
-        return None
+            (
+                integration_id, start, end, requested_by, str(origin),
+                span.start if span else None, span.end if span else None,
+            ),
+        ).fetchone()  # fmt: skip
     assert row is not None
     return _task(row)
 
@@ -299,6 +314,12 @@ def _move(
     return get_task(conn, task_id)
 
 
+def reopen(conn: psycopg.Connection, task_id: int, requested_by: str) -> Task:
+    """Reprocessing: a failed task back to Pendente (ExclusionViolation if another pending one overlaps)."""
+    conn.execute("UPDATE integracao.tarefa SET origem = 'reprocessamento' WHERE id = %s", (task_id,))
+    return _move(conn, task_id, Status.PENDING)
+
+
 def mark_sent(conn: psycopg.Connection, task_id: int) -> Task:
     return _move(conn, task_id, Status.SENT)
 
@@ -319,14 +340,16 @@ def mark_failed(conn: psycopg.Connection, task_id: int, failure: FailureClass, *
 def end_orphans(
     conn: psycopg.Connection, run_is_alive: Callable[[str, str], bool], *, integration_id: int | None = None
 ) -> list[int]:
-    """End pending tasks whose every Airflow run is gone or finished: no task stays Pendente forever.
+    """End pending tasks whose unfinished Airflow runs are all gone: no task stays Pendente forever.
 
-    Tasks without any attempt are waiting for their first run (a queued manual request) and are left alone.
+    Only unfinished attempts count: a task waiting for its first run (a queued manual request, or a
+    reprocessing whose earlier attempts all ended) is not an orphan.
     """
     candidates = conn.execute(
         """SELECT t.id, json_agg(json_build_array(a.dag_id, a.run_id))
            FROM integracao.tarefa t JOIN integracao.tarefa_tentativa a ON a.tarefa_id = t.id
-           WHERE t.situacao = 'pending' AND (%(integration)s::int IS NULL OR t.integracao_id = %(integration)s)
+           WHERE t.situacao = 'pending' AND a.finalizada_em IS NULL
+             AND (%(integration)s::int IS NULL OR t.integracao_id = %(integration)s)
            GROUP BY t.id""",
         {"integration": integration_id},
     ).fetchall()

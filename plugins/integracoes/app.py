@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from integracoes import pages
-from integracoes.api import catalog, files, integrations, logs, me, tasks
+from integracoes.api import catalog, files, integrations, logs, me, runs, tasks
 from integracoes.auth import Caller, authenticated
 from integracoes.errors import install_error_handlers
 
@@ -29,7 +29,8 @@ def create_app() -> FastAPI:
     install_error_handlers(app)
 
     api = APIRouter(prefix=API_PREFIX)
-    for router in (me.router, catalog.router, integrations.router, tasks.router, files.router, logs.router):
+    routers = (me.router, catalog.router, integrations.router, tasks.router, runs.router, files.router, logs.router)
+    for router in routers:
         api.include_router(router)
 
     @api.get("/openapi.json", include_in_schema=False)

@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from include.connectors.config import Problem
 from include.integracoes import errors as service
+from include.integracoes.airflow_runs import DagUnavailable
 from include.integracoes.messages import CATALOG, negotiate, text
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,7 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 _SERVICE_STATUS: dict[type[service.ServiceError], int] = {
+    DagUnavailable: 503,
     service.NotFound: 404,
     service.Forbidden: 403,
     service.Invalid: 422,

@@ -13,10 +13,12 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from include.integracoes import catalog, db, integrations
+from include.connectors.catalog import CATALOG
+from include.integracoes import catalog, db, integrations, manual_runs
 from include.integracoes.branches import list_branches
 from include.integracoes.errors import NotFound
-from include.integracoes.messages import CATALOG, text
+from include.integracoes.messages import CATALOG as MESSAGES
+from include.integracoes.messages import text
 from include.integracoes.permissions import Action, Resource
 from integracoes.api.catalog import types_out
 from integracoes.api.integrations import detail_out, summary_out
@@ -32,6 +34,8 @@ _templates = Environment(
 )
 # Messages the page scripts need (they build rows and errors in the browser).
 _SCRIPT_MESSAGE_PREFIXES = ("ui.", "integration.")
+# Types whose integrations offer "Executar integração".
+MANUAL_RUN_TYPES = frozenset(code for code, spec in CATALOG.items() if spec.manual_run_allowed)
 # Success notices a page can be asked to show after a redirect (?aviso=...), by whitelist.
 _NOTICES = {"cadastrada": "integration.created"}
 
@@ -47,7 +51,7 @@ def render(request: Request, template: str, caller: Caller, *, status: int = 200
         "lang": language,
         "api": f"{root}/api/v1",
         "list_href": f"{root}/",
-        "messages": {key: text(key, language) for key in CATALOG if key.startswith(_SCRIPT_MESSAGE_PREFIXES)},
+        "messages": {key: text(key, language) for key in MESSAGES if key.startswith(_SCRIPT_MESSAGE_PREFIXES)},
         **context.pop("page_data", {}),
     }
     html = _templates.get_template(template).render(
@@ -108,6 +112,10 @@ def _form(request: Request, caller: Caller, integration_id: int | None) -> HTMLR
         Action.EDIT if current else Action.CREATE, Resource.INTEGRACOES
     )
     heading = text("ui.form_edit", language, code=current.id) if current else text("ui.form_new", language)
+    can_run = bool(
+        current and current.type_code in MANUAL_RUN_TYPES and caller.may(Action.TRIGGER, Resource.INTEGRACOES)
+    )
+    can_reprocess = caller.may(Action.REPROCESS, Resource.TAREFAS)
     tenants = [{"id": t.id, "name": t.name} for t in caller.principal.tenants]
     types = [t.model_dump() for t in types_out(caller.principal)]
     return render(
@@ -119,7 +127,10 @@ def _form(request: Request, caller: Caller, integration_id: int | None) -> HTMLR
         types=catalog.list_types(caller.principal),
         integration=current,
         can_edit=can_edit,
+        can_run=can_run,
+        today=manual_runs.today_in_sao_paulo().isoformat(),
         page_data={
+            "can_reprocess": can_reprocess,
             "integration": detail_out(current).model_dump() if current else None,
             "branches": [vars(b) for b in branches],
             "types": types,

@@ -152,3 +152,11 @@ def test_listing_is_scoped_newest_first_and_searchable(migrated_db: psycopg.Conn
         tasks.list_tasks(migrated_db, stranger, integration)
     with pytest.raises(Invalid):
         tasks.list_tasks(migrated_db, client, integration, statuses=["done"])
+
+
+def test_a_task_waiting_for_its_next_run_is_not_an_orphan(migrated_db: psycopg.Connection, integration: int) -> None:
+    (task,) = open_run(migrated_db, integration, "first", first_day=date(2026, 11, 19))
+    tasks.mark_failed(migrated_db, task.id, FailureClass.PARTNER_UNAVAILABLE, status=503, attempts=4)
+    tasks.reopen(migrated_db, task.id, "cliente1")  # reprocessing requested; its run has not started yet
+    assert tasks.end_orphans(migrated_db, lambda dag_id, run_id: False) == []
+    assert tasks.get_task(migrated_db, task.id).status is Status.PENDING

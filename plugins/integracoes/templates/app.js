@@ -79,3 +79,10 @@ function actionMenu(label, items) {
   } }, label, " ▾");
   return el("div", { class: "menu" }, button, list);
 }
+
+// A short notice in the top right corner that goes away by itself.
+function toast(text, kind) {
+  const note = el("div", { class: "toast" + (kind === "error" ? " error" : ""), role: kind === "error" ? "alert" : "status" }, text);
+  document.body.append(note);
+  setTimeout(() => note.remove(), 6000);
+}

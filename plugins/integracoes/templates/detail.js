@@ -21,7 +21,9 @@
     body.replaceChildren();
     if (!result.data.items.length) body.append(el("tr", {}, el("td", { colspan: 8, class: "empty" }, t("ui.no_tasks"))));
     for (const task of result.data.items) {
-      const menu = actionMenu(t("ui.col_actions"), [{ label: t("ui.files_generated"), onclick: () => openFiles(task) }]);
+      const items = [{ label: t("ui.files_generated"), onclick: () => openFiles(task) }];
+      if (PAGE.can_reprocess) items.push({ label: t("ui.reprocess"), onclick: () => reprocess(task) });
+      const menu = actionMenu(t("ui.col_actions"), items);
       body.append(el("tr", { dataset: { code: task.code } },
         el("td", { class: "num" }, task.code),
         el("td", {}, dateTime.format(new Date(task.created_at))),
@@ -37,6 +39,13 @@
     $("task-prev").disabled = result.data.page <= 1;
     $("task-next").disabled = result.data.page >= result.data.pages;
   }
+  async function reprocess(task) {
+    const result = await api("POST", `/tasks/${task.id}/reprocess`);
+    toast(result.data.message || t("ui.load_error"), result.ok ? "ok" : "error");
+    if (result.ok) loadTasks();
+  }
+  document.addEventListener("tasks-changed", () => { if (tasksLoaded) loadTasks(); });
+
   $("task-search").addEventListener("input", debounce((event) => { tasks.search = event.target.value; tasks.page = 1; loadTasks(); }, 200));
   $("task-refresh").addEventListener("click", loadTasks);
   $("task-prev").addEventListener("click", () => { if (tasks.page > 1) { tasks.page--; loadTasks(); } });
