@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 UV_VERSION := 0.13.9
 
-.PHONY: demo stop status install test lint format bench-list bench-dags
+.PHONY: demo stop status install test lint format bench-list bench-dags bench-runs
 
 # The virtualenv is (re)synced whenever a lock file changes; uv makes a no-op sync take milliseconds.
 $(VENV)/.synced: requirements.txt requirements-dev.txt
@@ -42,3 +42,6 @@ bench-list: install
 
 bench-dags: install
 	$(PY) -m tests.bench.bench_dag_parse
+
+bench-runs: install
+	$(PY) -m tests.bench.bench_manual_runs

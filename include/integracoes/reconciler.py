@@ -8,7 +8,9 @@ the next reconciliation applies any later change.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import threading
 from collections.abc import Iterable
 
 import psycopg
@@ -62,18 +64,32 @@ def set_paused(states: dict[str, bool]) -> list[str]:
     return sorted(set(states) - set(found))
 
 
-def request_reparse(integration_id: int) -> None:
-    """Ask the dag-processor to parse the integration's shard file next (seconds, not the periodic interval)."""
-    import hashlib
+# Airflow drops a priority request for a file that is being parsed at that moment (that parse may have
+# read the registry before the save): asking again a little later closes that window.
+REPARSE_FOLLOW_UPS_S = (3.0, 15.0)
 
+
+def request_reparse(integration_id: int, *, follow_ups: tuple[float, ...] = REPARSE_FOLLOW_UPS_S) -> None:
+    """Ask the dag-processor to parse the integration's shard file next (seconds, not the periodic interval)."""
+    relative = f"integracoes_shard_{shard_of(integration_id)}.py"
+    _insert_reparse_request(relative)
+    for delay in follow_ups:
+        timer = threading.Timer(delay, _insert_reparse_request, args=(relative,))
+        timer.daemon = True
+        timer.start()
+
+
+def _insert_reparse_request(relative: str) -> None:
     from airflow.models.dagbag import DagPriorityParsingRequest
     from airflow.utils.session import create_session
 
-    relative = f"integracoes_shard_{shard_of(integration_id)}.py"
     request_id = hashlib.md5(f"{DAGS_BUNDLE}:{relative}".encode(), usedforsecurity=False).hexdigest()
-    with create_session() as session:
-        if session.get(DagPriorityParsingRequest, request_id) is None:
-            session.add(DagPriorityParsingRequest(bundle_name=DAGS_BUNDLE, relative_fileloc=relative))
+    try:
+        with create_session() as session:
+            if session.get(DagPriorityParsingRequest, request_id) is None:
+                session.add(DagPriorityParsingRequest(bundle_name=DAGS_BUNDLE, relative_fileloc=relative))
+    except Exception:  # a lost request only delays the change until the periodic parse
+        log.warning("Could not request a re-parse of %s", relative, exc_info=True)
 
 
 class AirflowReconciler:
