@@ -24,9 +24,9 @@ from include.connectors.catalog import CATALOG, IntegrationType
 from include.connectors.config import Problem
 from include.integracoes import secrets
 from include.integracoes.errors import Forbidden, Invalid, NotFound
+from include.integracoes.paging import Page, check_paging
 from include.integracoes.principal import Principal
 
-PAGE_SIZES = (10, 25, 50, 100)
 MAX_DESCRIPTION = 120
 MAX_INTERVAL_MINUTES = 43_200  # 30 days
 REDACTED = "***"
@@ -95,18 +95,6 @@ class Integration:
         return dag_id_for(self.id, self.type_code)
 
 
-@dataclass(frozen=True)
-class Page:
-    items: list[Integration]
-    total: int
-    page: int
-    page_size: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
-
-
 class Reconciler(Protocol):
     """Brings Airflow in line with a saved integration (pools, pause state)."""
 
@@ -166,15 +154,9 @@ def get(conn: psycopg.Connection, principal: Principal, integration_id: int) -> 
 
 def list_page(
     conn: psycopg.Connection, principal: Principal, *, search: str = "", page: int = 1, page_size: int = 10
-) -> Page:
+) -> Page[Integration]:
     """A page of integrations whose description starts with `search` (case- and accent-insensitive)."""
-    errors = {}
-    if page < 1:
-        errors["page"] = Problem("paging.invalid_page")
-    if page_size not in PAGE_SIZES:
-        errors["page_size"] = Problem("paging.invalid_page_size")
-    if errors:
-        raise Invalid(errors, key="http.validation")
+    check_paging(page, page_size)
     where, params = _scope(principal)
     search = search.strip()
     if search:

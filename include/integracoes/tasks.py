@@ -29,6 +29,7 @@ from include.connectors.config import Problem
 from include.integracoes import integrations
 from include.integracoes.errors import Conflict, Invalid
 from include.integracoes.messages import DEFAULT_LANGUAGE, text
+from include.integracoes.paging import Page, paging_problems
 from include.integracoes.principal import Principal
 
 SAO_PAULO = ZoneInfo("America/Sao_Paulo")
@@ -363,20 +364,6 @@ def end_orphans(
 
 # --- listing (Tarefas tab) -----------------------------------------------------------------------
 
-TASK_PAGE_SIZES = (10, 25, 50, 100)
-
-
-@dataclass(frozen=True)
-class TaskPage:
-    items: list[Task]
-    total: int
-    page: int
-    page_size: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
-
 
 def _statuses_matching(search: str, language: str) -> list[str]:
     needle = search.casefold()
@@ -393,17 +380,13 @@ def list_tasks(
     page: int = 1,
     page_size: int = 10,
     language: str = DEFAULT_LANGUAGE,
-) -> TaskPage:
+) -> Page[Task]:
     """Tasks of an integration the caller may see, newest first; `search` matches any column."""
     integrations.get(conn, principal, integration_id)  # NotFound for other tenants
     wanted = list(statuses)
-    errors = {}
+    errors = paging_problems(page, page_size)
     if any(s not in Status.__members__.values() for s in wanted):
         errors["status"] = Problem("task.invalid_status")
-    if page < 1:
-        errors["page"] = Problem("paging.invalid_page")
-    if page_size not in TASK_PAGE_SIZES:
-        errors["page_size"] = Problem("paging.invalid_page_size")
     if errors:
         raise Invalid(errors, key="http.validation")
     where = [sql.SQL("t.integracao_id = %s")]
@@ -433,4 +416,4 @@ def list_tasks(
             ).format(_COLUMNS, condition),
             [*params, page_size, (page - 1) * page_size],
         ).fetchall()  # fmt: skip
-    return TaskPage([_task(r) for r in rows], int(total_row[0]) if total_row else 0, page, page_size)
+    return Page([_task(r) for r in rows], int(total_row[0]) if total_row else 0, page, page_size)

@@ -19,6 +19,7 @@ from include.integracoes.branches import list_branches
 from include.integracoes.errors import NotFound
 from include.integracoes.messages import CATALOG as MESSAGES
 from include.integracoes.messages import text
+from include.integracoes.paging import PAGE_SIZES
 from include.integracoes.permissions import Action, Resource
 from integracoes.api.catalog import types_out
 from integracoes.api.integrations import detail_out, summary_out
@@ -81,7 +82,7 @@ def index(
         "index.html",
         caller,
         can_register=can_register,
-        page_sizes=integrations.PAGE_SIZES,
+        page_sizes=PAGE_SIZES,
         page_data={"initial": initial, "can_register": can_register, "flash": _NOTICES.get(aviso or "")},
     )
 

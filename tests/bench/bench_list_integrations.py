@@ -10,17 +10,12 @@ and as a client, and prints p50 / p95 / max next to the target (p95 < 50 ms) as 
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
-import subprocess
-import tempfile
 import time
-from pathlib import Path
 
 import httpx
 import psycopg
 
-from tests.stack_fixtures import REPO, free_port
+from tests.bench.scratch import latency_line, scratch_stack
 
 TARGET_P95_MS = 50.0
 SEARCHES = ("", "Integra", "integração 1", "INTEGRACAO 99", "Integração 5000", "zzz")
@@ -56,46 +51,22 @@ def timed(client: httpx.Client, requests: int) -> list[float]:
     return samples
 
 
-def report(label: str, samples: list[float]) -> None:
-    ordered = sorted(samples)
-    p50 = statistics.median(ordered)
-    p95 = ordered[int(len(ordered) * 0.95) - 1]
-    verdict = "OK" if p95 < TARGET_P95_MS else "MISS"
-    print(
-        f"{label:<22} n={len(ordered):<5} p50={p50:6.1f} ms  p95={p95:6.1f} ms  max={ordered[-1]:6.1f} ms"
-        f"   target p95 < {TARGET_P95_MS:.0f} ms -> ratio {p95 / TARGET_P95_MS:.2f}x {verdict}"
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--integrations", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=400)
     args = parser.parse_args()
 
-    data = Path(tempfile.mkdtemp(prefix="bench-list-")) / "data"
-    env = {**os.environ, "INTEGRACOES_DATA": str(data), "INTEGRACOES_PORT": str(free_port())}
-    for name in ("AIRFLOW_DATABASE_URL", "INTEGRACOES_DATABASE_URL"):
-        env.pop(name, None)
-    print(f"Starting a scratch stack in {data} …")
-    subprocess.run(["make", "demo"], cwd=REPO, env=env, check=True, capture_output=True)
-    try:
-        exported = dict(
-            line.removeprefix("export ").split("=", 1) for line in (data / "airflow.env").read_text().splitlines()
-        )
-        database_url = exported["INTEGRACOES_DATABASE_URL"].strip("'")
-        port = exported["AIRFLOW__API__PORT"].strip("'")
+    with scratch_stack("bench-list-") as stack:
+        database_url, url = stack["INTEGRACOES_DATABASE_URL"], stack["URL"]
         seed(database_url, args.integrations)
-        url = f"http://127.0.0.1:{port}"
         for username in ("suporte", "cliente1"):
             token = httpx.post(f"{url}/auth/token", json={"username": username, "password": username}).json()
             headers = {"Authorization": f"Bearer {token['access_token']}"}
             with httpx.Client(base_url=url, headers=headers, timeout=30) as client:
                 total = client.get("/integracoes/api/v1/integrations").json()["total"]
                 timed(client, 20)  # warm-up: pool, caches, first-request app build
-                report(f"{username} ({total} visíveis)", timed(client, args.requests))
-    finally:
-        subprocess.run(["make", "stop"], cwd=REPO, env=env, check=False, capture_output=True)
+                print(latency_line(f"{username} ({total} visíveis)", timed(client, args.requests), TARGET_P95_MS))
 
 
 if __name__ == "__main__":

@@ -10,18 +10,13 @@ insert, the DAG run trigger) as a client and prints p50 / p95 / max against the 
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
-import subprocess
-import tempfile
 import time
 from datetime import date, timedelta
-from pathlib import Path
 
 import httpx
 import psycopg
 
-from tests.stack_fixtures import REPO, free_port
+from tests.bench.scratch import latency_line, scratch_stack
 
 TARGET_P95_MS = 100.0
 
@@ -33,19 +28,8 @@ def main() -> None:
     parser.add_argument("--requests-per-integration", type=int, default=3)
     args = parser.parse_args()
 
-    data = Path(tempfile.mkdtemp(prefix="bench-runs-")) / "data"
-    env = {**os.environ, "INTEGRACOES_DATA": str(data), "INTEGRACOES_PORT": str(free_port())}
-    for name in ("AIRFLOW_DATABASE_URL", "INTEGRACOES_DATABASE_URL"):
-        env.pop(name, None)
-    print(f"Starting a scratch stack in {data} …")
-    subprocess.run(["make", "demo"], cwd=REPO, env=env, check=True, capture_output=True)
-    try:
-        exported = dict(
-            line.removeprefix("export ").split("=", 1) for line in (data / "airflow.env").read_text().splitlines()
-        )
-        url = f"http://127.0.0.1:{exported['AIRFLOW__API__PORT'].strip(chr(39))}"
-        database_url = exported["INTEGRACOES_DATABASE_URL"].strip("'")
-        sandbox = exported["INTEGRACOES_SANDBOX_URL"].strip("'")
+    with scratch_stack("bench-runs-") as stack:
+        url, database_url, sandbox = stack["URL"], stack["INTEGRACOES_DATABASE_URL"], stack["INTEGRACOES_SANDBOX_URL"]
 
         def token(user: str) -> dict[str, str]:
             answer = httpx.post(f"{url}/auth/token", json={"username": user, "password": user}, timeout=30).json()
@@ -98,16 +82,7 @@ def main() -> None:
                     )
                     samples.append((time.perf_counter() - begun) * 1000)
                     assert answer.status_code == 202, answer.text
-        ordered = sorted(samples)
-        p95 = ordered[int(len(ordered) * 0.95) - 1]
-        verdict = "OK" if p95 < TARGET_P95_MS else "MISS"
-        print(
-            f"accepted requests n={len(ordered)}  p50={statistics.median(ordered):.1f} ms  p95={p95:.1f} ms  "
-            f"max={ordered[-1]:.1f} ms   target p95 < {TARGET_P95_MS:.0f} ms -> ratio {p95 / TARGET_P95_MS:.2f}x "
-            f"{verdict}"
-        )
-    finally:
-        subprocess.run(["make", "stop"], cwd=REPO, env=env, check=False, capture_output=True)
+        print(latency_line("accepted requests", samples, TARGET_P95_MS))
 
 
 if __name__ == "__main__":

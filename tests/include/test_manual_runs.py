@@ -15,6 +15,7 @@ from include.integracoes import manual_runs, tasks
 from include.integracoes.errors import Conflict, Forbidden, Invalid
 from include.integracoes.principal import Principal, Tenant
 from include.integracoes.tasks import FailureClass, Status
+from tests.include.factories import make_integration
 
 TODAY = date(2026, 11, 28)
 dates = st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31))
@@ -93,24 +94,11 @@ class FakeRuns:
 @pytest.fixture
 def setup(migrated_db: psycopg.Connection) -> tuple[psycopg.Connection, int, Principal, Principal]:
     conn = migrated_db
-    tenant = conn.execute(
-        "INSERT INTO integracao.tenant (nome, cnpj) VALUES ('T', '11222333000181') RETURNING id"
-    ).fetchone()
-    assert tenant
-    for code, name, manual in (("smarket", "Smarket", True), ("cosmos", "Cosmos", False)):
-        conn.execute("INSERT INTO integracao.tipo_integracao (codigo, nome, execucao_manual) VALUES (%s, %s, %s)",
-                     (code, name, manual))  # fmt: skip
-        conn.execute("INSERT INTO integracao.servico_contratado VALUES (%s, %s)", (tenant[0], code))
-    row = conn.execute(
-        "INSERT INTO integracao.integracao (tenant_id, tipo_codigo, descricao, intervalo_minutos, criada_por,"
-        " atualizada_por) VALUES (%s, 'smarket', 'Smarket', 60, 's', 's') RETURNING id",
-        (tenant[0],),
-    ).fetchone()
-    assert row
-    conn.execute("INSERT INTO integracao.usuario_tenant VALUES ('cliente1', %s)", (tenant[0],))
-    client = Principal("cliente1", ("Client",), False, (Tenant(tenant[0], "T"),))
-    agent = Principal("suporte", ("Support Agent",), True, (Tenant(tenant[0], "T"),))
-    return conn, int(row[0]), client, agent
+    tenant_id, integration_id = make_integration(conn, types=(("cosmos", "Cosmos", False),))
+    conn.execute("INSERT INTO integracao.usuario_tenant VALUES ('cliente1', %s)", (tenant_id,))
+    client = Principal("cliente1", ("Client",), False, (Tenant(tenant_id, "T"),))
+    agent = Principal("suporte", ("Support Agent",), True, (Tenant(tenant_id, "T"),))
+    return conn, integration_id, client, agent
 
 
 def test_a_client_request_queues_a_pending_task_and_one_run(setup: Any) -> None:

@@ -10,6 +10,7 @@ import pytest
 from psycopg import errors
 
 from include.integracoes import migrations
+from tests.include.factories import make_integration
 
 
 def test_all_migrations_apply_and_a_second_run_applies_nothing(fresh_database: str) -> None:
@@ -49,22 +50,7 @@ def test_badly_named_files_are_refused(tmp_path: Path) -> None:
 
 @pytest.fixture
 def integration_id(migrated_db: psycopg.Connection) -> int:
-    conn = migrated_db
-    tenant = conn.execute(
-        "INSERT INTO integracao.tenant (nome, cnpj) VALUES ('T', '11222333000181') RETURNING id"
-    ).fetchone()
-    assert tenant
-    conn.execute(
-        "INSERT INTO integracao.tipo_integracao (codigo, nome, execucao_manual) VALUES ('smarket', 'Smarket', true)"
-    )
-    conn.execute("INSERT INTO integracao.servico_contratado VALUES (%s, 'smarket')", (tenant[0],))
-    row = conn.execute(
-        "INSERT INTO integracao.integracao (tenant_id, tipo_codigo, descricao, intervalo_minutos, criada_por,"
-        " atualizada_por) VALUES (%s, 'smarket', 'Smarket', 60, 'suporte', 'suporte') RETURNING id",
-        (tenant[0],),
-    ).fetchone()
-    assert row
-    return int(row[0])
+    return make_integration(migrated_db)[1]
 
 
 def _task(conn: psycopg.Connection, integration: int, start: date, end: date, *, status: str = "pending") -> None:

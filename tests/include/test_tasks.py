@@ -13,6 +13,7 @@ from include.integracoes import tasks
 from include.integracoes.errors import Invalid, NotFound
 from include.integracoes.principal import Principal, Tenant
 from include.integracoes.tasks import FailureClass, Status
+from tests.include.factories import make_integration
 
 SP = ZoneInfo("America/Sao_Paulo")
 D1 = DailyWindow(days_back=1)
@@ -22,22 +23,7 @@ NOON = datetime(2026, 11, 20, 12, 0, tzinfo=SP)
 
 @pytest.fixture
 def integration(migrated_db: psycopg.Connection) -> int:
-    conn = migrated_db
-    tenant = conn.execute(
-        "INSERT INTO integracao.tenant (nome, cnpj) VALUES ('T', '11222333000181') RETURNING id"
-    ).fetchone()
-    assert tenant
-    conn.execute(
-        "INSERT INTO integracao.tipo_integracao (codigo, nome, execucao_manual) VALUES ('smarket', 'Smarket', true)"
-    )
-    conn.execute("INSERT INTO integracao.servico_contratado VALUES (%s, 'smarket')", (tenant[0],))
-    row = conn.execute(
-        "INSERT INTO integracao.integracao (tenant_id, tipo_codigo, descricao, intervalo_minutos, criada_por,"
-        " atualizada_por) VALUES (%s, 'smarket', 'Smarket', 60, 's', 's') RETURNING id",
-        (tenant[0],),
-    ).fetchone()
-    assert row
-    return int(row[0])
+    return make_integration(migrated_db)[1]
 
 
 def open_run(
