@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 UV_VERSION := 0.13.9
 
-.PHONY: demo stop status install test lint format bench-list bench-dags bench-runs
+.PHONY: demo stop status install test lint format bench-list bench-dags bench-runs bench-dag-processor
 
 # The virtualenv is (re)synced whenever a lock file changes; uv makes a no-op sync take milliseconds.
 $(VENV)/.synced: requirements.txt requirements-dev.txt
@@ -45,3 +45,6 @@ bench-dags: install
 
 bench-runs: install
 	$(PY) -m tests.bench.bench_manual_runs
+
+bench-dag-processor: install
+	$(PY) -m tests.bench.bench_dag_processor
