@@ -58,9 +58,22 @@ def main() -> None:
             conn.execute(
                 """INSERT INTO integracao.integracao (tenant_id, tipo_codigo, descricao, ativa, intervalo_minutos,
                        criada_por, atualizada_por)
-                   SELECT 1 + n %% 2, 'smarket', 'Bench ' || n, false, 60, 'bench', 'bench'
+                   SELECT 1, 'smarket', 'Bench ' || n, false, 60, 'bench', 'bench'
                    FROM generate_series(1, %s) n""",
                 (args.integrations,),
+            )
+            # Complete registrations (branches and configuration of the demo's Smarket integration).
+            conn.execute(
+                """INSERT INTO integracao.integracao_filial (integracao_id, filial_id)
+                   SELECT i.id, f.id FROM integracao.integracao i JOIN erp.filial f ON f.tenant_id = i.tenant_id
+                   WHERE i.criada_por = 'bench'"""
+            )
+            conn.execute(
+                """INSERT INTO integracao.integracao_config (integracao_id, chave, valor, valor_cifrado)
+                   SELECT i.id, c.chave, c.valor, c.valor_cifrado FROM integracao.integracao i
+                   CROSS JOIN integracao.integracao_config c
+                   WHERE i.criada_por = 'bench' AND c.integracao_id = (SELECT min(id) FROM integracao.integracao
+                       WHERE tipo_codigo = 'smarket' AND criada_por <> 'bench')"""
             )
             expected = conn.execute("SELECT count(*) FROM integracao.integracao").fetchone()
         total = int(expected[0]) if expected else 0
@@ -79,10 +92,16 @@ def main() -> None:
         agent = token(url, "suporte")
         edited = httpx.get(f"{url}/integracoes/api/v1/integrations", headers=agent, params={"search": "Bench 4321"})
         item = edited.json()["items"][0]
+
+        def summary() -> object:
+            details = httpx.get(f"{url}/api/v2/dags/{item['dag_id']}/details", headers=admin, timeout=60).json()
+            return details.get("timetable_summary")
+
+        before = summary()
         started = time.monotonic()
         httpx.put(f"{url}/integracoes/api/v1/integrations/{item['id']}", headers=agent,
                   json={"interval_minutes": 97}, timeout=60).raise_for_status()  # fmt: skip
-        while "1:37:00" not in str(httpx.get(f"{url}/api/v2/dags/{item['dag_id']}/details", headers=admin).json()):
+        while summary() == before:
             time.sleep(1)
         print(f"edited integration reflected after {time.monotonic() - started:.1f}s (target 60 s)")
 
