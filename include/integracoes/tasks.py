@@ -200,10 +200,13 @@ def open_scheduled_tasks(
             periods = [(day, day, None) for day in days]
         opened = []
         for start, end, span in periods:
-            task = _insert_pending(conn, integration_id, start, end, SYSTEM_USER, Origin.SCHEDULED, span)
-            if task is not None:
-                _attach_attempt(conn, task.id, dag_id, run_id)
-                opened.append(task)
+            try:
+                with conn.transaction():  # a savepoint: an overlap skips this period, not the whole run
+                    task = insert_pending(conn, integration_id, start, end, SYSTEM_USER, Origin.SCHEDULED, span)
+            except psycopg.errors.ExclusionViolation:
+                continue  # a pending task covers it: the period waits for the next wake-up
+            _attach_attempt(conn, task.id, dag_id, run_id)
+            opened.append(task)
         return opened
 
 
@@ -226,23 +229,6 @@ def _tasks_of_run(conn: psycopg.Connection, dag_id: str, run_id: str) -> list[Ta
             (dag_id, run_id),
         ).fetchall()
     return [_task(r) for r in rows]
-
-
-def _insert_pending(
-    conn: psycopg.Connection,
-    integration_id: int,
-    start: date,
-    end: date,
-    requested_by: str,
-    origin: Origin,
-    span: IncrementalSpan | None = None,
-) -> Task | None:
-    """Insert a pending task; None when it overlaps another pending one (the database decides)."""
-    try:
-        with conn.transaction():
-            return insert_pending(conn, integration_id, start, end, requested_by, origin, span)
-    except psycopg.errors.ExclusionViolation:
-        return None
 
 
 def insert_pending(
