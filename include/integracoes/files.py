@@ -22,7 +22,6 @@ from include.integracoes.principal import Principal
 FILES_URL_ENV = "INTEGRACOES_FILES_URL"  # e.g. s3://bucket/prefix; default: <data folder>/arquivos
 FILES_CONN_ENV = "INTEGRACOES_FILES_CONN_ID"  # Airflow connection for S3
 LAST_FILES = 7
-_CHUNK = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -98,6 +97,19 @@ def record(
     ).fetchone()
     assert row is not None
     return int(row[0])
+
+
+def delivered_before(conn: psycopg.Connection, stored: StoredFile) -> bool:
+    """Whether identical bytes for the same integration and period were already delivered (never resend)."""
+    row = conn.execute(
+        """SELECT 1 FROM integracao.arquivo a JOIN integracao.tarefa t ON t.id = a.tarefa_id
+           JOIN integracao.tarefa mine ON mine.id = %(task)s
+           WHERE t.integracao_id = mine.integracao_id AND t.data_inicial = mine.data_inicial
+             AND t.data_final = mine.data_final AND a.sha256 = %(sha)s AND a.situacao = 'sent' AND a.id <> %(id)s
+           LIMIT 1""",
+        {"task": stored.task_id, "sha": stored.sha256, "id": stored.id},
+    ).fetchone()
+    return row is not None
 
 
 def set_status(conn: psycopg.Connection, file_id: int, status: str, reason: str | None = None) -> None:

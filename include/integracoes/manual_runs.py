@@ -151,6 +151,22 @@ def plan(
     return RunPlan(integration, split(period), _pending_overlapping(conn, integration_id, period))
 
 
+def dry_run(
+    conn: psycopg.Connection,
+    principal: Principal,
+    integration_id: int,
+    start: object,
+    end: object,
+    *,
+    split_period: bool = False,
+    today: date | None = None,
+) -> RunPlan:
+    """What a request would queue and what it would collide with, writing nothing (support agents only)."""
+    if not principal.is_support_agent:
+        raise Forbidden("manual.split_agents_only")
+    return plan(conn, principal, integration_id, start, end, split_period=split_period, today=today)
+
+
 def request_runs(
     conn: psycopg.Connection,
     principal: Principal,

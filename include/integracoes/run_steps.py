@@ -194,13 +194,7 @@ def _deliver_one(
 ) -> None:
     stored = files.get(conn, file_id)
     task = tasks.get_task(conn, stored.task_id)
-    previous = conn.execute(
-        """SELECT a.id FROM integracao.arquivo a JOIN integracao.tarefa t ON t.id = a.tarefa_id
-           WHERE t.integracao_id = %s AND t.data_inicial = %s AND t.data_final = %s AND a.sha256 = %s
-             AND a.situacao = 'sent' AND a.id <> %s LIMIT 1""",
-        (integration_id, task.start, task.end, stored.sha256, file_id),
-    ).fetchone()
-    if previous or stored.status == "sent":
+    if stored.status == "sent" or files.delivered_before(conn, stored):
         files.set_status(conn, file_id, "sent")
         logs.write(conn, integration_id, "log.already_delivered", task_id=task.id, name=stored.name)
         return

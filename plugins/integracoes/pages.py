@@ -35,8 +35,6 @@ _templates = Environment(
 )
 # Messages the page scripts need (they build rows and errors in the browser).
 _SCRIPT_MESSAGE_PREFIXES = ("ui.", "integration.")
-# Types whose integrations offer "Executar integração".
-MANUAL_RUN_TYPES = frozenset(code for code, spec in CATALOG.items() if spec.manual_run_allowed)
 # Success notices a page can be asked to show after a redirect (?aviso=...), by whitelist.
 _NOTICES = {"cadastrada": "integration.created"}
 
@@ -114,7 +112,7 @@ def _form(request: Request, caller: Caller, integration_id: int | None) -> HTMLR
     )
     heading = text("ui.form_edit", language, code=current.id) if current else text("ui.form_new", language)
     can_run = bool(
-        current and current.type_code in MANUAL_RUN_TYPES and caller.may(Action.TRIGGER, Resource.INTEGRACOES)
+        current and CATALOG[current.type_code].manual_run_allowed and caller.may(Action.TRIGGER, Resource.INTEGRACOES)
     )
     can_reprocess = caller.may(Action.REPROCESS, Resource.TAREFAS)
     tenants = [{"id": t.id, "name": t.name} for t in caller.principal.tenants]

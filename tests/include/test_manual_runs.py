@@ -183,3 +183,12 @@ def test_reprocess_only_failed_tasks_once(setup: Any) -> None:
     tasks.mark_completed(conn, task.id)
     with pytest.raises(Invalid):
         manual_runs.reprocess(conn, client, task.id, FakeRuns())
+
+
+def test_dry_run_is_for_agents_and_writes_nothing(setup: Any) -> None:
+    conn, integration, client, agent = setup
+    with pytest.raises(Forbidden):
+        manual_runs.dry_run(conn, client, integration, "2026-08-01", "2026-10-15", split_period=True, today=TODAY)
+    planned = manual_runs.dry_run(conn, agent, integration, "2026-08-01", "2026-10-15", split_period=True, today=TODAY)
+    assert [c.days for c in planned.chunks] == [31, 31, 14]
+    assert conn.execute("SELECT count(*) FROM integracao.tarefa").fetchone() == (0,)

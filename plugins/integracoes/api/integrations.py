@@ -11,6 +11,7 @@ from include.integracoes import db, integrations
 from include.integracoes.integrations import ConfigInput, Integration, IntegrationInput
 from include.integracoes.permissions import Action, Resource
 from include.integracoes.reconciler import AirflowReconciler
+from integracoes.api.paging import PageOut, page_out
 from integracoes.auth import Caller, require
 
 router = APIRouter(tags=["Integrações"])
@@ -74,14 +75,6 @@ class IntegrationDetailOut(IntegrationOut):
     config: list[ConfigOut]
 
 
-class IntegrationPageOut(BaseModel):
-    items: list[IntegrationOut]
-    total: int
-    page: int
-    page_size: int
-    pages: int
-
-
 def summary_out(item: Integration) -> dict[str, Any]:
     return {
         "id": item.id,
@@ -106,22 +99,16 @@ def detail_out(item: Integration) -> IntegrationDetailOut:
     )
 
 
-@router.get("/integrations", response_model=IntegrationPageOut, summary="Lista de integrações")
+@router.get("/integrations", response_model=PageOut[IntegrationOut], summary="Lista de integrações")
 def list_integrations(
     search: str = Query(default="", max_length=120, description="Início da descrição (sem diferenciar acentos)"),
     page: int = Query(default=1),
     page_size: int = Query(default=10),
     caller: Caller = Depends(_read),
-) -> IntegrationPageOut:
+) -> PageOut[IntegrationOut]:
     with db.pooled() as conn:
         found = integrations.list_page(conn, caller.principal, search=search, page=page, page_size=page_size)
-    return IntegrationPageOut(
-        items=[IntegrationOut(**summary_out(i)) for i in found.items],
-        total=found.total,
-        page=found.page,
-        page_size=found.page_size,
-        pages=found.pages,
-    )
+    return page_out(found, lambda i: IntegrationOut(**summary_out(i)))
 
 
 @router.post("/integrations", response_model=IntegrationDetailOut, status_code=201, summary="Cadastrar integração")

@@ -10,7 +10,6 @@ from pydantic import BaseModel
 
 from include.integracoes import db, manual_runs
 from include.integracoes.airflow_runs import AirflowRuns
-from include.integracoes.errors import Forbidden
 from include.integracoes.messages import text
 from include.integracoes.permissions import Action, Resource
 from integracoes.api.tasks import task_out
@@ -38,9 +37,7 @@ def request_run(
     language = language_of(request)
     with db.pooled() as conn:
         if dry_run:
-            if not caller.principal.is_support_agent:
-                raise Forbidden("manual.split_agents_only")
-            planned = manual_runs.plan(
+            planned = manual_runs.dry_run(
                 conn, caller.principal, integration_id, body.data_inicial, body.data_final, split_period=split
             )
             return JSONResponse(

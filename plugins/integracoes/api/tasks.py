@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from include.integracoes import db, tasks
 from include.integracoes.permissions import Action, Resource
+from integracoes.api.paging import PageOut, page_out
 from integracoes.auth import Caller, require
 from integracoes.errors import language_of
 
@@ -28,14 +29,6 @@ class TaskOut(BaseModel):
     failure_reason: str | None
 
 
-class TaskPageOut(BaseModel):
-    items: list[TaskOut]
-    total: int
-    page: int
-    page_size: int
-    pages: int
-
-
 def task_out(task: tasks.Task, language: str) -> TaskOut:
     return TaskOut(
         id=task.id,
@@ -51,7 +44,7 @@ def task_out(task: tasks.Task, language: str) -> TaskOut:
     )
 
 
-@router.get("/integrations/{integration_id}/tasks", response_model=TaskPageOut, summary="Tarefas da integração")
+@router.get("/integrations/{integration_id}/tasks", response_model=PageOut[TaskOut], summary="Tarefas da integração")
 def list_tasks(
     request: Request,
     integration_id: int,
@@ -62,7 +55,7 @@ def list_tasks(
     page: int = Query(default=1),
     page_size: int = Query(default=10),
     caller: Caller = Depends(require(Action.READ, Resource.TAREFAS)),
-) -> TaskPageOut:
+) -> PageOut[TaskOut]:
     language = language_of(request)
     statuses = [part.strip() for value in status for part in value.split(",") if part.strip()]
     with db.pooled() as conn:
@@ -70,10 +63,4 @@ def list_tasks(
             conn, caller.principal, integration_id, search=search, statuses=statuses, page=page,
             page_size=page_size, language=language,
         )  # fmt: skip
-    return TaskPageOut(
-        items=[task_out(t, language) for t in found.items],
-        total=found.total,
-        page=found.page,
-        page_size=found.page_size,
-        pages=found.pages,
-    )
+    return page_out(found, lambda t: task_out(t, language))
