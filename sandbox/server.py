@@ -21,7 +21,7 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox import certs
+from sandbox import certs, partners
 
 SMARKET_HEADER = (
     "filial;cnpj_filial;data;cupom;item;ean;descricao;quantidade;preco_unitario;desconto;valor_total;codigo_promocao"
@@ -104,11 +104,26 @@ async def smarket_sellout(request: web.Request) -> web.Response:
     if not request.content_type.startswith("text/csv"):
         return _bad("envie text/csv", 415)
     body = await request.read()
-    first_line = body.split(b"\r\n", 1)[0].decode("utf-8", errors="replace")
+    first_line = body.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8", errors="replace")
     if first_line != SMARKET_HEADER:
         return _bad(f"cabeçalho do arquivo fora do layout: {first_line[:80]}")
     answer = sandbox.record("smarket", name, body, key)
     return web.json_response(answer, status=200 if answer.get("duplicado") else 201)
+
+
+def _bearer_refused(request: web.Request) -> web.Response | None:
+    auth = request.headers.get("Authorization", "")
+    if not auth.startswith("Bearer ") or auth.removeprefix("Bearer ").strip() in ("", "recusado"):
+        return _bad("token inválido", 401)
+    return None
+
+
+async def smarket_ping(request: web.Request) -> web.Response:
+    """Connection check: authenticates, receives nothing."""
+    sandbox: Sandbox = request.app["sandbox"]
+    if (failure := await sandbox.misbehave("smarket")) is not None:
+        return failure
+    return _bearer_refused(request) or web.json_response({"status": "ok"})
 
 
 async def set_mode(request: web.Request) -> web.Response:
@@ -133,6 +148,8 @@ def create_app(data: Path) -> web.Application:
     app.add_routes(
         [
             web.post("/smarket/v1/sellout", smarket_sellout),
+            web.get("/smarket/v1/ping", smarket_ping),
+            *partners.ROUTES,
             web.post("/_sandbox/{partner}/mode", set_mode),
             web.get("/_sandbox/{partner}/received", received),
             web.get("/_sandbox/health", health),
@@ -142,11 +159,40 @@ def create_app(data: Path) -> web.Application:
 
 
 def main() -> None:
+    from collections.abc import AsyncIterator
+
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--port", type=int, required=True)
+    # The other partner protocols; a port left out (0) means that server is not started.
+    parser.add_argument("--sftp-port", type=int, default=0)
+    parser.add_argument("--s3-port", type=int, default=0)
+    parser.add_argument("--smtp-port", type=int, default=0)
     args = parser.parse_args()
     cert, key, _ = certs.ensure(args.data)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
-    web.run_app(create_app(args.data), host="127.0.0.1", port=args.port, ssl_context=context, print=None)
+    app = create_app(args.data)
+
+    async def partner_protocols(app: web.Application) -> AsyncIterator[None]:
+        # Imported here: `sandbox.sftp` imports this module, and moto is only loaded when S3 is asked for.
+        from sandbox import s3, sftp, smtp
+
+        servers: list[Any] = []
+        if args.sftp_port:
+            # The HTTP control API's modes dict is the SFTP server's too: POST /_sandbox/<user>/mode.
+            sftp_server = sftp.SftpSandbox(args.data, app["sandbox"].modes)
+            servers.append(await sftp_server.listen("127.0.0.1", args.sftp_port))
+        if args.smtp_port:
+            servers.append(await smtp.SmtpSink(args.data).listen("127.0.0.1", args.smtp_port))
+        bucket = s3.S3Sandbox(args.data, port=args.s3_port) if args.s3_port else None
+        if bucket is not None:
+            await asyncio.to_thread(bucket.start)  # moto's WSGI server runs in a thread of its own
+        yield
+        for server in servers:
+            server.close()
+        if bucket is not None:
+            await asyncio.to_thread(bucket.stop)
+
+    app.cleanup_ctx.append(partner_protocols)
+    web.run_app(app, host="127.0.0.1", port=args.port, ssl_context=context, print=None)

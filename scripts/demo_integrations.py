@@ -1,6 +1,8 @@
-"""Demo registrations: every service contracted for the demo tenants and a few integrations each.
+"""Demo registrations: every service contracted for the demo tenants and one integration of each partner
+that can run, all delivering to the local partner sandbox.
 
-Written through the service layer (same rules as the API) as the demo support agent.
+Written through the service layer (same rules as the API) as the demo support agent. Catalog defaults
+point at the partners' real hosts, so without a sandbox nothing is seeded: a demo never sends data out.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import os
 
 import psycopg
 
+from include.connectors.registry import is_available
 from include.integracoes import catalog, integrations
 from include.integracoes.integrations import ConfigInput, IntegrationInput
 from include.integracoes.principal import load_principal
@@ -17,42 +20,56 @@ from scripts.demo_accounts import DEMO_USERS
 
 log = logging.getLogger(__name__)
 
-# (tenant CNPJ, description, type, active, interval, config) — demo-only credentials.
-_DEMO = (
-    ("11222333000181", "Smarket - sell-out diário", "smarket", True, 60,
-     {"token": "demo-smarket-token", "codigo_cliente": "FV-001"}),
-    ("11222333000181", "Trivio - fidelidade", "trivio", False, 120,
-     {"sftp_host": "sftp.trivio.example", "sftp_usuario": "farmaciavida", "sftp_senha": "demo-sftp-senha"}),
-    ("44555666000181", "BoaVista - conciliação de cartões", "boavista", True, 240,
-     {"access_key": "demo-access", "secret_key": "demo-secret",
-      "email_notificacao": "financeiro@drogariasaude.example"}),
-    ("44555666000181", "Propz - CRM", "propz", True, 1440,
-     {"s3_bucket": "propz-drogaria-saude", "aws_access_key_id": "AKIADEMO0000000000", "aws_secret_access_key": "demo"}),
-)  # fmt: skip
+VIDA, SAUDE = "11222333000181", "44555666000181"
 
 
-def _demo_config(type_code: str, config: dict[str, str]) -> dict[str, str]:
-    """Point the demo's Smarket integration at the local partner sandbox when one runs."""
-    sandbox = os.environ.get("INTEGRACOES_SANDBOX_URL")
-    if sandbox and type_code == "smarket":
-        return {**config, "url_api": f"{sandbox}/smarket/v1"}
-    return config
+def demo_registrations() -> tuple[tuple[str, str, str, int, dict[str, str]], ...]:
+    """(tenant CNPJ, description, type, interval, config) — demo-only credentials, sandbox addresses."""
+    https = os.environ["INTEGRACOES_SANDBOX_URL"]
+    sftp = {"sftp_host": "127.0.0.1", "sftp_porta": os.environ.get("INTEGRACOES_SANDBOX_SFTP_PORT", "22"),
+            "sftp_usuario": "farmaciavida", "sftp_senha": "demo-sftp-senha"}  # fmt: skip
+    s3 = {"s3_endpoint": os.environ.get("INTEGRACOES_SANDBOX_S3_URL", https), "aws_access_key_id": "AKIADEMO0000000000",
+          "aws_secret_access_key": "demo-s3-secret", "s3_prefixo": "vendas/"}  # fmt: skip
+    return (
+        (VIDA, "Smarket - sell-out diário", "smarket", 60,
+         {"url_api": f"{https}/smarket/v1", "token": "demo-smarket-token", "codigo_cliente": "FV-001"}),
+        (VIDA, "Trivio - fidelidade", "trivio", 120, {**sftp, "sftp_diretorio": "/vendas"}),
+        (VIDA, "Audit - painel de auditoria", "audit", 240,
+         {**sftp, "sftp_diretorio": "/audit", "codigo_painel": "123456"}),
+        (VIDA, "Propz - CRM", "propz", 1440, {**s3, "s3_bucket": "propz-farmacia-vida"}),
+        (VIDA, "Dito - eventos de compra", "dito", 30,
+         {"url_api": f"{https}/dito", "api_key": "demo-dito-key", "api_secret": "demo-dito-secret"}),
+        (VIDA, "IQVIA API - sell-out", "iqvia_api", 1440,
+         {"url_api": f"{https}/iqvia/sellout/v1", "url_token": f"{https}/iqvia/oauth2/token",
+          "client_id": "demo-client", "client_secret": "demo-iqvia-secret"}),
+        (VIDA, "SNGPC - controlados", "sngpc", 1440,
+         {"url_api": f"{https}/sngpc", "usuario": "farmaciavida", "senha": "demo-sngpc-senha",
+          "crf_responsavel": "SP-12345"}),
+        (SAUDE, "Smarket - sell-out diário", "smarket", 60,
+         {"url_api": f"{https}/smarket/v1", "token": "demo-smarket-token", "codigo_cliente": "DS-001"}),
+        (SAUDE, "Propz - CRM", "propz", 1440, {**s3, "s3_bucket": "propz-drogaria-saude"}),
+    )  # fmt: skip
 
 
 def seed(conn: psycopg.Connection) -> int:
-    """Contract every type for the demo tenants; register the demo integrations of tenants that have none."""
+    """Contract every type for the demo tenants; register each runnable demo integration not there yet."""
+    if not os.environ.get("INTEGRACOES_SANDBOX_URL"):
+        log.warning("No partner sandbox configured: demo integrations not seeded (they would reach real partners)")
+        return 0
     agent = next(u for u in DEMO_USERS if u.username == "suporte")
     principal = load_principal(conn, username=agent.username, roles=agent.roles, is_support_agent=True)
     tenants = {row[1]: row[0] for row in conn.execute("SELECT id, cnpj FROM integracao.tenant")}
     created = 0
-    for tax_id in {entry[0] for entry in _DEMO}:
+    demo = demo_registrations()
+    for tax_id in {entry[0] for entry in demo}:
         if tax_id in tenants:
             catalog.contract_all_types(conn, tenants[tax_id])
     conn.commit()
-    for tax_id, description, type_code, active, interval, config in _DEMO:
+    for tax_id, description, type_code, interval, config in demo:
         tenant_id = tenants.get(tax_id)
         if (
             tenant_id is None
+            or not is_available(type_code)
             or conn.execute(
                 "SELECT 1 FROM integracao.integracao WHERE tenant_id = %s AND tipo_codigo = %s", (tenant_id, type_code)
             ).fetchone()
@@ -63,8 +80,8 @@ def seed(conn: psycopg.Connection) -> int:
             conn,
             principal,
             IntegrationInput(
-                tenant_id, description, type_code, active, interval, branches,
-                [ConfigInput(k, v) for k, v in _demo_config(type_code, config).items()],
+                tenant_id, description, type_code, True, interval, branches,
+                [ConfigInput(k, v) for k, v in config.items()],
             ),
         )  # fmt: skip
         created += 1

@@ -41,12 +41,17 @@ REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 COMPONENTS: dict[str, list[str]] = {
     # The partner sandbox (demo and tests only) stands in for the partners' endpoints.
-    "sandbox": [sys.executable, "-m", "sandbox", "--data", "{data}/sandbox", "--port", "{sandbox_port}"],
+    "sandbox": [
+        *(sys.executable, "-m", "sandbox", "--data", "{data}/sandbox", "--port", "{sandbox_port}"),
+        *("--sftp-port", "{sandbox_sftp_port}", "--s3-port", "{sandbox_s3_port}", "--smtp-port", "{sandbox_smtp_port}"),
+    ],
     # Log servers are skipped: on one host the api-server reads the task-log folder directly.
     "scheduler": [str(VENV_BIN / "airflow"), "scheduler", "--skip-serve-logs"],
     "dag-processor": [str(VENV_BIN / "airflow"), "dag-processor"],
     "triggerer": [str(VENV_BIN / "airflow"), "triggerer", "--skip-serve-logs"],
     "api-server": [str(VENV_BIN / "airflow"), "api-server"],
+    # The dead-run safety net: ends the tasks of runs that died (include/integracoes/reconciler.py).
+    "reconciler": [sys.executable, "-m", "include.integracoes.reconciler", "--watch"],
 }
 HEALTH_TIMEOUT_S = 240
 STOP_TIMEOUT_S = 30
@@ -58,6 +63,10 @@ class Stack:
     host: str
     port: int
     sandbox_port: int
+    # The sandbox's SFTP, S3 (moto over TLS) and SMTP servers, in the same process.
+    sandbox_sftp_port: int
+    sandbox_s3_port: int
+    sandbox_smtp_port: int
 
     @property
     def pgdata(self) -> Path:
@@ -122,11 +131,16 @@ def load_stack() -> Stack:
     port = int(os.environ.get("INTEGRACOES_PORT") or state.get("port") or 0)
     if not port:
         port = 8080 if _port_is_free(host, 8080) else _free_port(host)
-    sandbox_port = int(state.get("sandbox_port") or _free_port("127.0.0.1"))
-    if (state.get("port"), state.get("sandbox_port")) != (port, sandbox_port):
-        state.update(port=port, sandbox_port=sandbox_port)
+    ports = {"port": port}
+    for name in ("sandbox_port", "sandbox_sftp_port", "sandbox_s3_port", "sandbox_smtp_port"):
+        chosen = int(state.get(name) or 0)
+        while not chosen or chosen in ports.values():
+            chosen = _free_port("127.0.0.1")
+        ports[name] = chosen
+    if any(state.get(name) != value for name, value in ports.items()):
+        state.update(ports)
         _write_private(state_file, json.dumps(state, indent=2))
-    return Stack(data=data, host=host, port=port, sandbox_port=sandbox_port)
+    return Stack(data=data, host=host, **ports)
 
 
 def _secrets(stack: Stack) -> dict[str, str]:
@@ -189,8 +203,14 @@ def airflow_environment(stack: Stack, *, start_embedded: bool = False) -> dict[s
         "INTEGRACOES_DATA": str(stack.data),
         "INTEGRACOES_DATABASE_URL": app_url,
         "INTEGRACOES_SANDBOX_URL": stack.sandbox_url,
+        "INTEGRACOES_SANDBOX_SFTP_PORT": str(stack.sandbox_sftp_port),
+        "INTEGRACOES_SANDBOX_S3_URL": f"https://127.0.0.1:{stack.sandbox_s3_port}",
+        "INTEGRACOES_SANDBOX_SMTP_PORT": str(stack.sandbox_smtp_port),
+        # The sandbox's hosts pass the partners' host allow-list (include/connectors/hosts.py); never in production.
+        "INTEGRACOES_PARTNER_HOSTS": "127.0.0.1,localhost",
         # Trust the sandbox's self-signed certificate (plus the public CAs) for HTTPS deliveries.
         "REQUESTS_CA_BUNDLE": str(sandbox_certs.ensure(stack.data / "sandbox")[2]),
+        "AWS_CA_BUNDLE": str(stack.data / "sandbox" / "ca-bundle.pem"),  # the same, for boto3 (S3 deliveries)
         # `include` (service layer, connectors, SQL) is imported by the plugin, the DAGs and the tasks.
         "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH", "")])),
         "PATH": os.pathsep.join([str(VENV_BIN), os.environ.get("PATH", "")]),
@@ -223,7 +243,7 @@ def _start_component(stack: Stack, env: dict[str, str], component: str) -> None:
     stack.run_dir.mkdir(parents=True, exist_ok=True)
     with open(stack.log_dir / f"{component}.log", "ab") as out:
         proc = subprocess.Popen(
-            [arg.format(data=stack.data, sandbox_port=stack.sandbox_port) for arg in COMPONENTS[component]],
+            [arg.format(**vars(stack)) for arg in COMPONENTS[component]],
             env={**os.environ, **env},
             cwd=REPO,
             stdout=out,

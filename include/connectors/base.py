@@ -1,16 +1,29 @@
-"""The connector contract: what every partner module declares and the little it implements itself."""
+"""The connector contract: a partner declares its data sets, its transport and its confirmation rule;
+the framework (export, storage, delivery, task lifecycle) does the rest.
+
+    class Smarket(Connector):
+        spec = CATALOG["smarket"]
+        datasets = (DataSet("sellout", "sellout_items.sql", COLUMNS, Csv(), "smarket_sellout_{period}_t{task}"),)
+        transport = HttpsUpload(path="/sellout", auth=BearerToken("token"))
+
+A partner overrides a hook only for what is truly its own (e.g. extra request headers). Its catalog entry
+(`spec`: keys, validation, window, manual flag) is the same object the registration uses, and the
+conformance suite checks that every key its transport reads is declared there.
+"""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 from pathlib import Path
-from typing import Any, BinaryIO, ClassVar, Protocol
+from typing import Any, BinaryIO, ClassVar
 from zoneinfo import ZoneInfo
 
-from include.connectors.catalog import CATALOG, IntegrationType
+from include.connectors.catalog import IntegrationType
+from include.connectors.formats.base import FileFormat
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql" / "extract"
 TIMEZONE = ZoneInfo("America/Sao_Paulo")
@@ -18,7 +31,7 @@ TIMEZONE = ZoneInfo("America/Sao_Paulo")
 
 @dataclass(frozen=True)
 class RunScope:
-    """What one task sends: whose data, which branches, which movement period."""
+    """What one task sends: whose data, which branches, which movement period (and cutoffs, incremental)."""
 
     integration_id: int
     tenant_id: int
@@ -26,27 +39,67 @@ class RunScope:
     start: date
     end: date
     task_code: int
+    cutoff_start: datetime | None = None
+    cutoff_end: datetime | None = None
+    # Configuration values a partner's SQL binds (e.g. its code for the pharmacy): never secrets.
+    config: tuple[tuple[str, str], ...] = ()
+
+    def for_branch(self, branch_id: int) -> RunScope:
+        return replace(self, branch_ids=(branch_id,))
 
     def query_params(self) -> dict[str, Any]:
-        # Movement days are calendar days in the deployment's timezone: [start 00:00, end+1 00:00).
+        # Movement days are calendar days in the deployment's timezone: [start 00:00, end+1 00:00);
+        # an incremental task sends exactly (cutoff_start, cutoff_end] instead.
+        start = datetime.combine(self.start, time.min, tzinfo=TIMEZONE)
+        end = datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=TIMEZONE)
         return {
+            **dict(self.config),
             "tenant_id": self.tenant_id,
             "branches": list(self.branch_ids),
-            "start": datetime.combine(self.start, time.min, tzinfo=TIMEZONE),
-            "end": datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=TIMEZONE),
+            "start": self.cutoff_start or start,
+            "end": self.cutoff_end or end,
         }
 
 
-class ByteSink(Protocol):
-    """Where a rendered file goes: storage, through a hashing writer."""
+@dataclass(frozen=True)
+class DataSet:
+    """One file a run produces: its SQL (a file of include/sql/extract), its columns, format and name."""
 
-    def write(self, data: bytes, /) -> int: ...
+    name: str
+    sql_file: str
+    columns: tuple[str, ...]
+    format: FileFormat
+    # Name without extension; fields: {start} {end} (YYYYMMDD), {task} (task code), {dataset}.
+    file_name: str
+    # Columns summed in the same snapshot as the file (money and quantities; numeric, never float).
+    totals: tuple[str, ...] = ()
+    gzip: bool = False
+    # One file per branch ({branch} in the name) instead of one for all the integration's branches.
+    per_branch: bool = False
+    # Configuration keys (non-secret) the SQL binds as parameters of the same name.
+    config_params: tuple[str, ...] = ()
 
+    def sql(self) -> str:
+        return (SQL_DIR / self.sql_file).read_text(encoding="utf-8")
 
-@dataclass
-class RenderResult:
-    rows: int = 0
-    totals: dict[str, str] = field(default_factory=dict)
+    def scopes(self, scope: RunScope, config: Mapping[str, str]) -> list[RunScope]:
+        """The scopes of this data set's files for one task: its config parameters bound, split per branch."""
+        bound = replace(scope, config=tuple((key, config.get(key, "")) for key in self.config_params))
+        return [bound.for_branch(b) for b in scope.branch_ids] if self.per_branch else [bound]
+
+    def name_for(self, scope: RunScope) -> str:
+        stem = self.file_name.format(
+            start=f"{scope.start:%Y%m%d}",
+            end=f"{scope.end:%Y%m%d}",
+            task=scope.task_code,
+            dataset=self.name,
+            branch=scope.branch_ids[0] if len(scope.branch_ids) == 1 else "todas",
+        )
+        return f"{stem}.{self.format.extension}" + (".gz" if self.gzip else "")
+
+    @property
+    def content_type(self) -> str:
+        return "application/gzip" if self.gzip else self.format.content_type
 
 
 @dataclass(frozen=True)
@@ -58,29 +111,82 @@ class Delivery:
     name: str
     sha256: str
     idempotency_key: str
+    content_type: str
+    dataset: str
+    start: date
+    end: date
 
 
-class Connector(ABC):
-    """One partner. Subclasses declare their type, extraction SQL and format, and implement render/deliver."""
+@dataclass(frozen=True)
+class Receipt:
+    """What the partner answered: its protocol (or our own proof, e.g. the remote path) and whether the
+    file was already there (an idempotent re-delivery)."""
 
-    code: ClassVar[str]
-    extraction_sql: ClassVar[str]
-    content_type: ClassVar[str]
+    protocol: str
+    duplicate: bool = False
+
+
+@dataclass(frozen=True)
+class ReceivedFile:
+    """Inbound data as the partner offered it (the receive side: WMS returns, catalogues)."""
+
+    partner_id: str  # the partner's own id of the file (idempotency of the apply)
+    name: str
+    body: BinaryIO
+    size: int
+
+
+class Confirmation(StrEnum):
+    ON_DELIVERY = "on_delivery"  # accepted = done: the task passes through Enviada to Concluída
+    BY_PARTNER = "by_partner"  # the partner confirms later: the task waits in Enviada
+
+
+class Transport(ABC):
+    """A shared way of reaching partners (HTTPS, SFTP, S3, e-mail); owns its keys, timeouts, errors."""
+
+    label: ClassVar[str]
+
+    @abstractmethod
+    def keys(self) -> frozenset[str]:
+        """Configuration keys it reads (the conformance suite checks they are in the catalog entry)."""
+
+    @abstractmethod
+    def deliver(self, delivery: Delivery, config: Mapping[str, str], headers: Mapping[str, str]) -> Receipt:
+        """Send one file; raise DeliveryError subclasses (classified, permanent or not)."""
+
+    @abstractmethod
+    def check(self, config: Mapping[str, str]) -> None:
+        """Reach the partner with the configuration and authenticate, sending nothing; raise DeliveryError."""
+
+    def receive(self, config: Mapping[str, str]) -> Iterator[ReceivedFile]:
+        """What the partner has for us (inbound partners); the default has nothing."""
+        return iter(())
+
+    def acknowledge(self, received: ReceivedFile, config: Mapping[str, str]) -> None:  # noqa: B027 - optional hook
+        """Tell the partner a received file was applied (after the commit), so it is not offered again."""
+
+
+class Connector:
+    """One partner: declarations, plus hooks for what only this partner does."""
+
+    spec: ClassVar[IntegrationType]
+    datasets: ClassVar[tuple[DataSet, ...]]
+    transport: ClassVar[Transport]
+    confirmation: ClassVar[Confirmation] = Confirmation.ON_DELIVERY
 
     @property
-    def spec(self) -> IntegrationType:
-        return CATALOG[self.code]
+    def code(self) -> str:
+        return self.spec.code
 
-    def sql(self) -> str:
-        return (SQL_DIR / self.extraction_sql).read_text(encoding="utf-8")
+    def headers(self, delivery: Delivery, config: Mapping[str, str]) -> dict[str, str]:
+        """Partner-specific request metadata (HTTP headers; ignored by file transports)."""
+        return {}
 
-    @abstractmethod
-    def file_name(self, scope: RunScope) -> str: ...
+    def deliver(self, delivery: Delivery, config: Mapping[str, str]) -> Receipt:
+        return self.transport.deliver(delivery, config, self.headers(delivery, config))
 
-    @abstractmethod
-    def render(self, columns: Sequence[str], rows: Iterable[Sequence[Any]], out: ByteSink) -> RenderResult:
-        """Write the partner's file format to `out`, streaming; count rows and totals on the way."""
+    def check_connection(self, config: Mapping[str, str]) -> None:
+        self.transport.check(config)
 
-    @abstractmethod
-    def deliver(self, delivery: Delivery, config: Mapping[str, str]) -> str:
-        """Send the file; return the partner's receipt (protocol). Raise DeliveryError subclasses."""
+    def dataset(self, name: str) -> DataSet:
+        return next(d for d in self.datasets if d.name == name)

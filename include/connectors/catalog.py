@@ -6,7 +6,7 @@ Adding a partner = one `IntegrationType` here (+ its connector module and SQL, w
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from include.connectors.config import (
@@ -69,6 +69,8 @@ class IntegrationType:
     manual_run_allowed: bool = False
     # Deliveries of all tenants to this partner at once (its Airflow pool's slots).
     partner_slots: int = 4
+    # The partner's own domains: the only hosts its URLs and SFTP servers may name (include/connectors/hosts).
+    domains: tuple[str, ...] = ()
 
     def key(self, name: str) -> ConfigKey | None:
         return next((k for k in self.keys if k.key == name), None)
@@ -77,7 +79,7 @@ class IntegrationType:
 _D1 = DailyWindow(days_back=1)
 _INCREMENTAL = IncrementalWindow()
 
-TYPES: tuple[IntegrationType, ...] = (
+_DECLARED: tuple[IntegrationType, ...] = (
     IntegrationType(
         "naapyes", "NaapYes", "Aplicativo de benefícios ao cliente", "Vendas com identificação do cliente e itens",
         "JSON", "HTTPS (API key)", Direction.OUT, _INCREMENTAL,
@@ -239,4 +241,17 @@ TYPES: tuple[IntegrationType, ...] = (
     ),
 )  # fmt: skip
 
+# Each partner's domains (the allow-list of include/connectors/hosts.py), kept beside the declarations.
+_DOMAINS: dict[str, tuple[str, ...]] = {
+    "naapyes": ("naapyes.com.br",), "beneficios_unifabra": ("unifabra.com.br",), "propz": ("amazonaws.com",),
+    "webcompras": ("webcompras.com.br",), "control_shop": ("controlshop.com.br",),
+    "boavista": ("boavistaservicos.com.br",), "pricefy": ("pricefy.com.br",), "linked_farma": ("gruppy.com.br",),
+    "proffer": ("proffer.com.br",), "dito": ("dito.com.br",), "smarket": ("smarket.com.br",), "ligo": ("ligo.com.br",),
+    "linx_wms": ("linx.com.br",), "trivio": ("trivio.com.br",), "audit": ("auditpanel.com.br",),
+    "sngpc": ("anvisa.gov.br",), "exact_wms": ("exactwms.com.br",), "fisoft_wms": ("fisoft.com.br",),
+    "delage_wms": ("delage.com.br",), "iqvia": ("iqvia.com.br", "iqvia.com"),
+    "iqvia_api": ("iqvia.com.br", "iqvia.com"), "cosmos": ("bluesoft.com.br",),
+    "scanntech": ("scanntech.com.br", "scanntech.com"),
+}  # fmt: skip
+TYPES: tuple[IntegrationType, ...] = tuple(replace(t, domains=_DOMAINS[t.code]) for t in _DECLARED)
 CATALOG: dict[str, IntegrationType] = {t.code: t for t in TYPES}

@@ -188,6 +188,7 @@ def s3_keys() -> tuple[ConfigKey, ...]:
         ),
         ConfigKey("aws_secret_access_key", "Secret access key", secret=True),
         ConfigKey("aws_regiao", "Região", default="sa-east-1", rules=(OneOf(("sa-east-1", "us-east-1", "us-east-2")),)),
+        url_key("https://s3.sa-east-1.amazonaws.com", key="s3_endpoint", label="Endpoint S3"),
     )
 
 

@@ -1,18 +1,25 @@
-"""What can go wrong while delivering to a partner, in classes the task lifecycle turns into reasons."""
+"""What can go wrong in a connector, in classes the task lifecycle turns into a client's reason.
+
+`permanent` errors are not retried (retrying cannot help); the others are retried with backoff.
+Messages of `detail` are shown to the client after the class's own text, so they are short pt-BR.
+"""
 
 from __future__ import annotations
 
 
-class DeliveryError(Exception):
-    """A delivery did not go through. `permanent` errors are not retried (retrying cannot help)."""
-
+class ConnectorError(Exception):
     permanent = False
+
+
+class DeliveryError(ConnectorError):
+    """A delivery (or a connection check) did not go through."""
 
 
 class PartnerUnavailableError(DeliveryError):
     def __init__(self, status: int | str, detail: str = "") -> None:
         super().__init__(f"partner unavailable ({status}) {detail}".strip())
         self.status = status
+        self.detail = detail
 
 
 class PartnerTimeoutError(DeliveryError):
@@ -29,3 +36,23 @@ class PartnerRejectedError(DeliveryError):
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
+
+
+class DataCheckError(ConnectorError):
+    """The file and its totals disagree: nothing half-right is ever sent."""
+
+    permanent = True
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class LayoutMismatchError(DataCheckError):
+    """Our own data does not fit the partner's layout (columns, widths, encoding): a fix on our side."""
+
+
+class ConnectorUnavailableError(ConnectorError):
+    """No connector implements the integration's type (or it could not be loaded)."""
+
+    permanent = True

@@ -1,10 +1,33 @@
-"""The connectors the product can run, by type code (explicit and typed; no scanning, no dotted strings)."""
+"""The connectors the product can run, by type code (explicit and typed; no scanning, no dotted strings).
+
+A type of the catalog is *available* only when a connector here implements it: only available types can
+be registered, become DAGs and run.
+"""
 
 from __future__ import annotations
 
+from include.connectors.audit import Audit
 from include.connectors.base import Connector
+from include.connectors.dito import Dito
+from include.connectors.errors import ConnectorUnavailableError
+from include.connectors.iqvia_api import IqviaApi
+from include.connectors.propz import Propz
 from include.connectors.smarket import Smarket
+from include.connectors.sngpc import Sngpc
+from include.connectors.trivio import Trivio
 
 CONNECTORS: dict[str, type[Connector]] = {
-    Smarket.code: Smarket,
-}
+    connector.spec.code: connector
+    for connector in (Smarket, Trivio, Audit, Propz, Dito, IqviaApi, Sngpc)
+}  # fmt: skip
+
+
+def is_available(type_code: str) -> bool:
+    return type_code in CONNECTORS
+
+
+def connector_for(type_code: str) -> Connector:
+    try:
+        return CONNECTORS[type_code]()
+    except KeyError:
+        raise ConnectorUnavailableError(f"no connector implements type {type_code!r}") from None

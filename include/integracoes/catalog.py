@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import psycopg
 
 from include.connectors.catalog import TYPES, DailyWindow, IncrementalWindow, IntegrationType, WindowPolicy
+from include.connectors.registry import CONNECTORS
 from include.integracoes.principal import Principal
 
 
@@ -19,21 +20,35 @@ def describe_window(window: WindowPolicy) -> str:
     return f"agenda própria: {window.description}"
 
 
+def transport_and_format(spec: IntegrationType) -> tuple[str, str]:
+    """How a type reaches its partner and in which format: from its connector's declarations when one
+    implements it (they cannot disagree), else the catalog's planned contract (SPEC §8)."""
+    connector = CONNECTORS.get(spec.code)
+    if connector is None:
+        return spec.transport, spec.file_format
+    formats = dict.fromkeys(
+        d.format.label + (" gzip" if d.gzip else "") for d in connector.datasets
+    )  # ordered, without repeats
+    return connector.transport.label, " + ".join(formats)
+
+
 def sync_catalog(conn: psycopg.Connection) -> None:
     """Make the database catalog equal the declarations (types upserted, keys replaced). Idempotent."""
     with conn.transaction():
         for order, spec in enumerate(TYPES):
             conn.execute(
                 """INSERT INTO integracao.tipo_integracao AS t (codigo, nome, execucao_manual, negocio, dados, formato,
-                       transporte, direcao, janela, vagas_parceiro, ordem)
-                   VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+                       transporte, direcao, janela, vagas_parceiro, ordem, disponivel)
+                   VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
                    ON CONFLICT (codigo) DO UPDATE SET nome = EXCLUDED.nome, execucao_manual = EXCLUDED.execucao_manual,
                        negocio = EXCLUDED.negocio, dados = EXCLUDED.dados, formato = EXCLUDED.formato,
                        transporte = EXCLUDED.transporte, direcao = EXCLUDED.direcao, janela = EXCLUDED.janela,
-                       vagas_parceiro = EXCLUDED.vagas_parceiro, ordem = EXCLUDED.ordem""",
+                       vagas_parceiro = EXCLUDED.vagas_parceiro, ordem = EXCLUDED.ordem,
+                       disponivel = EXCLUDED.disponivel""",
                 (
-                    spec.code, spec.name, spec.manual_run_allowed, spec.business, spec.data, spec.file_format,
-                    spec.transport, str(spec.direction), describe_window(spec.window), spec.partner_slots, order,
+                    spec.code, spec.name, spec.manual_run_allowed, spec.business, spec.data,
+                    transport_and_format(spec)[1], transport_and_format(spec)[0], str(spec.direction),
+                    describe_window(spec.window), spec.partner_slots, order, spec.code in CONNECTORS,
                 ),
             )  # fmt: skip
             conn.execute("DELETE FROM integracao.tipo_chave WHERE tipo_codigo = %s", (spec.code,))
@@ -80,6 +95,7 @@ class TypeView:
     transport: str
     file_format: str
     direction: str
+    available: bool
 
 
 def list_types(principal: Principal) -> list[TypeView]:
@@ -91,7 +107,8 @@ def _view(spec: IntegrationType, *, with_defaults: bool) -> TypeView:
     keys = tuple(
         KeyView(k.key, k.label, k.required, k.secret, k.default if with_defaults else None, k.help) for k in spec.keys
     )
+    transport, file_format = transport_and_format(spec)
     return TypeView(
-        spec.code, spec.name, spec.manual_run_allowed, keys, describe_window(spec.window), spec.transport,
-        spec.file_format, str(spec.direction),
+        spec.code, spec.name, spec.manual_run_allowed, keys, describe_window(spec.window), transport,
+        file_format, str(spec.direction), spec.code in CONNECTORS,
     )  # fmt: skip

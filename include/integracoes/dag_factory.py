@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from include.connectors.catalog import CATALOG, OwnTimetable
+from include.connectors.registry import is_available
 from include.integracoes.integrations import dag_id_for, pool_for
 from include.integracoes.registry import RegisteredIntegration, read_shard, strict
 
@@ -77,15 +78,21 @@ def build_dag(integration: RegisteredIntegration) -> Any:
         default_args=DEFAULT_ARGS,
     ) as dag:
         arguments = {"integration_id": integration.id}
-        prepare = PythonOperator(task_id="preparar", python_callable=run_steps.prepare, op_kwargs=arguments)
-        produce = PythonOperator(
-            task_id="extrair_e_gerar_arquivo", python_callable=run_steps.produce_files, op_kwargs=arguments
+        # Every step ends the run's open tasks when it finally fails (run_steps.run_failed).
+        on_failure = {"on_failure_callback": run_steps.run_failed}
+        prepare = PythonOperator(
+            task_id="preparar", python_callable=run_steps.prepare, op_kwargs=arguments, **on_failure
         )
+        produce = PythonOperator(
+            task_id="extrair_e_gerar_arquivo", python_callable=run_steps.produce_files, op_kwargs=arguments,
+            **on_failure,
+        )  # fmt: skip
         deliver = PythonOperator(
             task_id="entregar",
             python_callable=run_steps.deliver,
             op_kwargs=arguments,
             pool=pool_for(spec.code),
+            **on_failure,
         )
         prepare >> produce >> deliver
     return dag
@@ -95,6 +102,8 @@ def build_dags(integrations: Iterable[RegisteredIntegration]) -> dict[str, Any]:
     """DAGs by dag_id, sorted; one broken registration never hides the others (unless strict)."""
     dags: dict[str, Any] = {}
     for integration in sorted(integrations, key=lambda item: item.id):
+        if integration.type_code in CATALOG and not is_available(integration.type_code):
+            continue  # no connector implements the type: nothing could run (the integration shows why)
         try:
             if integration.type_code not in CATALOG:
                 raise LookupError(f"unknown integration type {integration.type_code!r}")

@@ -37,6 +37,8 @@ class StoredFile:
     status: str
     failure_reason: str | None
     created_at: datetime
+    dataset: str
+    content_type: str
 
 
 def storage_root() -> Any:
@@ -89,11 +91,13 @@ def record(
     sha256: str,
     rows: int,
     totals: dict[str, Any],
+    dataset: str,
+    content_type: str,
 ) -> int:
     row = conn.execute(
-        """INSERT INTO integracao.arquivo (tarefa_id, nome, uri, tamanho, sha256, linhas, totais)
-           VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id""",
-        (task_id, name, uri, size, sha256, rows, json.dumps(totals)),
+        """INSERT INTO integracao.arquivo (tarefa_id, nome, uri, tamanho, sha256, linhas, totais, conjunto,
+               tipo_conteudo) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id""",
+        (task_id, name, uri, size, sha256, rows, json.dumps(totals), dataset, content_type),
     ).fetchone()
     assert row is not None
     return int(row[0])
@@ -119,7 +123,7 @@ def set_status(conn: psycopg.Connection, file_id: int, status: str, reason: str 
 
 
 _SELECT = """SELECT a.id, a.tarefa_id, a.nome, a.uri, a.tamanho, a.sha256, a.linhas, a.totais, a.situacao,
-                    a.motivo_falha, a.criado_em FROM integracao.arquivo a"""
+                    a.motivo_falha, a.criado_em, a.conjunto, a.tipo_conteudo FROM integracao.arquivo a"""
 
 
 def _file(row: Any) -> StoredFile:

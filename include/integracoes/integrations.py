@@ -20,8 +20,10 @@ import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
 
+from include.connectors import hosts
 from include.connectors.catalog import CATALOG, IntegrationType
-from include.connectors.config import Problem
+from include.connectors.config import ConfigKey, Host, Problem, Url
+from include.connectors.registry import is_available
 from include.integracoes import secrets
 from include.integracoes.errors import Forbidden, Invalid, NotFound
 from include.integracoes.paging import Page, check_paging
@@ -203,6 +205,34 @@ def decrypted_config(conn: psycopg.Connection, integration_id: int) -> dict[str,
     return {**stored.plain, **{key: secrets.decrypt(token) for key, token in stored.encrypted.items()}}
 
 
+def config_for_check(
+    conn: psycopg.Connection,
+    principal: Principal,
+    type_code: str | None,
+    given: Sequence[ConfigInput],
+    integration_id: int | None = None,
+) -> tuple[IntegrationType, dict[str, str]]:
+    """The configuration a connection check should try, validated like a save (nothing is written):
+    the form's values over the stored ones (a blank secret keeps the stored secret) over the defaults."""
+    _require_agent(principal)
+    errors: dict[str, Problem] = {}
+    stored = _Stored()
+    if integration_id is not None:
+        current = get(conn, principal, integration_id)
+        spec: IntegrationType | None = CATALOG[current.type_code]
+        stored = _stored(conn, integration_id)
+    else:
+        spec = CATALOG.get(type_code or "")
+    if spec is None:
+        raise Invalid({"type_code": Problem("integration.type_unknown" if type_code else "integration.type_required")})
+    if not is_available(spec.code):
+        errors["type_code"] = Problem("integration.type_unavailable", {"type": spec.name})
+    merged = _merge_config(spec, stored, given, errors, creating=integration_id is None)
+    if errors:
+        raise Invalid(errors)
+    return spec, {**merged.plain, **{key: secrets.decrypt(token) for key, token in merged.encrypted.items()}}
+
+
 # --- writes --------------------------------------------------------------------------------------
 
 
@@ -254,6 +284,8 @@ def update(
         errors["tenant_id"] = Problem("integration.tenant_immutable")
     if data.type_code is not None and data.type_code != current.type_code:
         errors["type_code"] = Problem("integration.type_immutable")
+    if data.active and not is_available(current.type_code):
+        errors["active"] = Problem("integration.type_unavailable", {"type": current.type_name})
     _validate_common(data, errors, creating=False)
     if data.branches is not None:
         _validate_branches(conn, current.tenant_id, data.branches, errors, required=True)
@@ -305,6 +337,8 @@ def _validate_type(
     if spec is None:
         errors["type_code"] = Problem("integration.type_unknown")
         return None
+    if not is_available(type_code):
+        errors["type_code"] = Problem("integration.type_unavailable", {"type": spec.name})
     if (
         "tenant_id" not in errors
         and not conn.execute(
@@ -376,7 +410,7 @@ def _merge_config(
             value = given_value
         else:
             value = key.default if creating else stored.plain.get(key.key)
-        problem = key.problem(value)
+        problem = key.problem(value) or _host_problem(spec, key, value)
         if problem:
             errors[f"config.{key.key}"] = problem
         elif value and value.strip():
@@ -385,6 +419,16 @@ def _merge_config(
             else:
                 merged.plain[key.key] = value.strip()
     return merged
+
+
+def _host_problem(spec: IntegrationType, key: ConfigKey, value: str | None) -> Problem | None:
+    """Addresses (URLs, SFTP hosts) must be the partner's own: never an arbitrary or internal host."""
+    if not value or not any(isinstance(rule, Url | Host) for rule in key.rules):
+        return None
+    host = hosts.host_of(value.strip()) if any(isinstance(r, Url) for r in key.rules) else value.strip()
+    if hosts.host_allowed(host, spec.domains):
+        return None
+    return Problem("validation.partner_host", {"domains": ", ".join(spec.domains)})
 
 
 def _given_by_key(

@@ -18,6 +18,7 @@ import psycopg
 
 from include.connectors.catalog import CATALOG
 from include.connectors.config import Problem
+from include.connectors.registry import is_available
 from include.integracoes import integrations, logs, tasks
 from include.integracoes.errors import Conflict, Forbidden, Invalid, NotFound
 from include.integracoes.principal import Principal
@@ -139,6 +140,9 @@ def plan(
     integration = integrations.get(conn, principal, integration_id)
     if not CATALOG[integration.type_code].manual_run_allowed:
         raise Forbidden("manual.not_allowed", type=integration.type_name)
+    if not is_available(integration.type_code):
+        raise Invalid({"integration": Problem("integration.type_unavailable", {"type": integration.type_name})},
+                      key="manual.invalid")  # fmt: skip
     if split_period and not principal.is_support_agent:
         raise Forbidden("manual.split_agents_only")
     period = validate_period(

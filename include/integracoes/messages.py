@@ -138,6 +138,18 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "pt-BR": "O cliente não contratou o serviço {type}.",
         "en": "The customer has not contracted {type}.",
     },
+    "integration.type_unavailable": {
+        "pt-BR": "O tipo {type} ainda não está disponível para execução e não pode ser cadastrado ou ativado.",
+        "en": "The type {type} is not available to run yet and cannot be registered or activated.",
+    },
+    "integration.unavailable_notice": {
+        "pt-BR": "Integração pausada: o tipo {type} ainda não está disponível para execução.",
+        "en": "Integration paused: the type {type} is not available to run yet.",
+    },
+    "validation.partner_host": {
+        "pt-BR": "Informe um endereço do parceiro ({domains}).",
+        "en": "Enter one of the partner's addresses ({domains}).",
+    },
     "integration.type_immutable": {
         "pt-BR": "O tipo de uma integração não pode ser alterado; cadastre uma nova integração.",
         "en": "The type of an integration cannot be changed; register a new integration.",
@@ -227,6 +239,25 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "pt-BR": "Não foi possível iniciar o processamento. Tente novamente em instantes.",
         "en": "Processing could not be started. Try again shortly.",
     },
+    "task.failure.layout_mismatch": {
+        "pt-BR": "Os dados não se encaixam no layout do parceiro ({detail}). O suporte precisa corrigir o cadastro"
+        " ou os dados; reprocessar sem correção não resolve.",
+        "en": "The data does not fit the partner's layout ({detail}). Support must fix the registration or the"
+        " data; reprocessing alone will not help.",
+    },
+    "task.failure.connector_unavailable": {
+        "pt-BR": "O tipo de integração {type} ainda não está disponível para execução. Fale com o suporte.",
+        "en": "The integration type {type} is not available to run yet. Contact support.",
+    },
+    "task.failure.run_failed": {
+        "pt-BR": "O processamento falhou antes de concluir ({step}). O suporte foi avisado; você pode reprocessar"
+        " a tarefa.",
+        "en": "Processing failed before it finished ({step}). Support was notified; you can reprocess the task.",
+    },
+    "task.failure.run_timeout": {
+        "pt-BR": "O processamento excedeu o tempo máximo ({step}). Você pode reprocessar a tarefa.",
+        "en": "Processing exceeded its time limit ({step}). You can reprocess the task.",
+    },
     "task.invalid_transition": {
         "pt-BR": "A tarefa está {current} e não pode passar para {target}.",
         "en": "The task is {current} and cannot become {target}.",
@@ -241,6 +272,26 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
     },
     "task.not_found": {"pt-BR": "Tarefa não encontrada.", "en": "Task not found."},
     "file.not_found": {"pt-BR": "Arquivo não encontrado.", "en": "File not found."},
+    # --- Testar conexão (include/integracoes/connection_check.py) ---
+    "check.ok": {
+        "pt-BR": "Conexão bem-sucedida: o parceiro {type} aceitou as credenciais.",
+        "en": "Connection succeeded: the partner {type} accepted the credentials.",
+    },
+    "check.credentials": {
+        "pt-BR": "O parceiro recusou as credenciais informadas. Confira usuário, senha, token ou chaves.",
+        "en": "The partner refused the credentials. Check user, password, token or keys.",
+    },
+    "check.timeout": {
+        "pt-BR": "O parceiro não respondeu a tempo. Confira o endereço e tente novamente.",
+        "en": "The partner did not answer in time. Check the address and try again.",
+    },
+    "check.rejected": {"pt-BR": "O parceiro recusou a conexão: {detail}", "en": "The partner refused: {detail}"},
+    "check.unavailable": {
+        "pt-BR": "Não foi possível falar com o parceiro ({status}: {detail}). Confira o endereço e a porta.",
+        "en": "Could not reach the partner ({status}: {detail}). Check the address and the port.",
+    },
+    "ui.check_connection": {"pt-BR": "Testar conexão", "en": "Test connection"},
+    "ui.checking_connection": {"pt-BR": "Testando conexão…", "en": "Testing connection…"},
     # --- integration log lines (written in pt-BR, the product's language) ---
     "log.nothing_to_send": {
         "pt-BR": "Nenhum período pendente de envio nesta execução.",
@@ -266,6 +317,14 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
     "log.orphan_ended": {
         "pt-BR": "Tarefa {code} interrompida em uma execução anterior; marcada como falha para novo envio.",
         "en": "Task {code} was interrupted in an earlier run; marked failed so it can be sent again.",
+    },
+    "log.nothing_new": {
+        "pt-BR": "Nada novo a enviar desde o último envio.",
+        "en": "Nothing new to send since the last delivery.",
+    },
+    "log.exported": {
+        "pt-BR": "Arquivo {name} gerado: {rows} linha(s), {size}.",
+        "en": "File {name} generated: {rows} row(s), {size}.",
     },
     "log.task_completed": {"pt-BR": "Tarefa {code} concluída.", "en": "Task {code} completed."},
     "log.task_failed": {
@@ -430,6 +489,7 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "pt-BR": "Somente leitura: alterações são feitas pela equipe de suporte.",
         "en": "Read-only: changes are made by the support team.",
     },
+    "ui.type_unavailable": {"pt-BR": "em breve", "en": "coming soon"},
     "ui.choose_type_first": {
         "pt-BR": "Escolha o tipo de integração para ver as chaves.",
         "en": "Choose the integration type to see its keys.",

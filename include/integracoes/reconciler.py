@@ -1,21 +1,26 @@
 """Desired state (application database) -> Airflow: partner pools exist, DAG pause state follows Situação.
 
 Runs at start (`python -m include.integracoes.reconciler`, from the stack's prepare step) and after every
-save, in processes that may use Airflow's ORM (the api-server, the CLI), never in task code.
+save, in processes that may use Airflow's ORM (the api-server, the CLI), never in task code. With
+`--watch` it keeps running as the dead-run safety net (`end_dead_runs`).
 A DAG that does not exist yet is tolerated: the factory creates it paused or not from the same flag, and
 the next reconciliation applies any later change.
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import logging
 import threading
+import time
 from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
 
 import psycopg
 
 from include.connectors.catalog import CATALOG, TYPES, IntegrationType
+from include.integracoes import logs, tasks
 from include.integracoes.integrations import Integration, dag_id_for, pool_for
 from include.integracoes.registry import shard_of
 
@@ -102,6 +107,8 @@ class AirflowReconciler:
 
 
 def reconcile_all(conn: psycopg.Connection) -> None:
+    """Pools exist; DAG pause state follows Situação (an integration whose type has no connector has no
+    DAG to run: the registry skips it and its page says why)."""
     ensure_pools()
     states = {
         dag_id_for(row[0], row[1]): not row[2]
@@ -111,12 +118,68 @@ def reconcile_all(conn: psycopg.Connection) -> None:
     log.info("Reconciled %d integration(s); %d DAG(s) not parsed yet", len(states), len(missing))
 
 
+# A run's own failure callback ends its tasks with the precise reason; the safety net waits this long
+# after the run ended before it steps in with its generic one.
+DEAD_RUN_GRACE = timedelta(seconds=20)
+WATCH_INTERVAL_S = 30.0
+
+
+def end_dead_runs(conn: psycopg.Connection, *, now: datetime | None = None) -> list[int]:
+    """End pending tasks whose Airflow runs all ended (failed, succeeded without closing them) or vanished.
+
+    The safety net of the dead-run rule: whatever kills a run, and even if its failure callback was
+    lost, its tasks stop blocking the client within a minute instead of waiting for the next run.
+    """
+    from airflow.models.dagrun import DagRun
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    limit = (now or datetime.now(UTC)) - DEAD_RUN_GRACE
+    with create_session() as session:
+
+        def run_is_alive(dag_id: str, run_id: str) -> bool:
+            found = session.execute(
+                select(DagRun.state, DagRun.end_date).where(DagRun.dag_id == dag_id, DagRun.run_id == run_id)
+            ).first()
+            if found is None:
+                return False
+            state, ended = found
+            return str(state) in ("queued", "running") or (ended is not None and ended > limit)
+
+        ended_tasks = tasks.end_orphans(conn, run_is_alive)
+    for task_id in ended_tasks:
+        task = tasks.get_task(conn, task_id)
+        logs.write(conn, task.integration_id, "log.task_failed", task_id=task_id, level="ERROR",
+                   code=task.code, reason=task.failure_reason)  # fmt: skip
+    if ended_tasks:
+        log.info("Ended %d task(s) of dead runs", len(ended_tasks))
+    return ended_tasks
+
+
+def watch(interval_s: float = WATCH_INTERVAL_S) -> None:
+    """The stack's reconciler process: the dead-run safety net, every `interval_s` seconds."""
+    from include.integracoes import db
+
+    while True:
+        try:
+            with db.connect(autocommit=True) as conn:
+                end_dead_runs(conn)
+        except Exception:  # a database or metadata blip: try again next round
+            log.exception("Dead-run reconciliation failed")
+        time.sleep(interval_s)
+
+
 def main() -> None:
     from include.integracoes import db
 
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--watch", action="store_true", help="keep running: end dead runs' tasks periodically")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     with db.connect() as conn:
         reconcile_all(conn)
+    if args.watch:
+        watch()
 
 
 if __name__ == "__main__":

@@ -1,51 +1,51 @@
-"""The three Airflow tasks of every integration run: prepare, produce files, deliver.
+"""The three Airflow tasks of every integration run: prepare, produce files, deliver; and the callback
+that ends a dead run's tasks.
 
 They call the service layer (tasks, files, logs) and the integration's connector; XCom carries ids only.
-Failures end the domain task as "Falha no envio" with a catalogued reason: at once when retrying cannot
-help (credentials refused, file rejected), on the last Airflow try otherwise.
+A step that fails ends its domain tasks as "Falha no envio" with a catalogued reason: at once when
+retrying cannot help (credentials refused, file rejected, data outside the layout, no connector), on the
+last Airflow try otherwise; whatever else kills a run (an unexpected exception, a timeout, a lost worker)
+is caught by `run_failed`, the failure callback of every step.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import psycopg
 
-from include.connectors.base import Connector, Delivery, RunScope
-from include.connectors.catalog import CATALOG, IncrementalWindow, OwnTimetable
-from include.connectors.errors import (
-    CredentialsRefusedError,
-    DeliveryError,
-    PartnerRejectedError,
-    PartnerTimeoutError,
-    PartnerUnavailableError,
-)
-from include.connectors.registry import CONNECTORS
-from include.integracoes import db, files, logs, tasks
+from include.connectors import export
+from include.connectors.base import Confirmation, Connector, DataSet, Delivery, RunScope
+from include.connectors.catalog import CATALOG, IncrementalWindow
+from include.connectors.errors import ConnectorError
+from include.connectors.registry import connector_for
+from include.integracoes import db, failures, files, logs, tasks
 from include.integracoes.integrations import decrypted_config
-from include.integracoes.messages import format_count, format_size
-from include.integracoes.tasks import FailureClass, Status, Task
+from include.integracoes.messages import DEFAULT_LANGUAGE, format_count, format_size
+from include.integracoes.tasks import Status, Task
 
 log = logging.getLogger(__name__)
 
 TIMEZONE = tasks.SAO_PAULO
-_FETCH_ROWS = 5_000
 
 
-# --- helpers -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Integration:
+    type_code: str
+    tenant_id: int
+    created_on: date
+    branches: tuple[int, ...]
+
+    @property
+    def type_name(self) -> str:
+        return CATALOG[self.type_code].name if self.type_code in CATALOG else self.type_code
 
 
-def _connector(type_code: str) -> Connector:
-    connector = CONNECTORS.get(type_code)
-    if connector is None:
-        raise LookupError(f"no connector implemented for type {type_code!r}")
-    return connector()
-
-
-def _integration(conn: psycopg.Connection, integration_id: int) -> dict[str, Any]:
+def _integration(conn: psycopg.Connection, integration_id: int) -> _Integration:
     row = conn.execute(
         """SELECT i.tipo_codigo, i.tenant_id, (i.criada_em AT TIME ZONE 'America/Sao_Paulo')::date,
                   array(SELECT filial_id FROM integracao.integracao_filial f WHERE f.integracao_id = i.id ORDER BY 1)
@@ -54,7 +54,7 @@ def _integration(conn: psycopg.Connection, integration_id: int) -> dict[str, Any
     ).fetchone()
     if row is None:
         raise LookupError(f"integration {integration_id} no longer exists")
-    return {"type_code": row[0], "tenant_id": row[1], "created_on": row[2], "branches": tuple(row[3])}
+    return _Integration(row[0], row[1], row[2], tuple(row[3]))
 
 
 def _is_last_try(context: dict[str, Any]) -> bool:
@@ -66,15 +66,39 @@ def _task_ids(context: dict[str, Any]) -> list[int]:
     return list(context["ti"].xcom_pull(task_ids="preparar") or [])
 
 
-def _fail_all(
-    conn: psycopg.Connection, integration_id: int, task_ids: Sequence[int], failure: FailureClass, **params: object
+def _fail_tasks(
+    conn: psycopg.Connection,
+    integration_id: int,
+    task_ids: Sequence[int],
+    failure: tasks.FailureClass,
+    **params: object,
 ) -> None:
     for task_id in task_ids:
-        task = tasks.get_task(conn, task_id)
-        if task.status in (Status.PENDING, Status.SENT):
+        if tasks.get_task(conn, task_id).status in (Status.PENDING, Status.SENT):
             ended = tasks.mark_failed(conn, task_id, failure, **params)
             logs.write(conn, integration_id, "log.task_failed", task_id=task_id, level="ERROR",
                        code=ended.code, reason=ended.failure_reason)  # fmt: skip
+
+
+def _end_on_error(
+    conn: psycopg.Connection,
+    integration: _Integration,
+    integration_id: int,
+    task_ids: Sequence[int],
+    error: ConnectorError,
+    context: dict[str, Any],
+) -> None:
+    """A connector error ends the tasks now when it is permanent or this was the last try; a permanent
+    one also ends the Airflow task without retries."""
+    log.warning("Step failed: %s", error)
+    if not (error.permanent or _is_last_try(context)):
+        return
+    failure, params = failures.classify(error, attempts=int(context["ti"].try_number), type_name=integration.type_name)
+    _fail_tasks(conn, integration_id, task_ids, failure, **params)
+    if error.permanent:
+        from airflow.sdk.exceptions import AirflowFailException
+
+        raise AirflowFailException(failure.reason(DEFAULT_LANGUAGE, **params)) from error
 
 
 # --- prepare -------------------------------------------------------------------------------------
@@ -85,81 +109,109 @@ def prepare(integration_id: int, **context: Any) -> list[int]:
     dag_run = context["dag_run"]
     conf = dict(getattr(dag_run, "conf", None) or {})
     with db.connect(autocommit=True) as conn:
-        info = _integration(conn, integration_id)
+        integration = _integration(conn, integration_id)
         claimed = []
         if conf.get("task_id"):
             claimed = [tasks.claim_task(conn, int(conf["task_id"]), integration_id, dag_run.dag_id, dag_run.run_id)]
+        try:
+            connector = connector_for(integration.type_code)
+        except ConnectorError as error:
+            _end_on_error(conn, integration, integration_id, [t.id for t in claimed], error, context)
+            raise
         # Runs of one integration never interleave (max_active_runs=1): a pending task still attached
         # to an unfinished earlier run lost its worker. End it with a reason; its period is sent again.
         for orphan in tasks.end_orphans(conn, lambda _dag, run: run == dag_run.run_id, integration_id=integration_id):
             logs.write(conn, integration_id, "log.orphan_ended", task_id=orphan, level="WARNING",
                        code=tasks.get_task(conn, orphan).code)  # fmt: skip
-        opened = claimed or _open_scheduled(conn, integration_id, info, dag_run)
-        if not opened:
-            logs.write(conn, integration_id, "log.nothing_to_send")
+        opened = claimed or _open_scheduled(conn, connector, integration_id, integration, dag_run)
         for task in opened:
             logs.write(conn, integration_id, "log.task_opened", task_id=task.id, code=task.code,
                        start=f"{task.start:%d/%m/%Y}", end=f"{task.end:%d/%m/%Y}")  # fmt: skip
     return [task.id for task in opened]
 
 
-def _open_scheduled(conn: psycopg.Connection, integration_id: int, info: dict[str, Any], dag_run: Any) -> list[Task]:
-    policy = CATALOG[info["type_code"]].window
+def _open_scheduled(
+    conn: psycopg.Connection, connector: Connector, integration_id: int, integration: _Integration, dag_run: Any
+) -> list[Task]:
+    policy = connector.spec.window
+    incremental = isinstance(policy, IncrementalWindow)
     days_back = 0 if isinstance(policy, IncrementalWindow) else policy.days_back
-    first_day: date = info["created_on"] - timedelta(days=days_back)
-    return tasks.open_scheduled_tasks(
+    first_day: date = integration.created_on - timedelta(days=days_back)
+
+    def has_new_data(start: datetime, end: datetime) -> bool:
+        scope = _scope(integration_id, integration, start.date(), end.date(), 0, start, end)
+        config = decrypted_config(conn, integration_id)
+        return any(_has_rows(d, s) for d in connector.datasets for s in d.scopes(scope, config))
+
+    opened = tasks.open_scheduled_tasks(
         conn, integration_id, dag_id=dag_run.dag_id, run_id=dag_run.run_id, policy=policy,
-        now=datetime.now(TIMEZONE), first_day=first_day,
+        now=datetime.now(TIMEZONE), first_day=first_day, has_new_data=has_new_data if incremental else None,
     )  # fmt: skip
+    if not opened:
+        logs.write(conn, integration_id, "log.nothing_new" if incremental else "log.nothing_to_send")
+    return opened
+
+
+def _has_rows(dataset: DataSet, scope: RunScope) -> bool:
+    with psycopg.connect(db.database_url()) as reader:
+        found = reader.execute(f"SELECT EXISTS ({dataset.sql()})", scope.query_params()).fetchone()
+    return bool(found and found[0])
+
+
+def _scope(
+    integration_id: int,
+    integration: _Integration,
+    start: date,
+    end: date,
+    code: int,
+    cutoff_start: datetime | None = None,
+    cutoff_end: datetime | None = None,
+) -> RunScope:
+    return RunScope(
+        integration_id, integration.tenant_id, integration.branches, start, end, code, cutoff_start, cutoff_end
+    )
 
 
 # --- extract + render + store --------------------------------------------------------------------
 
 
-def _stream(conn: psycopg.Connection, sql: str, params: dict[str, Any]) -> tuple[list[str], Iterator[Sequence[Any]]]:
-    """A server-side cursor: rows arrive in batches, memory stays flat whatever the period."""
-    cursor = conn.cursor(name="extracao")
-    cursor.itersize = _FETCH_ROWS
-    cursor.execute(sql, params)
-    columns = [c.name for c in cursor.description or ()]
-    return columns, iter(cursor)
-
-
 def produce_files(integration_id: int, **context: Any) -> list[int]:
-    """For each task of the run: extract its period, render the partner's file into storage, record it."""
+    """For each task of the run and each data set of its partner: render the file into storage, record it."""
     task_ids = _task_ids(context)
     if not task_ids:
         return []
     with db.connect(autocommit=True) as conn:
-        info = _integration(conn, integration_id)
-        connector = _connector(info["type_code"])
-        try:
-            return [_produce_one(conn, connector, integration_id, info, task_id) for task_id in task_ids]
-        except Exception:
-            if _is_last_try(context):
-                _fail_all(conn, integration_id, task_ids, FailureClass.INTERNAL_ERROR)
-            raise
+        integration = _integration(conn, integration_id)
+        config = decrypted_config(conn, integration_id)
+        file_ids: list[int] = []
+        for task_id in task_ids:
+            try:
+                connector = connector_for(integration.type_code)
+                task = tasks.get_task(conn, task_id)
+                scope = _scope(
+                    integration_id, integration, task.start, task.end, task.code, task.cutoff_start, task.cutoff_end
+                )
+                file_ids += [
+                    _produce_one(conn, dataset, file_scope, task_id)
+                    for dataset in connector.datasets
+                    for file_scope in dataset.scopes(scope, config)
+                ]
+            except ConnectorError as error:
+                _end_on_error(conn, integration, integration_id, [task_id], error, context)
+                raise
+        return file_ids
 
 
-def _produce_one(
-    conn: psycopg.Connection, connector: Connector, integration_id: int, info: dict[str, Any], task_id: int
-) -> int:
-    task = tasks.get_task(conn, task_id)
-    scope = RunScope(integration_id, info["tenant_id"], info["branches"], task.start, task.end, task.code)
-    name = connector.file_name(scope)
-    # One snapshot for the rows and their totals, even while the ERP keeps selling.
-    with psycopg.connect(db.database_url()) as reader:
-        reader.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        columns, rows = _stream(reader, connector.sql(), scope.query_params())
-        with files.writer(info["tenant_id"], integration_id, task_id, name) as (sink, path):
-            result = connector.render(columns, rows, sink)
+def _produce_one(conn: psycopg.Connection, dataset: DataSet, scope: RunScope, task_id: int) -> int:
+    name = dataset.name_for(scope)
+    with files.writer(scope.tenant_id, scope.integration_id, task_id, name) as (sink, path):
+        result = export.export_dataset(db.database_url(), dataset, scope, sink)
     file_id = files.record(
         conn, task_id, name=name, uri=str(path), size=sink.size, sha256=sink.sha256.hexdigest(),
-        rows=result.rows, totals=result.totals,
+        rows=result.rows, totals=result.totals, dataset=dataset.name, content_type=dataset.content_type,
     )  # fmt: skip
-    logs.write(conn, integration_id, "log.extracted", task_id=task_id, rows=format_count(result.rows),
-               branches=len(info["branches"]))  # fmt: skip
-    logs.write(conn, integration_id, "log.file_generated", task_id=task_id, name=name, size=format_size(sink.size))
+    logs.write(conn, scope.integration_id, "log.exported", task_id=task_id, name=name,
+               rows=format_count(result.rows), size=format_size(sink.size))  # fmt: skip
     return file_id
 
 
@@ -170,61 +222,81 @@ def deliver(integration_id: int, **context: Any) -> None:
     file_ids: list[int] = list(context["ti"].xcom_pull(task_ids="extrair_e_gerar_arquivo") or [])
     task_ids = _task_ids(context)
     with db.connect(autocommit=True) as conn:
-        info = _integration(conn, integration_id)
-        connector = _connector(info["type_code"])
+        integration = _integration(conn, integration_id)
+        connector = connector_for(integration.type_code)
         config = decrypted_config(conn, integration_id)
         for file_id in file_ids:
-            _deliver_one(conn, connector, integration_id, file_id, config, context)
+            stored = files.get(conn, file_id)
+            try:
+                _deliver_one(conn, connector, integration_id, stored, config)
+            except ConnectorError as error:
+                if error.permanent or _is_last_try(context):
+                    failure, params = failures.classify(error, attempts=int(context["ti"].try_number))
+                    files.set_status(conn, file_id, "failed", failure.reason(DEFAULT_LANGUAGE, **params))
+                _end_on_error(conn, integration, integration_id, [stored.task_id], error, context)
+                raise
         for task_id in task_ids:
-            if tasks.get_task(conn, task_id).status is Status.PENDING:
-                tasks.mark_sent(conn, task_id)
-            # No partner of this kind confirms later: delivered means done.
-            if not isinstance(CATALOG[info["type_code"]].window, OwnTimetable):
-                done = tasks.mark_completed(conn, task_id)
-                logs.write(conn, integration_id, "log.task_completed", task_id=task_id, code=done.code)
+            _close(conn, connector, integration_id, task_id)
 
 
 def _deliver_one(
     conn: psycopg.Connection,
     connector: Connector,
     integration_id: int,
-    file_id: int,
+    stored: files.StoredFile,
     config: dict[str, str],
-    context: dict[str, Any],
 ) -> None:
-    stored = files.get(conn, file_id)
     task = tasks.get_task(conn, stored.task_id)
     if stored.status == "sent" or files.delivered_before(conn, stored):
-        files.set_status(conn, file_id, "sent")
+        files.set_status(conn, stored.id, "sent")
         logs.write(conn, integration_id, "log.already_delivered", task_id=task.id, name=stored.name)
         return
+    # Idempotency key = integration + period + content: a retry or a crash never delivers twice.
     key = f"{integration_id}-{task.start:%Y%m%d}-{task.end:%Y%m%d}-{stored.sha256}"
-    try:
-        with files.open_stored(stored) as body:
-            protocol = connector.deliver(Delivery(body, stored.size, stored.name, stored.sha256, key), config)
-    except DeliveryError as error:
-        log.warning("Delivery of %s failed: %s", stored.name, error)
-        if error.permanent or _is_last_try(context):
-            failure, params = _classify(error, int(context["ti"].try_number))
-            reason = failure.reason("pt-BR", **params)
-            files.set_status(conn, file_id, "failed", reason)
-            _fail_all(conn, integration_id, [task.id], failure, **params)
-            if error.permanent:
-                from airflow.sdk.exceptions import AirflowFailException
-
-                raise AirflowFailException(reason) from error
-        raise
-    files.set_status(conn, file_id, "sent")
-    logs.write(conn, integration_id, "log.delivered", task_id=task.id, name=stored.name, protocol=protocol)
+    with files.open_stored(stored) as body:
+        delivery = Delivery(
+            body,
+            stored.size,
+            stored.name,
+            stored.sha256,
+            key,
+            stored.content_type,
+            stored.dataset,
+            task.start,
+            task.end,
+        )
+        receipt = connector.deliver(delivery, config)
+    files.set_status(conn, stored.id, "sent")
+    logs.write(conn, integration_id, "log.delivered", task_id=task.id, name=stored.name, protocol=receipt.protocol)
 
 
-def _classify(error: DeliveryError, attempts: int) -> tuple[FailureClass, dict[str, object]]:
-    if isinstance(error, CredentialsRefusedError):
-        return FailureClass.CREDENTIALS_REFUSED, {}
-    if isinstance(error, PartnerRejectedError):
-        return FailureClass.PARTNER_REJECTED, {"detail": error.detail}
-    if isinstance(error, PartnerTimeoutError):
-        return FailureClass.TIMEOUT, {"attempts": attempts}
-    if isinstance(error, PartnerUnavailableError):
-        return FailureClass.PARTNER_UNAVAILABLE, {"status": error.status, "attempts": attempts}
-    return FailureClass.INTERNAL_ERROR, {}
+def _close(conn: psycopg.Connection, connector: Connector, integration_id: int, task_id: int) -> None:
+    if tasks.get_task(conn, task_id).status is Status.PENDING:
+        tasks.mark_sent(conn, task_id)
+    if connector.confirmation is Confirmation.ON_DELIVERY:
+        done = tasks.mark_completed(conn, task_id)
+        logs.write(conn, integration_id, "log.task_completed", task_id=task_id, code=done.code)
+
+
+# --- dead runs -----------------------------------------------------------------------------------
+
+
+def run_failed(context: dict[str, Any]) -> None:
+    """Failure callback of every step: end the run's open tasks now, with a truthful reason.
+
+    Runs after the step's last try (in the worker, or in the dag-processor for a worker that died).
+    Tasks a step already ended are left as they are; the reconciler is the safety net if this is lost.
+    """
+    dag_run, ti = context.get("dag_run"), context.get("ti")
+    if dag_run is None or ti is None:
+        return
+    error = context.get("exception")
+    failure, params = failures.classify(error, step=str(ti.task_id))
+    with db.connect(autocommit=True) as conn:
+        open_tasks = tasks.open_tasks_of_run(conn, dag_run.dag_id, dag_run.run_id)
+        conf_task = (getattr(dag_run, "conf", None) or {}).get("task_id")
+        if conf_task and not open_tasks:
+            task = tasks.find_task(conn, int(conf_task))
+            open_tasks = [task] if task and task.status is Status.PENDING else []
+        for task in open_tasks:
+            _fail_tasks(conn, task.integration_id, [task.id], failure, **params)

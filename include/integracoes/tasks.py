@@ -66,6 +66,10 @@ class FailureClass(StrEnum):
     INTERNAL_ERROR = "internal_error"
     RUN_LOST = "run_lost"
     TRIGGER_FAILED = "trigger_failed"
+    LAYOUT_MISMATCH = "layout_mismatch"
+    CONNECTOR_UNAVAILABLE = "connector_unavailable"
+    RUN_FAILED = "run_failed"
+    RUN_TIMEOUT = "run_timeout"
 
     def reason(self, language: str = DEFAULT_LANGUAGE, **params: object) -> str:
         return text(f"task.failure.{self.value}", language, **params)
@@ -208,6 +212,18 @@ def open_scheduled_tasks(
             _attach_attempt(conn, task.id, dag_id, run_id)
             opened.append(task)
         return opened
+
+
+def find_task(conn: psycopg.Connection, task_id: int) -> Task | None:
+    try:
+        return get_task(conn, task_id)
+    except LookupError:
+        return None
+
+
+def open_tasks_of_run(conn: psycopg.Connection, dag_id: str, run_id: str) -> list[Task]:
+    """Tasks attached to an Airflow run that have not ended yet (Pendente or Enviada)."""
+    return [t for t in _tasks_of_run(conn, dag_id, run_id) if t.status in (Status.PENDING, Status.SENT)]
 
 
 def claim_task(conn: psycopg.Connection, task_id: int, integration_id: int, dag_id: str, run_id: str) -> Task:

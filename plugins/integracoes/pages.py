@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from include.connectors.catalog import CATALOG
+from include.connectors.registry import is_available
 from include.integracoes import catalog, db, integrations, manual_runs
 from include.integracoes.branches import list_branches
 from include.integracoes.errors import NotFound
@@ -111,8 +112,12 @@ def _form(request: Request, caller: Caller, integration_id: int | None) -> HTMLR
         Action.EDIT if current else Action.CREATE, Resource.INTEGRACOES
     )
     heading = text("ui.form_edit", language, code=current.id) if current else text("ui.form_new", language)
+    available = bool(current and is_available(current.type_code))
     can_run = bool(
-        current and CATALOG[current.type_code].manual_run_allowed and caller.may(Action.TRIGGER, Resource.INTEGRACOES)
+        available
+        and current
+        and CATALOG[current.type_code].manual_run_allowed
+        and caller.may(Action.TRIGGER, Resource.INTEGRACOES)
     )
     can_reprocess = caller.may(Action.REPROCESS, Resource.TAREFAS)
     tenants = [{"id": t.id, "name": t.name} for t in caller.principal.tenants]
@@ -127,6 +132,7 @@ def _form(request: Request, caller: Caller, integration_id: int | None) -> HTMLR
         integration=current,
         can_edit=can_edit,
         can_run=can_run,
+        integration_available=available,
         today=manual_runs.today_in_sao_paulo().isoformat(),
         page_data={
             "can_reprocess": can_reprocess,

@@ -64,9 +64,9 @@ def test_execute_dialog_toast_conflict_and_reprocess_alert(page: Page, stack: Ru
 
 
 def test_types_without_manual_runs_have_no_button(page: Page, stack: RunningStack) -> None:
-    login(page, stack, "cliente2")
+    login(page, stack, "cliente1")
     page.goto(f"{stack.url}/integracoes/")
-    page.locator("#integrations tbody tr", has_text="BoaVista").dblclick()
+    page.locator("#integrations tbody tr", has_text="SNGPC - controlados").dblclick()
     page.wait_for_url("**/integracoes/integracoes/*")
     expect(page.locator("#description")).to_be_visible()
     expect(page.locator("#run-open")).to_have_count(0)

@@ -15,8 +15,8 @@ pytestmark = [pytest.mark.stack, pytest.mark.browser]
 CANARY = "canary-" + uuid.uuid4().hex
 
 
-def test_agent_registers_boavista_and_client_views_it_read_only(page: Page, stack: RunningStack) -> None:
-    description = f"BoaVista navegador {uuid.uuid4().hex[:6]}"
+def test_agent_registers_sngpc_and_client_views_it_read_only(page: Page, stack: RunningStack) -> None:
+    description = f"SNGPC navegador {uuid.uuid4().hex[:6]}"
     login(page, stack, "suporte")
     page.wait_for_load_state("networkidle")
     page.goto(f"{stack.url}/integracoes/")
@@ -29,7 +29,9 @@ def test_agent_registers_boavista_and_client_views_it_read_only(page: Page, stac
 
     page.select_option("#tenant_id", label="Farmácia Vida")
     page.fill("#description", description)
-    page.select_option("#type_code", label="BoaVista")
+    expect(page.locator("#type_code option[value=boavista]")).to_be_disabled()  # no connector yet
+    page.select_option("#type_code", label="SNGPC")
+    page.select_option("#active", "false")
     page.fill("#interval_minutes", "240")
     branches = page.locator("#branches tbody input[type=checkbox]")
     expect(branches).to_have_count(3)
@@ -41,12 +43,21 @@ def test_agent_registers_boavista_and_client_views_it_read_only(page: Page, stac
     expect(branches).to_have_count(2)
 
     page.click("#tab-config")
-    page.fill("input[data-key=access_key]", "ak-navegador")
-    page.fill("input[data-key=secret_key]", CANARY)
-    page.fill("input[data-key=email_notificacao]", "nao-e-email")
+    page.fill("input[data-key=url_api]", f"{stack.sandbox_url}/sngpc")
+    page.fill("input[data-key=usuario]", "farmaciavida")
+    page.fill("input[data-key=senha]", CANARY)
+    page.fill("input[data-key=crf_responsavel]", "SP-12345")
+    # Testar conexão: the partner is reached with what is typed, nothing is saved.
+    page.click("#check-connection")
+    expect(page.locator("#check-result")).to_contain_text("O parceiro recusou as credenciais")
+    page.fill("input[data-key=senha]", "demo-sngpc-senha")
+    page.click("#check-connection")
+    expect(page.locator("#check-result")).to_have_text("Conexão bem-sucedida: o parceiro SNGPC aceitou as credenciais.")
+    page.fill("input[data-key=senha]", CANARY)
+    page.fill("input[data-key=crf_responsavel]", "invalido")
     page.click("#save")
-    expect(page.locator("[id='error-config.email_notificacao']")).to_have_text("Informe um e-mail válido.")
-    page.fill("input[data-key=email_notificacao]", "financeiro@vida.example")
+    expect(page.locator("[id='error-config.crf_responsavel']")).not_to_be_empty()
+    page.fill("input[data-key=crf_responsavel]", "SP-12345")
     page.click("#save")
 
     page.wait_for_url("**/integracoes/?aviso=cadastrada")
@@ -55,7 +66,7 @@ def test_agent_registers_boavista_and_client_views_it_read_only(page: Page, stac
     row = page.locator("#integrations tbody tr", has_text=description)
     expect(row).to_have_count(1)
     integration_id = row.get_attribute("data-id")
-    page.screenshot(path=str(stack.artifacts / "suporte-cadastro-boavista.png"))
+    page.screenshot(path=str(stack.artifacts / "suporte-cadastro-sngpc.png"))
 
     # The client of that tenant: same pages, read-only, secret shown only as "set".
     page.context.clear_cookies()
@@ -69,7 +80,7 @@ def test_agent_registers_boavista_and_client_views_it_read_only(page: Page, stac
     expect(page.locator("#save")).to_have_count(0)
     expect(page.locator("#description")).to_be_disabled()
     page.click("#tab-config")
-    expect(page.locator("[data-secret=secret_key]")).to_have_text("Definido (oculto)")
+    expect(page.locator("[data-secret=senha]")).to_have_text("Definido (oculto)")
     assert CANARY not in page.content()
     page.screenshot(path=str(stack.artifacts / "cliente1-integracao-somente-leitura.png"))
 

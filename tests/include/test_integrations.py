@@ -68,19 +68,15 @@ class FakeReconciler:
         self.saved.append(integration)
 
 
-def boavista(world: World, **changes: object) -> IntegrationInput:
+def smarket(world: World, **changes: object) -> IntegrationInput:
     data = {
         "tenant_id": world.tenant1,
-        "description": "BoaVista - cartões",
-        "type_code": "boavista",
+        "description": "Smarket - sell-out",
+        "type_code": "smarket",
         "active": True,
         "interval_minutes": 240,
         "branches": world.branches1[:2],
-        "config": [
-            ConfigInput("access_key", "ak-1"),
-            ConfigInput("secret_key", CANARY),
-            ConfigInput("email_notificacao", "fin@farmacia.example"),
-        ],
+        "config": [ConfigInput("token", CANARY), ConfigInput("codigo_cliente", "FV-001")],
     }
     data.update(changes)
     return IntegrationInput(**data)  # type: ignore[arg-type]
@@ -88,34 +84,34 @@ def boavista(world: World, **changes: object) -> IntegrationInput:
 
 def test_create_stores_secrets_encrypted_and_never_returns_them(world: World) -> None:
     reconciler = FakeReconciler()
-    saved = integrations.create(world.conn, world.agent, boavista(world), reconciler)
-    assert saved.dag_id == f"integracao_{saved.id}_boavista"
+    saved = integrations.create(world.conn, world.agent, smarket(world), reconciler)
+    assert saved.dag_id == f"integracao_{saved.id}_smarket"
     assert reconciler.saved == [saved]
     config = {c.key: c for c in saved.config}
-    assert config["secret_key"].value is None
-    assert config["secret_key"].is_set
-    assert config["email_notificacao"].value == "fin@farmacia.example"
-    assert config["url_api"].value == "https://api.boavistaservicos.com.br/conciliacao"  # default applied
+    assert config["token"].value is None
+    assert config["token"].is_set
+    assert config["codigo_cliente"].value == "FV-001"
+    assert config["url_api"].value == "https://api.smarket.com.br/v1"  # default applied
     stored = world.conn.execute("SELECT string_agg(coalesce(valor, '') || coalesce(valor_cifrado, ''), ' ')"
                                 " FROM integracao.integracao_config").fetchone()  # fmt: skip
     assert stored
     assert CANARY not in stored[0]
-    assert integrations.decrypted_config(world.conn, saved.id)["secret_key"] == CANARY
+    assert integrations.decrypted_config(world.conn, saved.id)["token"] == CANARY
     audit = world.conn.execute("SELECT depois::text FROM integracao.auditoria").fetchone()
     assert audit
     assert CANARY not in audit[0]
-    assert "secret_key" in audit[0]
+    assert "token" in audit[0]
 
 
 def test_update_without_secret_keeps_it(world: World) -> None:
-    saved = integrations.create(world.conn, world.agent, boavista(world))
+    saved = integrations.create(world.conn, world.agent, smarket(world))
     updated = integrations.update(
         world.conn, world.agent, saved.id,
-        IntegrationInput(description="BoaVista novo", config=[ConfigInput("secret_key", None)]),
+        IntegrationInput(description="Smarket novo", config=[ConfigInput("token", None)]),
     )  # fmt: skip
-    assert updated.description == "BoaVista novo"
-    assert integrations.decrypted_config(world.conn, saved.id)["secret_key"] == CANARY
-    assert integrations.decrypted_config(world.conn, saved.id)["email_notificacao"] == "fin@farmacia.example"
+    assert updated.description == "Smarket novo"
+    assert integrations.decrypted_config(world.conn, saved.id)["token"] == CANARY
+    assert integrations.decrypted_config(world.conn, saved.id)["codigo_cliente"] == "FV-001"
 
 
 @pytest.mark.parametrize(
@@ -131,33 +127,50 @@ def test_update_without_secret_keeps_it(world: World) -> None:
         ({"branches": []}, "branches", "integration.branches_required"),
         ({"tenant_id": None}, "tenant_id", "integration.tenant_required"),
         ({"tenant_id": 999_999}, "tenant_id", "integration.tenant_unknown"),
-        ({"config": [ConfigInput("access_key", "a")]}, "config.secret_key", "validation.required"),
+        ({"type_code": "boavista"}, "type_code", "integration.type_unavailable"),
+        ({"config": [ConfigInput("codigo_cliente", "a")]}, "config.token", "validation.required"),
         (
-            {"config": [ConfigInput("access_key", "a"), ConfigInput("secret_key", "s"), ConfigInput("x", "1")]},
+            {"config": [ConfigInput("codigo_cliente", "a"), ConfigInput("token", "s"), ConfigInput("x", "1")]},
             "config.x",
             "integration.config_unknown_key",
         ),
         (
-            {
-                "config": [
-                    ConfigInput("access_key", "a"),
-                    ConfigInput("secret_key", "s"),
-                    ConfigInput("email_notificacao", "not-an-email"),
-                ]
-            },
-            "config.email_notificacao",
-            "validation.email",
+            {"config": [ConfigInput("codigo_cliente", "não pode"), ConfigInput("token", "s")]},
+            "config.codigo_cliente",
+            "validation.code",
         ),
         (
             {
                 "config": [
-                    ConfigInput("access_key", "a"),
-                    ConfigInput("secret_key", "s"),
+                    ConfigInput("token", "s"),
+                    ConfigInput("codigo_cliente", "a"),
                     ConfigInput("url_api", "http://insecure.example"),
                 ]
             },
             "config.url_api",
             "validation.url_https",
+        ),
+        (  # deliveries never go to an arbitrary or internal host
+            {
+                "config": [
+                    ConfigInput("token", "s"),
+                    ConfigInput("codigo_cliente", "a"),
+                    ConfigInput("url_api", "https://169.254.169.254/latest"),
+                ]
+            },
+            "config.url_api",
+            "validation.partner_host",
+        ),
+        (
+            {
+                "config": [
+                    ConfigInput("token", "s"),
+                    ConfigInput("codigo_cliente", "a"),
+                    ConfigInput("url_api", "https://smarket.com.br.evil.example/v1"),
+                ]
+            },
+            "config.url_api",
+            "validation.partner_host",
         ),
     ],
 )
@@ -165,41 +178,56 @@ def test_bad_input_is_refused_per_field_and_writes_nothing(
     world: World, changes: dict[str, object], field: str, key: str
 ) -> None:
     with pytest.raises(Invalid) as refused:
-        integrations.create(world.conn, world.agent, boavista(world, **changes))
+        integrations.create(world.conn, world.agent, smarket(world, **changes))
     assert refused.value.errors[field].key == key
     assert world.conn.execute("SELECT count(*) FROM integracao.integracao").fetchone() == (0,)
     assert world.conn.execute("SELECT count(*) FROM integracao.auditoria").fetchone() == (0,)
 
 
+def test_partner_subdomains_and_configured_sandbox_hosts_are_accepted(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = [ConfigInput("token", "s"), ConfigInput("codigo_cliente", "a")]
+    saved = integrations.create(
+        world.conn, world.agent, smarket(world, config=[*config, ConfigInput("url_api", "https://edi.smarket.com.br")])
+    )
+    to_sandbox = IntegrationInput(config=[*config, ConfigInput("url_api", "https://127.0.0.1:9443/v1")])
+    with pytest.raises(Invalid):
+        integrations.update(world.conn, world.agent, saved.id, to_sandbox)
+    monkeypatch.setenv("INTEGRACOES_PARTNER_HOSTS", "127.0.0.1")
+    integrations.update(world.conn, world.agent, saved.id, to_sandbox)
+
+
 def test_branch_of_another_tenant_is_refused(world: World) -> None:
     with pytest.raises(Invalid) as refused:
-        integrations.create(world.conn, world.agent, boavista(world, branches=[world.branches1[0], world.branches2[0]]))
+        integrations.create(world.conn, world.agent, smarket(world, branches=[world.branches1[0], world.branches2[0]]))
     assert refused.value.errors["branches"].key == "integration.branches_foreign"
 
 
 def test_type_not_contracted_is_refused(world: World) -> None:
+    world.conn.execute("DELETE FROM integracao.servico_contratado WHERE tenant_id = %s", (world.tenant2,))
     with pytest.raises(Invalid) as refused:
-        integrations.create(world.conn, world.agent, boavista(world, tenant_id=world.tenant2, branches=world.branches2))
+        integrations.create(world.conn, world.agent, smarket(world, tenant_id=world.tenant2, branches=world.branches2))
     assert refused.value.errors["type_code"].key == "integration.type_not_contracted"
 
 
 def test_description_is_unique_per_tenant_ignoring_case_and_accents(world: World) -> None:
-    integrations.create(world.conn, world.agent, boavista(world, description="Conciliação"))
+    integrations.create(world.conn, world.agent, smarket(world, description="Conciliação"))
     with pytest.raises(Invalid) as refused:
-        integrations.create(world.conn, world.agent, boavista(world, description="CONCILIACAO"))
+        integrations.create(world.conn, world.agent, smarket(world, description="CONCILIACAO"))
     assert refused.value.errors["description"].key == "integration.description_taken"
 
 
 def test_clients_cannot_write(world: World) -> None:
     with pytest.raises(Forbidden):
-        integrations.create(world.conn, world.client1, boavista(world))
-    saved = integrations.create(world.conn, world.agent, boavista(world))
+        integrations.create(world.conn, world.client1, smarket(world))
+    saved = integrations.create(world.conn, world.agent, smarket(world))
     with pytest.raises(Forbidden):
         integrations.update(world.conn, world.client1, saved.id, IntegrationInput(active=False))
 
 
 def test_clients_see_only_their_tenant(world: World) -> None:
-    saved = integrations.create(world.conn, world.agent, boavista(world))
+    saved = integrations.create(world.conn, world.agent, smarket(world))
     assert integrations.get(world.conn, world.client1, saved.id).id == saved.id
     with pytest.raises(NotFound):
         integrations.get(world.conn, world.client2, saved.id)
@@ -210,10 +238,10 @@ def test_clients_see_only_their_tenant(world: World) -> None:
 
 
 def test_tenant_and_type_cannot_change(world: World) -> None:
-    saved = integrations.create(world.conn, world.agent, boavista(world))
+    saved = integrations.create(world.conn, world.agent, smarket(world))
     with pytest.raises(Invalid) as refused:
         integrations.update(
-            world.conn, world.agent, saved.id, IntegrationInput(tenant_id=world.tenant2, type_code="smarket")
+            world.conn, world.agent, saved.id, IntegrationInput(tenant_id=world.tenant2, type_code="trivio")
         )
     assert set(refused.value.errors) == {"tenant_id", "type_code"}
 
@@ -221,10 +249,9 @@ def test_tenant_and_type_cannot_change(world: World) -> None:
 def test_prefix_search_ignores_case_and_accents_and_pages(world: World) -> None:
     for n in range(23):
         integrations.create(
-            world.conn, world.agent, boavista(world, description=f"Ótica {n:02d}", type_code="smarket",
-                                              config=[ConfigInput("token", "t"), ConfigInput("codigo_cliente", "C1")]),
+            world.conn, world.agent, smarket(world, description=f"Ótica {n:02d}"),
         )  # fmt: skip
-    integrations.create(world.conn, world.agent, boavista(world, description="Outra"))
+    integrations.create(world.conn, world.agent, smarket(world, description="Outra"))
     page = integrations.list_page(world.conn, world.agent, search="otica", page=3, page_size=10)
     assert (page.total, page.pages, [i.description for i in page.items]) == (
         23,

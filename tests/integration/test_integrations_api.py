@@ -30,19 +30,19 @@ def branches_of(stack: RunningStack, tenant_id: int) -> list[int]:
         return [b["id"] for b in client.get(f"{API}/branches", params={"tenant_id": tenant_id}).json()]
 
 
-def boavista_body(stack: RunningStack, **changes: Any) -> dict[str, Any]:
+def sngpc_body(stack: RunningStack, **changes: Any) -> dict[str, Any]:
     tenant = tenant_of(stack, "cliente1")
     body = {
         "tenant_id": tenant["id"],
-        "description": f"BoaVista {uuid.uuid4().hex[:8]}",
-        "type_code": "boavista",
-        "active": True,
-        "interval_minutes": 240,
+        "description": f"SNGPC {uuid.uuid4().hex[:8]}",
+        "type_code": "sngpc",
+        "active": False,  # registered to be read and edited here, not to run
+        "interval_minutes": 1440,
         "branches": branches_of(stack, tenant["id"])[:2],
         "config": [
-            {"key": "access_key", "value": "ak"},
-            {"key": "secret_key", "value": CANARY},
-            {"key": "email_notificacao", "value": "financeiro@vida.example"},
+            {"key": "usuario", "value": "farmaciavida"},
+            {"key": "senha", "value": CANARY},
+            {"key": "crf_responsavel", "value": "SP-12345"},
         ],
     }
     body.update(changes)
@@ -67,6 +67,35 @@ def test_types_catalog_and_defaults_for_agents_only(stack: RunningStack) -> None
     assert boavista_keys["access_key"]
     assert boavista_keys["secret_key"]
     assert not boavista_keys["email_notificacao"]
+    # Only types a connector implements can be registered; their transport and format come from it.
+    assert for_agent["smarket"]["available"]
+    assert not for_agent["boavista"]["available"]
+    assert (for_agent["sngpc"]["transport"], for_agent["sngpc"]["file_format"]) == ("HTTPS", "XML")
+
+
+def test_check_connection_reaches_the_partner_and_says_what_is_wrong(stack: RunningStack) -> None:
+    sandbox_api = f"{stack.sandbox_url}/sngpc"
+    config = [{"key": "url_api", "value": sandbox_api}, {"key": "usuario", "value": "farmaciavida"},
+              {"key": "crf_responsavel", "value": "SP-12345"}]  # fmt: skip
+    with stack.client("suporte") as agent, stack.client("cliente1") as client:
+        ok = agent.post(
+            f"{API}/integrations/check-connection",
+            json={"type_code": "sngpc", "config": [*config, {"key": "senha", "value": "demo-sngpc-senha"}]},
+        )
+        refused = agent.post(
+            f"{API}/integrations/check-connection",
+            json={"type_code": "sngpc", "config": [*config, {"key": "senha", "value": CANARY}]},
+        )
+        invalid = agent.post(f"{API}/integrations/check-connection", json={"type_code": "sngpc", "config": config})
+        forbidden = client.post(f"{API}/integrations/check-connection", json={"type_code": "sngpc", "config": config})
+    assert ok.status_code == 200, ok.text
+    assert ok.json() == {"ok": True, "message": "Conexão bem-sucedida: o parceiro SNGPC aceitou as credenciais."}
+    assert refused.json()["ok"] is False
+    assert refused.json()["message"].startswith("O parceiro recusou as credenciais")
+    assert CANARY not in refused.text
+    assert invalid.status_code == 422
+    assert invalid.json()["errors"]["config.senha"] == "Informe um valor."
+    assert forbidden.status_code == 403
 
 
 def test_branches_are_scoped(stack: RunningStack) -> None:
@@ -78,31 +107,32 @@ def test_branches_are_scoped(stack: RunningStack) -> None:
 
 
 def test_agent_registers_and_edits_an_integration(stack: RunningStack) -> None:
-    body = boavista_body(stack)
+    body = sngpc_body(stack)
     with stack.client("suporte") as client:
         created = client.post(f"{API}/integrations", json=body)
         assert created.status_code == 201, created.text
         item = created.json()
-        assert item["dag_id"] == f"integracao_{item['id']}_boavista"
+        assert item["dag_id"] == f"integracao_{item['id']}_sngpc"
+        assert item["available"] is True
         assert sorted(item["branches"]) == sorted(body["branches"])
-        secret = next(c for c in item["config"] if c["key"] == "secret_key")
+        secret = next(c for c in item["config"] if c["key"] == "senha")
         assert secret == {**secret, "value": None, "is_set": True, "secret": True}
         updated = client.put(f"{API}/integrations/{item['id']}", json={"active": False, "config": []})
         assert updated.status_code == 200, updated.text
         assert updated.json()["active"] is False
-        assert next(c for c in updated.json()["config"] if c["key"] == "secret_key")["is_set"] is True
+        assert next(c for c in updated.json()["config"] if c["key"] == "senha")["is_set"] is True
         pools = httpx.get(
             f"{stack.url}/api/v2/pools", headers={"Authorization": f"Bearer {stack.token('admin')}"}
         ).json()
-        assert "parceiro_boavista" in {p["name"] for p in pools["pools"]}
+        assert "parceiro_sngpc" in {p["name"] for p in pools["pools"]}
 
 
 def test_client_reads_own_but_cannot_write(stack: RunningStack) -> None:
     with stack.client("suporte") as agent:
-        item = agent.post(f"{API}/integrations", json=boavista_body(stack)).json()
+        item = agent.post(f"{API}/integrations", json=sngpc_body(stack)).json()
     with stack.client("cliente1") as client:
         assert client.get(f"{API}/integrations/{item['id']}").status_code == 200
-        refused = client.post(f"{API}/integrations", json=boavista_body(stack))
+        refused = client.post(f"{API}/integrations", json=sngpc_body(stack))
         assert refused.status_code == 403
         assert refused.json()["message"] == "Você não tem permissão para realizar esta operação."
         assert client.put(f"{API}/integrations/{item['id']}", json={"active": False}).status_code == 403
@@ -122,23 +152,30 @@ def test_client_reads_own_but_cannot_write(stack: RunningStack) -> None:
         ({"interval_minutes": 0}, "interval_minutes", "Informe um número inteiro de minutos entre 1 e 43200."),
         ({"interval_minutes": "abc"}, "interval_minutes", "Informe um número inteiro de minutos entre 1 e 43200."),
         ({"branches": []}, "branches", "Selecione ao menos uma filial."),
-        ({"config": [{"key": "access_key", "value": "a"}]}, "config.secret_key", "Informe um valor."),
+        (
+            {"type_code": "boavista", "config": []},
+            "type_code",
+            "O tipo BoaVista ainda não está disponível para execução e não pode ser cadastrado ou ativado.",
+        ),
+        ({"config": [{"key": "usuario", "value": "a"}]}, "config.senha", "Informe um valor."),
         (
             {
                 "config": [
-                    {"key": "access_key", "value": "a"},
-                    {"key": "secret_key", "value": "s"},
-                    {"key": "email_notificacao", "value": "x@"},
+                    {"key": "usuario", "value": "a"},
+                    {"key": "senha", "value": "s"},
+                    {"key": "crf_responsavel", "value": "SP-12345"},
+                    {"key": "url_api", "value": "https://10.0.0.1/sngpc"},
                 ]
             },
-            "config.email_notificacao",
-            "Informe um e-mail válido.",
+            "config.url_api",
+            "Informe um endereço do parceiro (anvisa.gov.br).",
         ),
         (
             {
                 "config": [
-                    {"key": "access_key", "value": "a"},
-                    {"key": "secret_key", "value": "s"},
+                    {"key": "usuario", "value": "a"},
+                    {"key": "senha", "value": "s"},
+                    {"key": "crf_responsavel", "value": "SP-12345"},
                     {"key": "chave_estranha", "value": "1"},
                 ]
             },
@@ -152,7 +189,7 @@ def test_bad_input_gets_a_message_per_field_and_writes_nothing(
 ) -> None:
     before = total(stack)
     with stack.client("suporte") as client:
-        response = client.post(f"{API}/integrations", json=boavista_body(stack, **changes))
+        response = client.post(f"{API}/integrations", json=sngpc_body(stack, **changes))
     assert response.status_code == 422, response.text
     assert response.json()["errors"][field] == message
     assert response.json()["message"]
@@ -162,7 +199,7 @@ def test_bad_input_gets_a_message_per_field_and_writes_nothing(
 def test_branch_of_another_tenant_is_refused(stack: RunningStack) -> None:
     foreign = branches_of(stack, tenant_of(stack, "cliente2")["id"])[:1]
     with stack.client("suporte") as client:
-        response = client.post(f"{API}/integrations", json=boavista_body(stack, branches=foreign))
+        response = client.post(f"{API}/integrations", json=sngpc_body(stack, branches=foreign))
     assert response.status_code == 422
     assert response.json()["errors"]["branches"] == "Selecione apenas filiais do cliente da integração."
 
@@ -171,7 +208,7 @@ def test_search_and_paging(stack: RunningStack) -> None:
     prefix = f"Pesquisa {uuid.uuid4().hex[:6]}"
     with stack.client("suporte") as client:
         for n in range(12):
-            body = boavista_body(stack, description=f"{prefix} {n:02d}")
+            body = sngpc_body(stack, description=f"{prefix} {n:02d}")
             assert client.post(f"{API}/integrations", json=body).status_code == 201
         accented = prefix.replace("Pesquisa", "PÉSQUISA")
         page = client.get(f"{API}/integrations", params={"search": accented, "page": 2, "page_size": 10}).json()
@@ -184,7 +221,7 @@ def test_search_and_paging(stack: RunningStack) -> None:
 
 def test_secret_values_never_appear_in_any_response(stack: RunningStack) -> None:
     with stack.client("suporte") as agent:
-        item = agent.post(f"{API}/integrations", json=boavista_body(stack)).json()
+        item = agent.post(f"{API}/integrations", json=sngpc_body(stack)).json()
     bodies = []
     for username in ("suporte", "cliente1"):
         with stack.client(username) as client:

@@ -125,13 +125,13 @@ def test_bad_periods_are_refused_and_write_nothing(
 
 
 def test_types_without_manual_runs_are_refused(stack: RunningStack) -> None:
-    with stack.client("cliente2") as client:
-        boavista = client.get(f"{API}/integrations", params={"search": "BoaVista"}).json()["items"][0]
+    with stack.client("cliente1") as client:
+        sngpc = client.get(f"{API}/integrations", params={"search": "SNGPC - controlados"}).json()["items"][0]
         response = client.post(
-            f"{API}/integrations/{boavista['id']}/runs", json={"data_inicial": days_ago(3), "data_final": days_ago(1)}
+            f"{API}/integrations/{sngpc['id']}/runs", json={"data_inicial": days_ago(3), "data_final": days_ago(1)}
         )
     assert response.status_code == 403
-    assert response.json()["message"] == "O tipo de integração BoaVista não permite execução manual."
+    assert response.json()["message"] == "O tipo de integração SNGPC não permite execução manual."
 
 
 def test_reprocess_a_failed_task_and_refuse_while_pending(stack: RunningStack) -> None:

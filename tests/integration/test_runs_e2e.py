@@ -93,7 +93,6 @@ def test_scheduled_run_delivers_the_file_and_the_client_follows_it(stack: Runnin
 
     messages = [line["message"] for line in lines]
     assert any(m.startswith(f"Tarefa {task['code']} aberta") for m in messages)
-    assert any(m.startswith("Extraídos ") for m in messages)
     assert any(m.startswith(f"Arquivo {stored['name']} gerado") for m in messages)
     assert any("enviado ao parceiro: protocolo" in m for m in messages)
     assert all("token-e2e" not in m for m in messages)
@@ -151,3 +150,39 @@ def test_partner_down_ends_in_falha_no_envio_with_a_reason(stack: RunningStack) 
 
     again = wait_for("the failed day to be delivered", retried, timeout=180)
     assert (again["data_inicial"], again["data_final"]) == (task["data_inicial"], task["data_final"])
+
+
+def test_a_run_ended_from_outside_never_leaves_its_task_pending(stack: RunningStack) -> None:
+    """The dead-run rule: a run that dies (here: failed by an operator while its delivery hangs) ends its
+    task within a minute with a truthful reason, and the client may request the period again at once."""
+    admin = {"Authorization": f"Bearer {stack.token('admin')}"}
+    with stack.sandbox() as sandbox:
+        sandbox.post("/_sandbox/smarket/mode", json={"mode": "stall"})
+        try:
+            integration = register_smarket(stack, f"Smarket run morto {uuid.uuid4().hex[:6]}")
+            runs_url = f"{stack.url}/api/v2/dags/{integration['dag_id']}/dagRuns"
+
+            def hanging_run() -> str | None:
+                if not dag_registered(stack, integration["dag_id"]):
+                    return None
+                for run in httpx.get(runs_url, headers=admin, timeout=10).json().get("dag_runs", []):
+                    instances = httpx.get(f"{runs_url}/{run['dag_run_id']}/taskInstances", headers=admin,
+                                          timeout=10).json().get("task_instances", [])  # fmt: skip
+                    if any(t["task_id"] == "entregar" and t["state"] == "running" for t in instances):
+                        return str(run["dag_run_id"])
+                return None
+
+            run_id = wait_for("the delivery to hang", hanging_run, timeout=240)
+            failed = httpx.patch(f"{runs_url}/{run_id}", headers=admin, json={"state": "failed"}, timeout=30)
+            assert failed.status_code == 200, failed.text
+            ended_at = time.monotonic()
+            task = wait_for("the task to end", lambda: finished_task(stack, integration["id"]), timeout=90)
+            print(f"task ended {time.monotonic() - ended_at:.1f}s after its run failed")
+        finally:
+            sandbox.post("/_sandbox/smarket/mode", json={"mode": "ok"})
+    assert task["status"] == "failed", task
+    assert "interrompido" in task["failure_reason"], task
+    period = {"data_inicial": task["data_inicial"], "data_final": task["data_final"]}
+    with stack.client("cliente1") as client:
+        again = client.post(f"{API}/integrations/{integration['id']}/runs", json=period)
+    assert again.status_code == 202, again.text

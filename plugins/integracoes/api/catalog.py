@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from include.integracoes import branches as branch_service
 from include.integracoes import catalog, db
@@ -32,6 +32,7 @@ class TypeOut(BaseModel):
     transport: str
     file_format: str
     direction: str
+    available: bool = Field(description="Um conector implementa o tipo: só tipos disponíveis podem ser cadastrados")
 
 
 class BranchOut(BaseModel):
@@ -52,6 +53,7 @@ def types_out(principal: Principal) -> list[TypeOut]:
             transport=t.transport,
             file_format=t.file_format,
             direction=t.direction,
+            available=t.available,
         )
         for t in catalog.list_types(principal)
     ]

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
-from include.integracoes import db, integrations
+from include.connectors.registry import is_available
+from include.integracoes import connection_check, db, integrations
 from include.integracoes.integrations import ConfigInput, Integration, IntegrationInput
 from include.integracoes.permissions import Action, Resource
 from include.integracoes.reconciler import AirflowReconciler
 from integracoes.api.paging import PageOut, page_out
 from integracoes.auth import Caller, require
+from integracoes.errors import language_of
 
 router = APIRouter(tags=["Integrações"])
 
@@ -59,6 +61,7 @@ class IntegrationOut(BaseModel):
     dag_id: str
     updated_at: str
     updated_by: str
+    available: bool = Field(description="Falso quando nenhum conector implementa o tipo: a integração não executa")
 
 
 class ConfigOut(BaseModel):
@@ -88,6 +91,7 @@ def summary_out(item: Integration) -> dict[str, Any]:
         "dag_id": item.dag_id,
         "updated_at": item.updated_at.isoformat(),
         "updated_by": item.updated_by,
+        "available": is_available(item.type_code),
     }
 
 
@@ -133,3 +137,31 @@ def update_integration(
     with db.pooled() as conn:
         saved = integrations.update(conn, caller.principal, integration_id, body.to_input(), AirflowReconciler())
     return detail_out(saved)
+
+
+class ConnectionCheckIn(BaseModel):
+    """The form's values; with `integration_id`, blank secrets are taken from the stored integration."""
+
+    type_code: str | None = Field(default=None, max_length=50)
+    integration_id: int | None = None
+    config: list[ConfigItemIn] = Field(default_factory=list, max_length=200)
+
+
+class ConnectionCheckOut(BaseModel):
+    ok: bool
+    message: str
+
+
+@router.post("/integrations/check-connection", response_model=ConnectionCheckOut, summary="Testar conexão")
+def check_connection(
+    body: ConnectionCheckIn,
+    request: Request,
+    caller: Caller = Depends(require(Action.EDIT, Resource.INTEGRACOES)),
+) -> ConnectionCheckOut:
+    """Reach the partner with the configuration and authenticate, sending nothing (support agents)."""
+    with db.pooled() as conn:
+        result = connection_check.check(
+            conn, caller.principal, body.type_code, [ConfigInput(c.key, c.value) for c in body.config],
+            integration_id=body.integration_id, language=language_of(request),
+        )  # fmt: skip
+    return ConnectionCheckOut(ok=result.ok, message=result.message)

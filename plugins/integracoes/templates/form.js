@@ -162,6 +162,28 @@
     showErrors(result.data.errors);
   });
 
+  // --- Testar conexão: the partner is reached with the form's values; nothing is saved or sent ---
+  const checkButton = $("check-connection");
+  if (checkButton) checkButton.addEventListener("click", async () => {
+    clearErrors();
+    const outcome = $("check-result");
+    outcome.className = "hint";
+    outcome.textContent = t("ui.checking_connection");
+    checkButton.disabled = true;
+    const body = { config: collect().config };
+    if (editing) body.integration_id = PAGE.integration.id; else body.type_code = $("type_code").value || null;
+    const result = await api("POST", "/integrations/check-connection", body);
+    checkButton.disabled = false;
+    if (result.ok) {
+      outcome.className = result.data.ok ? "ok" : "error";
+      outcome.textContent = result.data.message;
+      return;
+    }
+    outcome.className = "error";
+    outcome.textContent = result.data.message || t("ui.load_error");
+    showErrors(result.data.errors);
+  });
+
   // --- initial state ---
   const current = PAGE.integration;
   if (current) {

@@ -1,0 +1,31 @@
+"""Dito (CRM and marketing automation): purchase events with customer identity, JSON Lines, incremental.
+
+Contract (ours, until the partner's real specification): POST {url_api}/v1/eventos, body
+application/x-ndjson (one event per line: id_evento, acao "comprou", ocorrido_em, cliente_cpf,
+cliente_nome, cliente_email, filial, cupom, valor_total, itens[]), headers `X-Api-Key`, `X-Timestamp` and
+`X-Assinatura` = hex HMAC-SHA256(api_secret, timestamp + "." + body); answer 202 {"protocolo": "..."}.
+Each task sends the sales since the last delivered cutoff (the customer's identity is the point of this
+partner: CPF, name and e-mail are in its file and nowhere else).
+"""
+
+from __future__ import annotations
+
+from include.connectors.base import Connector, DataSet
+from include.connectors.catalog import CATALOG
+from include.connectors.formats import JsonLines
+from include.connectors.transports.http_auth import HmacSignature
+from include.connectors.transports.https import HttpsUpload
+
+EVENT_COLUMNS = (
+    "id_evento", "acao", "ocorrido_em", "cliente_cpf", "cliente_nome", "cliente_email", "filial", "cupom",
+    "valor_total", "itens",
+)  # fmt: skip
+
+
+class Dito(Connector):
+    spec = CATALOG["dito"]
+    datasets = (
+        DataSet("eventos", "purchase_events.sql", EVENT_COLUMNS, JsonLines(), "dito_eventos_{start}_{end}_t{task}",
+                totals=("valor_total",)),
+    )  # fmt: skip
+    transport = HttpsUpload(auth=HmacSignature("api_key", "api_secret"), path="/v1/eventos", check_path="/v1/ping")

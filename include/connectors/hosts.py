@@ -1,0 +1,45 @@
+"""Where deliveries may go: each partner's own domains, never an arbitrary or internal host.
+
+A support agent types URLs and SFTP hosts into an integration's configuration; without this rule a typo
+or a malicious edit could send a pharmacy's sales to any server, or probe our internal network from a
+worker. Production hosts are an allow-list per type (`IntegrationType.domains`); the partner sandbox of
+the demo and the tests is added by the stack through INTEGRACOES_PARTNER_HOSTS (never in production).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from include.connectors.errors import PartnerRejectedError
+
+EXTRA_HOSTS_ENV = "INTEGRACOES_PARTNER_HOSTS"
+
+
+def extra_hosts() -> frozenset[str]:
+    return frozenset(h.strip().lower() for h in os.environ.get(EXTRA_HOSTS_ENV, "").split(",") if h.strip())
+
+
+def host_allowed(host: str, domains: Iterable[str]) -> bool:
+    host = host.strip().rstrip(".").lower()
+    if host in extra_hosts():
+        return True
+    return any(host == domain or host.endswith("." + domain) for domain in domains)
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def ensure_allowed(url_or_host: str, domains: Iterable[str] | None = None) -> None:
+    """Refuse a host outside the allow-list at delivery time (configurations saved before the rule).
+
+    Without `domains` only the sandbox hosts and hosts of every catalogued partner pass."""
+    host = host_of(url_or_host) if "://" in url_or_host else url_or_host
+    if domains is None:
+        from include.connectors.catalog import TYPES
+
+        domains = [domain for spec in TYPES for domain in spec.domains]
+    if not host_allowed(host, domains):
+        raise PartnerRejectedError(f"o endereço {host} não pertence ao parceiro")

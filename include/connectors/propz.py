@@ -1,0 +1,35 @@
+"""Propz (retail CRM and analytics): the day's sales, items, customers and products, four gzip CSV files
+(`,`, decimal point) in the partner's S3 bucket.
+
+Contract (ours, until the partner's real specification): objects `{s3_prefixo}propz_<conjunto>_<AAAAMMDD>_
+<AAAAMMDD>_t<task>.csv.gz` for conjunto in vendas, itens, clientes, produtos; UTF-8 with a header line.
+Customers are identified only by the SHA-256 (hex) of the CPF — never the CPF, a name or a contact.
+Written with a conditional PUT (If-None-Match: *): a re-delivery never overwrites a file.
+"""
+
+from __future__ import annotations
+
+from include.connectors.base import Connector, DataSet
+from include.connectors.catalog import CATALOG
+from include.connectors.formats import Csv
+from include.connectors.transports.s3 import S3Upload
+
+_CSV = Csv(delimiter=",", decimal_comma=False)
+_NAME = "propz_{dataset}_{start}_{end}_t{task}"
+
+
+class Propz(Connector):
+    spec = CATALOG["propz"]
+    datasets = (
+        DataSet("vendas", "propz_sales.sql",
+                ("cnpj_filial", "cupom", "data_hora", "cliente_hash", "valor_total", "desconto"), _CSV, _NAME,
+                totals=("valor_total", "desconto"), gzip=True),
+        DataSet("itens", "propz_items.sql",
+                ("cnpj_filial", "cupom", "item", "ean", "quantidade", "preco_unitario", "desconto", "valor_total"),
+                _CSV, _NAME, totals=("quantidade", "valor_total"), gzip=True),
+        DataSet("clientes", "propz_customers.sql", ("cliente_hash", "ano_nascimento", "compras", "valor_total"),
+                _CSV, _NAME, totals=("valor_total",), gzip=True),
+        DataSet("produtos", "propz_products.sql", ("ean", "descricao", "fabricante", "categoria"), _CSV, _NAME,
+                gzip=True),
+    )  # fmt: skip
+    transport = S3Upload()

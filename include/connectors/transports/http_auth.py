@@ -1,0 +1,158 @@
+"""How an HTTPS partner authenticates a request: each variant names the configuration keys it reads."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import threading
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import BinaryIO, ClassVar
+
+import requests
+
+from include.connectors import hosts
+from include.connectors.errors import CredentialsRefusedError, PartnerTimeoutError, PartnerUnavailableError
+
+_CHUNK = 1 << 20
+
+
+class Auth(ABC):
+    renewable: ClassVar[bool] = False  # a 401 may mean an expired token that can be renewed once
+
+    @abstractmethod
+    def keys(self) -> frozenset[str]: ...
+
+    @abstractmethod
+    def headers(self, config: Mapping[str, str], body: BinaryIO | None, *, renew: bool) -> dict[str, str]: ...
+
+
+@dataclass(frozen=True)
+class BearerToken(Auth):
+    key: str = "token"
+
+    def keys(self) -> frozenset[str]:
+        return frozenset({self.key})
+
+    def headers(self, config: Mapping[str, str], body: BinaryIO | None, *, renew: bool) -> dict[str, str]:
+        return {"Authorization": f"Bearer {config[self.key]}"}
+
+
+@dataclass(frozen=True)
+class ApiKeyHeader(Auth):
+    key: str = "api_key"
+    header: str = "X-Api-Key"
+
+    def keys(self) -> frozenset[str]:
+        return frozenset({self.key})
+
+    def headers(self, config: Mapping[str, str], body: BinaryIO | None, *, renew: bool) -> dict[str, str]:
+        return {self.header: config[self.key]}
+
+
+@dataclass(frozen=True)
+class BasicAuth(Auth):
+    user_key: str = "usuario"
+    senha_key: str = "senha"
+
+    def keys(self) -> frozenset[str]:
+        return frozenset({self.user_key, self.senha_key})
+
+    def headers(self, config: Mapping[str, str], body: BinaryIO | None, *, renew: bool) -> dict[str, str]:
+        pair = f"{config[self.user_key]}:{config[self.senha_key]}".encode()
+        return {"Authorization": "Basic " + base64.b64encode(pair).decode("ascii")}
+
+
+@dataclass(frozen=True)
+class HmacSignature(Auth):
+    """A public key header and `HMAC-SHA256(secret, timestamp + "." + body)` in hex, with the timestamp,
+    so the partner can refuse a replayed or altered body. The body is read once to sign it (streamed),
+    then rewound for sending."""
+
+    key: str = "api_key"
+    signing_key: str = "api_secret"
+
+    def keys(self) -> frozenset[str]:
+        return frozenset({self.key, self.signing_key})
+
+    def headers(self, config: Mapping[str, str], body: BinaryIO | None, *, renew: bool) -> dict[str, str]:
+        timestamp = str(int(time.time()))
+        mac = hmac.new(config[self.signing_key].encode(), timestamp.encode() + b".", hashlib.sha256)
+        if body is not None:
+            while chunk := body.read(_CHUNK):
+                mac.update(chunk)
+            body.seek(0)
+        return {"X-Api-Key": config[self.key], "X-Timestamp": timestamp, "X-Assinatura": mac.hexdigest()}
+
+
+@dataclass(frozen=True)
+class OAuth2ClientCredentials(Auth):
+    """RFC 6749 §4.4: a token from `url_token`, cached per client until shortly before it expires and
+    renewed when the API answers 401."""
+
+    endpoint_key: str = "url_token"
+    client_id_key: str = "client_id"
+    client_credential_key: str = "client_secret"
+    renewable: ClassVar[bool] = True
+
+    def keys(self) -> frozenset[str]:
+        return frozenset({self.endpoint_key, self.client_id_key, self.client_credential_key})
+
+    def headers(self, config: Mapping[str, str], body: BinaryIO | None, *, renew: bool) -> dict[str, str]:
+        return {"Authorization": f"Bearer {_TOKENS.get(self, config, renew=renew)}"}
+
+    def fetch_token(self, config: Mapping[str, str]) -> tuple[str, float]:
+        url = config[self.endpoint_key]
+        hosts.ensure_allowed(url)
+        try:
+            response = requests.post(
+                url,
+                data={"grant_type": "client_credentials"},
+                auth=(config[self.client_id_key], config[self.client_credential_key]),
+                timeout=(10, 30),
+            )
+        except requests.Timeout as error:
+            raise PartnerTimeoutError(str(error)) from error
+        except requests.ConnectionError as error:
+            raise PartnerUnavailableError("conexão", "servidor de autenticação inacessível") from error
+        if response.status_code in (400, 401, 403):
+            raise CredentialsRefusedError(f"token OAuth2: HTTP {response.status_code}")
+        if response.status_code != 200:
+            raise PartnerUnavailableError(response.status_code, "servidor de autenticação")
+        try:
+            answer = response.json()
+            return str(answer["access_token"]), float(answer.get("expires_in", 300))
+        except (ValueError, KeyError, TypeError) as error:
+            raise PartnerUnavailableError(200, "resposta inválida do servidor de autenticação") from error
+
+
+class _TokenCache:
+    # Renew this long before the partner's expiry, so a token never expires in the middle of an upload.
+    MARGIN_S = 30
+
+    def __init__(self) -> None:
+        self._tokens: dict[tuple[str, str, str], tuple[str, float]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, auth: OAuth2ClientCredentials, config: Mapping[str, str], *, renew: bool) -> str:
+        # The secret is part of the key: a changed secret never reuses the old one's token.
+        digest = hashlib.sha256(config[auth.client_credential_key].encode()).hexdigest()
+        cache_key = (config[auth.endpoint_key], config[auth.client_id_key], digest)
+        with self._lock:
+            cached = self._tokens.get(cache_key)
+            if cached and not renew and cached[1] > time.monotonic():
+                return cached[0]
+        token, lifetime = auth.fetch_token(config)
+        with self._lock:
+            self._tokens[cache_key] = (token, time.monotonic() + max(lifetime - self.MARGIN_S, 1))
+        return token
+
+    def clear(self) -> None:
+        with self._lock:
+            self._tokens.clear()
+
+
+_TOKENS = _TokenCache()

@@ -1,0 +1,21 @@
+-- Sell-out per product and branch per day for the Audit panel (fixed-width): the panel's code of the
+-- pharmacy comes from the integration's configuration (codigo_painel).
+-- Parameters: tenant_id, branches (int[]), start and end (timestamptz, end exclusive), codigo_painel.
+SELECT '2'                                                                  AS tipo_registro,
+       %(codigo_painel)s::text                                              AS codigo_painel,
+       to_char(v.emitida_em AT TIME ZONE 'America/Sao_Paulo', 'YYYYMMDD')   AS data,
+       f.cnpj::text                                                         AS cnpj_filial,
+       p.ean::text                                                          AS ean,
+       sum(i.quantidade)                                                    AS quantidade,
+       sum(i.valor_total)                                                   AS valor_total
+FROM erp.venda v
+JOIN erp.filial f ON f.id = v.filial_id
+JOIN erp.venda_item i ON i.venda_id = v.id
+JOIN erp.produto p ON p.id = i.produto_id
+WHERE v.tenant_id = %(tenant_id)s
+  AND v.filial_id = ANY(%(branches)s)
+  AND v.emitida_em >= %(start)s
+  AND v.emitida_em < %(end)s
+  AND NOT v.cancelada
+GROUP BY 3, f.cnpj, p.ean
+ORDER BY 3, f.cnpj, p.ean

@@ -1,0 +1,25 @@
+-- Purchase events with customer identity (Dito, JSON Lines): one event per identified sale in
+-- [start, end) — the incremental window's cutoffs —, its items nested as a JSON array.
+-- Parameters: tenant_id, branches (int[]), start and end (timestamptz, end exclusive).
+SELECT 'venda-' || f.codigo || '-' || v.numero                               AS id_evento,
+       'comprou'                                                             AS acao,
+       to_char(v.emitida_em AT TIME ZONE 'America/Sao_Paulo', 'YYYY-MM-DD"T"HH24:MI:SS') AS ocorrido_em,
+       c.cpf                                                                 AS cliente_cpf,
+       c.nome                                                                AS cliente_nome,
+       c.email                                                               AS cliente_email,
+       f.codigo                                                              AS filial,
+       v.numero                                                              AS cupom,
+       v.valor_total                                                         AS valor_total,
+       (SELECT json_agg(json_build_object('ean', p.ean, 'descricao', p.descricao, 'quantidade', i.quantidade,
+                                          'valor_total', i.valor_total) ORDER BY i.sequencia)
+        FROM erp.venda_item i JOIN erp.produto p ON p.id = i.produto_id
+        WHERE i.venda_id = v.id)                                             AS itens
+FROM erp.venda v
+JOIN erp.filial f ON f.id = v.filial_id
+JOIN erp.cliente c ON c.id = v.cliente_id
+WHERE v.tenant_id = %(tenant_id)s
+  AND v.filial_id = ANY(%(branches)s)
+  AND v.emitida_em >= %(start)s
+  AND v.emitida_em < %(end)s
+  AND NOT v.cancelada
+ORDER BY v.emitida_em, f.codigo, v.numero

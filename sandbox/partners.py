@@ -1,0 +1,224 @@
+"""HTTPS partners of the sandbox beyond Smarket: Dito (HMAC), IQVIA API (OAuth2) and SNGPC (Basic + XSD).
+
+Each route checks what the partner's contract says (authentication, content type, schema, required
+fields) and answers like a partner would; accepted files are recorded through `Sandbox.record`.
+Demo and test credentials are fixed here: the sandbox stands in for partners, it keeps no real secrets.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+import time
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+if TYPE_CHECKING:
+    from sandbox.server import Sandbox
+
+DITO_SECRETS = {"demo-dito-key": "demo-dito-secret", "conformidade-dito": "conformidade-segredo"}
+IQVIA_CLIENTS = {"demo-client": "demo-iqvia-secret", "conformidade-iqvia": "conformidade-segredo"}
+SNGPC_USERS = {"farmaciavida": "demo-sngpc-senha", "conformidade": "conformidade-segredo"}
+SIGNATURE_MAX_AGE_S = 300
+SNGPC_MAX_DAYS = 7
+_SCHEMA = Path(__file__).resolve().parent / "schemas" / "sngpc.xsd"
+_DITO_FIELDS = ("id_evento", "acao", "ocorrido_em", "cliente_cpf", "valor_total", "itens")
+_IQVIA_FIELDS = ("data", "cnpj_filial", "ean", "quantidade", "valor_total", "vendas")
+
+
+def _bad(message: str, status: int = 422) -> web.Response:
+    return web.json_response({"mensagem": message}, status=status)
+
+
+def _sandbox(request: web.Request) -> Sandbox:
+    return request.app["sandbox"]  # type: ignore[no-any-return]
+
+
+def _accept(request: web.Request, partner: str, body: bytes) -> web.Response:
+    key, name = request.headers.get("Idempotency-Key", ""), request.headers.get("X-Arquivo", "")
+    if not key or not name or "/" in name:
+        return _bad("Idempotency-Key e X-Arquivo são obrigatórios", 400)
+    answer = _sandbox(request).record(partner, name, body, key)
+    return web.json_response(answer, status=200 if answer.get("duplicado") else 201)
+
+
+# --- Dito: API key + HMAC-SHA256 of timestamp + "." + body, JSON Lines ----------------------------
+
+
+def _dito_refused(request: web.Request, body: bytes) -> web.Response | None:
+    secret = DITO_SECRETS.get(request.headers.get("X-Api-Key", ""))
+    timestamp = request.headers.get("X-Timestamp", "")
+    if secret is None or not timestamp.isdigit():
+        return _bad("chave de API inválida", 401)
+    if abs(time.time() - int(timestamp)) > SIGNATURE_MAX_AGE_S:
+        return _bad("assinatura expirada", 401)
+    expected = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected, request.headers.get("X-Assinatura", "")):
+        return _bad("assinatura inválida", 401)
+    return None
+
+
+def _dito_problem(body: bytes) -> str | None:
+    for number, line in enumerate(body.decode("utf-8").split("\n"), start=1):
+        if not line:
+            continue
+        event = json.loads(line)
+        missing = [f for f in _DITO_FIELDS if f not in event]
+        if missing:
+            return f"linha {number}: campos ausentes {', '.join(missing)}"
+        if not (isinstance(event["cliente_cpf"], str) and len(event["cliente_cpf"]) == 11):
+            return f"linha {number}: cliente_cpf deve ter 11 dígitos"
+    return None
+
+
+async def dito_events(request: web.Request) -> web.Response:
+    if (failure := await _sandbox(request).misbehave("dito")) is not None:
+        return failure
+    body = await request.read()
+    if (refused := _dito_refused(request, body)) is not None:
+        return refused
+    if not request.content_type.startswith("application/x-ndjson"):
+        return _bad("envie application/x-ndjson", 415)
+    try:
+        problem = _dito_problem(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        problem = f"JSON Lines inválido: {error}"
+    return _bad(problem) if problem else _accept(request, "dito", body)
+
+
+async def dito_ping(request: web.Request) -> web.Response:
+    if (failure := await _sandbox(request).misbehave("dito")) is not None:
+        return failure
+    return _dito_refused(request, b"") or web.json_response({"status": "ok"})
+
+
+# --- IQVIA API: OAuth2 client credentials, JSON document ----------------------------------------
+
+
+def _tokens(request: web.Request) -> dict[str, float]:
+    return request.app.setdefault("iqvia_tokens", {})  # type: ignore[no-any-return]
+
+
+async def iqvia_token(request: web.Request) -> web.Response:
+    if (failure := await _sandbox(request).misbehave("iqvia_api")) is not None:
+        return failure
+    auth = request.headers.get("Authorization", "")
+    try:
+        client_id, _, client_secret = base64.b64decode(auth.removeprefix("Basic ")).decode().partition(":")
+    except ValueError:
+        client_id = client_secret = ""
+    form = await request.post()
+    if form.get("grant_type") != "client_credentials":
+        return web.json_response({"error": "unsupported_grant_type"}, status=400)
+    if IQVIA_CLIENTS.get(client_id) != client_secret or not client_secret:
+        return web.json_response({"error": "invalid_client"}, status=401)
+    token = secrets.token_urlsafe(24)
+    lifetime = int(request.app.get("iqvia_token_lifetime", 3600))
+    _tokens(request)[token] = time.time() + lifetime
+    return web.json_response({"access_token": token, "token_type": "Bearer", "expires_in": lifetime})
+
+
+def _iqvia_refused(request: web.Request) -> web.Response | None:
+    token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if _tokens(request).get(token, 0) < time.time():
+        return _bad("token ausente ou expirado", 401)
+    return None
+
+
+async def iqvia_sellout(request: web.Request) -> web.Response:
+    if (failure := await _sandbox(request).misbehave("iqvia_api")) is not None:
+        return failure
+    if (refused := _iqvia_refused(request)) is not None:
+        return refused
+    body = await request.read()
+    try:
+        document = json.loads(body)
+        rows = document["registros"]
+        missing = next((r for r in rows if any(f not in r for f in _IQVIA_FIELDS)), None)
+    except (ValueError, KeyError, TypeError) as error:
+        return _bad(f"documento JSON fora do contrato: {error}")
+    if missing is not None:
+        return _bad(f"registro incompleto: {json.dumps(missing)[:120]}")
+    return _accept(request, "iqvia_api", body)
+
+
+async def iqvia_ping(request: web.Request) -> web.Response:
+    if (failure := await _sandbox(request).misbehave("iqvia_api")) is not None:
+        return failure
+    return _iqvia_refused(request) or web.json_response({"status": "ok"})
+
+
+async def iqvia_expire_tokens(request: web.Request) -> web.Response:
+    """Control: every issued token expires now (tests the renewal on 401)."""
+    _tokens(request).clear()
+    return web.json_response({"ok": True})
+
+
+# --- SNGPC: HTTP Basic, XML valid against the layout's schema, at most 7 days ---------------------
+
+
+def _sngpc_refused(request: web.Request) -> web.Response | None:
+    auth = request.headers.get("Authorization", "")
+    try:
+        user, _, password = base64.b64decode(auth.removeprefix("Basic ")).decode().partition(":")
+    except ValueError:
+        user = password = ""
+    if not password or SNGPC_USERS.get(user) != password:
+        return _bad("usuário ou senha inválidos", 401)
+    return None
+
+
+def _sngpc_problem(request: web.Request, body: bytes) -> str | None:
+    from lxml import etree
+
+    try:
+        start = date.fromisoformat(request.headers.get("X-Periodo-Inicio", ""))
+        end = date.fromisoformat(request.headers.get("X-Periodo-Fim", ""))
+    except ValueError:
+        return "informe X-Periodo-Inicio e X-Periodo-Fim (AAAA-MM-DD)"
+    if not start <= end or (end - start).days + 1 > SNGPC_MAX_DAYS:
+        return f"o período de um arquivo deve ter de 1 a {SNGPC_MAX_DAYS} dias"
+    if not request.headers.get("X-CRF-Responsavel"):
+        return "informe o CRF do farmacêutico responsável"
+    schema = etree.XMLSchema(etree.parse(str(_SCHEMA)))
+    try:
+        document = etree.fromstring(body, etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError as error:
+        return f"XML malformado: {error}"
+    if not schema.validate(document):
+        return f"XML fora do layout: {schema.error_log.last_error.message}"
+    return None
+
+
+async def sngpc_movements(request: web.Request) -> web.Response:
+    if (failure := await _sandbox(request).misbehave("sngpc")) is not None:
+        return failure
+    if (refused := _sngpc_refused(request)) is not None:
+        return refused
+    body = await request.read()
+    problem = _sngpc_problem(request, body)
+    return _bad(problem) if problem else _accept(request, "sngpc", body)
+
+
+async def sngpc_ping(request: web.Request) -> web.Response:
+    if (failure := await _sandbox(request).misbehave("sngpc")) is not None:
+        return failure
+    return _sngpc_refused(request) or web.json_response({"status": "ok"})
+
+
+ROUTES: list[Any] = [
+    web.post("/dito/v1/eventos", dito_events),
+    web.get("/dito/v1/ping", dito_ping),
+    web.post("/iqvia/oauth2/token", iqvia_token),
+    web.post("/iqvia/sellout/v1/sellout", iqvia_sellout),
+    web.get("/iqvia/sellout/v1/ping", iqvia_ping),
+    web.post("/_sandbox/iqvia_api/expire-tokens", iqvia_expire_tokens),
+    web.post("/sngpc/movimentacoes", sngpc_movements),
+    web.get("/sngpc/ping", sngpc_ping),
+]

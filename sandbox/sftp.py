@@ -1,0 +1,222 @@
+"""The sandbox SFTP server (asyncssh): password login, a chrooted home per user, checked final files, failure modes.
+
+Any user logs in with any password except "recusada"/"recusado"; each lands in `<data>/sftp/<user>/`, which
+holds the partners' directories. A file counts as received when a rename gives it its final name (how careful
+clients, ours included, finish an upload): it is checked (an empty file, or a `.csv` whose first line has no
+`;`, is refused with permission denied) and recorded in `<data>/received/<partner>/index.jsonl`, the partner
+being the directory's owner in the catalog (`/vendas` -> `trivio`, `/pbm/entrada` -> `beneficios_unifabra`).
+
+Failure modes share the HTTP control API's object. `POST /_sandbox/<user>/mode` applies to that user's next
+connections (`times` counts logins): "fail" with status 401/403 refuses the login, any other "fail" refuses
+writes, "stall" never answers, "reset" drops the connection. `POST /_sandbox/<partner>/mode` does the same
+for uploads and listings in that partner's directory (`times` counts those; a login cannot be refused there,
+since the directory is not known yet, so 401/403 refuse the write instead).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import os
+import posixpath
+import re
+import time
+from collections.abc import AsyncIterator, MutableMapping
+from pathlib import Path
+from typing import Any
+
+import asyncssh
+
+from sandbox.server import Mode
+
+# Each partner's directory (the default `sftp_diretorio` of its catalog entry) -> the partner's code.
+PARTNERS = {
+    "vendas": "trivio",
+    "audit": "audit",
+    "iqvia": "iqvia",
+    "sellout": "linked_farma",
+    "pbm/entrada": "beneficios_unifabra",
+    "exact": "exact_wms",
+    "fisoft": "fisoft_wms",
+}
+DIRECTORIES = tuple(PARTNERS)
+REFUSED_PASSWORDS = ("recusada", "recusado")  # the documented triggers of a refused login, not secrets
+_USER = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}")  # no leading dot: ".." must not be a home
+_FIRST_LINE_MAX = 64 * 1024
+_AUTH_REFUSALS = (401, 403)
+
+
+class SftpSandbox:
+    """State shared by every connection: the data folder and the failure modes (the HTTP server's dict)."""
+
+    def __init__(self, data: Path, modes: MutableMapping[str, Mode] | None = None) -> None:
+        self.data = data
+        self.modes: MutableMapping[str, Mode] = {} if modes is None else modes
+
+    def home(self, user: str) -> Path:
+        root = self.data / "sftp" / user
+        for directory in DIRECTORIES:
+            (root / directory).mkdir(parents=True, exist_ok=True)
+        return root
+
+    def set_mode(self, key: str, mode: str = "ok", status: int = 503, times: int = 0) -> None:
+        """What `POST /_sandbox/<user or partner>/mode` does, for in-process callers."""
+        self.modes[key] = Mode(mode, status, times)
+
+    def take_mode(self, key: str) -> Mode | None:
+        """The failure mode set for a user or a partner, for one use (counting down `times`), or None."""
+        mode = self.modes.get(key)
+        if mode is None or mode.mode == "ok":
+            return None
+        if mode.times:
+            mode.times -= 1
+            if mode.times == 0:
+                self.modes.pop(key, None)
+        return mode
+
+    def index(self, folder: str) -> Path:
+        return self.data / "received" / folder / "index.jsonl"
+
+    def received(self, folder: str) -> list[dict[str, Any]]:
+        path = self.index(folder)
+        return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+    def record(self, user: str, remote: str, local: Path) -> dict[str, Any]:
+        """Append a received file to its partner's index (like the HTTPS sandbox's `record`)."""
+        folder = partner_of(remote)
+        digest = hashlib.sha256()
+        with local.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+                digest.update(chunk)
+        entry = {
+            "name": posixpath.basename(remote),
+            "path": remote,
+            "user": user,
+            "sha256": digest.hexdigest(),
+            "size": local.stat().st_size,
+            "received_at": time.time(),
+        }
+        self.index(folder).parent.mkdir(parents=True, exist_ok=True)
+        with self.index(folder).open("a") as handle:
+            handle.write(json.dumps(entry) + "\n")
+        return entry
+
+    async def listen(self, host: str, port: int) -> asyncssh.SSHAcceptor:
+        return await asyncssh.listen(
+            host,
+            port,
+            server_factory=lambda: _Server(self),
+            server_host_keys=[self._host_key()],
+            sftp_factory=lambda chan: _Files(chan, self),
+            allow_scp=False,
+        )
+
+    def _host_key(self) -> asyncssh.SSHKey:
+        """The server's key, generated once so clients see the same host across restarts."""
+        path = self.data / "sftp_host_key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            asyncssh.generate_private_key("ssh-ed25519").write_private_key(str(path))
+            path.chmod(0o600)
+        return asyncssh.read_private_key(str(path))
+
+
+def partner_of(remote: str) -> str:
+    """The partner whose directory holds `remote` (a path inside a user's home); "sftp" for the others."""
+    directory = posixpath.dirname(posixpath.normpath(posixpath.join("/", remote))).strip("/")
+    return PARTNERS.get(directory) or "sftp-" + (directory.replace("/", "-") or "raiz")
+
+
+def problem(name: str, local: Path) -> str | None:
+    """Why the sandbox refuses a final file (pt-BR, as a partner's server would say), or None."""
+    if local.stat().st_size == 0:
+        return "arquivo vazio"
+    if name.lower().endswith(".csv"):
+        with local.open("rb") as handle:
+            first = handle.readline(_FIRST_LINE_MAX)
+        if b";" not in first:
+            return "arquivo CSV sem separador ';' na primeira linha"
+    return None
+
+
+class _Server(asyncssh.SSHServer):
+    def __init__(self, sandbox: SftpSandbox) -> None:
+        self.sandbox = sandbox
+        self.conn: asyncssh.SSHServerConnection | None = None
+
+    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        self.conn = conn
+
+    def begin_auth(self, username: str) -> bool:
+        return True
+
+    def password_auth_supported(self) -> bool:
+        return True
+
+    def validate_password(self, username: str, password: str) -> bool:
+        if not _USER.fullmatch(username) or password in REFUSED_PASSWORDS:
+            return False
+        mode = self.sandbox.take_mode(username)
+        if mode is not None and mode.mode == "fail" and mode.status in _AUTH_REFUSALS:
+            return False
+        if self.conn is not None:
+            self.conn.set_extra_info(sandbox_mode=mode)
+        return True
+
+
+class _Files(asyncssh.SFTPServer):
+    """One SFTP session, chrooted in the user's home (asyncssh maps every path inside it)."""
+
+    def __init__(self, chan: asyncssh.SSHServerChannel[bytes], sandbox: SftpSandbox) -> None:
+        self.user = str(chan.get_extra_info("username"))
+        self.sandbox = sandbox
+        self.mode: Mode | None = chan.get_connection().get_extra_info("sandbox_mode")
+        super().__init__(chan, chroot=os.fsencode(sandbox.home(self.user)))
+
+    async def _misbehave(self, path: bytes) -> None:
+        """Apply the connection's mode (set for the user), else the mode set for the directory's partner."""
+        mode = self.mode or self.sandbox.take_mode(partner_of(os.fsdecode(path)))
+        if mode is None:
+            return
+        if mode.mode == "stall":
+            await asyncio.sleep(3600)
+        if mode.mode == "reset":
+            self.connection.abort()
+            raise asyncssh.SFTPConnectionLost("conexão encerrada")
+        if mode.mode == "fail" and mode.status in _AUTH_REFUSALS:
+            raise asyncssh.SFTPPermissionDenied("acesso negado (simulado)")
+        if mode.mode == "fail":
+            raise asyncssh.SFTPFailure("falha simulada do servidor do parceiro")
+
+    async def open(self, path: bytes, pflags: int, attrs: asyncssh.SFTPAttrs) -> object:
+        if pflags & asyncssh.FXF_WRITE:
+            await self._misbehave(path)
+        return super().open(path, pflags, attrs)
+
+    async def scandir(self, path: bytes) -> AsyncIterator[asyncssh.SFTPName]:
+        await self._misbehave(path + b"/.")  # the listed directory itself decides the partner
+        async for name in super().scandir(path):
+            yield name
+
+    def rename(self, oldpath: bytes, newpath: bytes) -> None:
+        self._check(oldpath, newpath)
+        super().rename(oldpath, newpath)
+        self._record(newpath)
+
+    def posix_rename(self, oldpath: bytes, newpath: bytes) -> None:
+        self._check(oldpath, newpath)
+        super().posix_rename(oldpath, newpath)
+        self._record(newpath)
+
+    def _check(self, oldpath: bytes, newpath: bytes) -> None:
+        local = Path(os.fsdecode(self.map_path(oldpath)))
+        name = posixpath.basename(os.fsdecode(newpath))
+        if local.is_file() and not name.startswith(".") and (reason := problem(name, local)):
+            raise asyncssh.SFTPPermissionDenied(reason)
+
+    def _record(self, newpath: bytes) -> None:
+        local = Path(os.fsdecode(self.map_path(newpath)))
+        remote = "/" + posixpath.normpath(posixpath.join("/", os.fsdecode(newpath))).lstrip("/")
+        if local.is_file() and not posixpath.basename(remote).startswith("."):
+            self.sandbox.record(self.user, remote, local)

@@ -1,0 +1,83 @@
+"""The conformance suite: every registered connector is checked by being registered (no test file per
+partner). Data side here; the transport side against the partner sandbox in test_conformance_sandbox."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+
+import pytest
+
+from include.connectors import export
+from include.connectors.base import Connector, DataSet
+from include.connectors.catalog import CATALOG
+from include.connectors.registry import CONNECTORS
+from tests.connectors.conftest import Erp, sandbox_config
+
+CONNECTOR_CODES = sorted(CONNECTORS)
+DATASETS = [(code, dataset.name) for code in CONNECTOR_CODES for dataset in CONNECTORS[code].datasets]
+
+
+def _dataset(code: str, name: str) -> DataSet:
+    return CONNECTORS[code]().dataset(name)
+
+
+def render(erp: Erp, code: str, dataset: DataSet, **scope: object) -> tuple[bytes, export.ExportResult]:
+    out = io.BytesIO()
+    file_scope = dataset.scopes(erp.scope(**scope), sandbox_config(code))[0]  # type: ignore[arg-type]
+    result = export.export_dataset(erp.url, dataset, file_scope, out)
+    return out.getvalue(), result
+
+
+@pytest.mark.parametrize("code", CONNECTOR_CODES)
+def test_catalog_entry_and_connector_are_bound(code: str) -> None:
+    connector: Connector = CONNECTORS[code]()
+    assert connector.spec is CATALOG[code]
+    declared = {key.key for key in connector.spec.keys}
+    assert connector.transport.keys() <= declared, "the transport reads keys the catalog does not declare"
+    assert connector.datasets, "a connector sends at least one data set"
+    assert len({d.name for d in connector.datasets}) == len(connector.datasets)
+    assert connector.spec.domains, "every partner declares its hosts (allow-list)"
+    for dataset in connector.datasets:
+        assert dataset.sql().strip(), dataset.sql_file
+        assert set(dataset.totals) <= set(dataset.columns)
+
+
+@pytest.mark.parametrize(("code", "name"), DATASETS)
+def test_sql_returns_exactly_the_declared_columns(erp: Erp, code: str, name: str) -> None:
+    dataset = _dataset(code, name)
+    conn = export.connect(erp.url)
+    try:
+        scope = dataset.scopes(erp.scope(), sandbox_config(code))[0]
+        columns = export.describe(conn, dataset.sql(), scope.query_params())
+    finally:
+        conn.close()
+    assert tuple(c.name for c in columns) == dataset.columns
+    money = [c for c in columns if c.name in dataset.totals]
+    assert all(c.type_name == "numeric" for c in money), "totals are exact numerics, never floats"
+
+
+@pytest.mark.parametrize(("code", "name"), DATASETS)
+def test_render_is_deterministic_and_totals_reconcile(erp: Erp, code: str, name: str) -> None:
+    dataset = _dataset(code, name)
+    first, result = render(erp, code, dataset)
+    second, again = render(erp, code, dataset)
+    assert hashlib.sha256(first).digest() == hashlib.sha256(second).digest(), "re-rendering must be byte-identical"
+    assert result == again
+    assert result.rows > 0, "the demo ERP has data for every partner on the test day"
+    body = gzip.decompress(first) if dataset.gzip else first
+    text = body.decode("latin-1" if dataset.format.encoding == "LATIN1" else "utf-8")
+    lines = [line for line in text.split("\n") if line]
+    envelope = len(lines) - result.rows
+    assert 0 <= envelope <= 3, "one line per row, plus at most a header and an envelope"
+
+
+@pytest.mark.parametrize(("code", "name"), DATASETS)
+def test_an_empty_period_renders_a_valid_empty_file(erp: Erp, code: str, name: str) -> None:
+    from datetime import date
+
+    body, result = render(erp, code, _dataset(code, name), start=date(2001, 1, 1), end=date(2001, 1, 1))
+    assert result.rows == 0
+    assert all(value in ("0", "0.000", "0.00") or float(value) == 0 for value in result.totals.values())
+    assert body is not None

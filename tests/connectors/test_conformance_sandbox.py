@@ -1,0 +1,177 @@
+"""The conformance suite, transport side: every registered connector delivers its files to the partner
+sandbox over its own protocol, idempotently, and maps every failure of the partner to the right error."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from include.connectors import export
+from include.connectors.base import Connector, Delivery, Receipt
+from include.connectors.catalog import CATALOG
+from include.connectors.errors import (
+    CredentialsRefusedError,
+    DeliveryError,
+    PartnerRejectedError,
+    PartnerTimeoutError,
+    PartnerUnavailableError,
+)
+from include.connectors.registry import CONNECTORS
+from include.connectors.transports import http_auth, https
+from tests.connectors.conftest import Erp, PartnerSandbox, sandbox_config
+
+CODES = sorted(CONNECTORS)
+HTTPS_CODES = [code for code in CODES if isinstance(CONNECTORS[code].transport, https.HttpsUpload)]
+
+
+def secret_values(code: str, config: dict[str, str]) -> list[str]:
+    return [config[key.key] for key in CATALOG[code].keys if key.secret and config.get(key.key)]
+
+
+@pytest.fixture
+def files(erp: Erp, tmp_path: Path, partner_sandbox: PartnerSandbox) -> Iterator[Any]:
+    """Render a connector's files for the test day into tmp_path; yields a function code -> deliveries."""
+    opened: list[Any] = []
+
+    def deliveries(code: str, *, salt: str = "") -> list[Delivery]:
+        connector = CONNECTORS[code]()
+        out: list[Delivery] = []
+        scope = erp.scope()
+        for dataset in connector.datasets:
+            for file_scope in dataset.scopes(scope, sandbox_config(code)):
+                path = tmp_path / dataset.name_for(file_scope)
+                with path.open("wb") as sink:
+                    export.export_dataset(erp.url, dataset, file_scope, sink)
+                body = path.open("rb")
+                opened.append(body)
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+                key = f"conformidade-{code}-{digest}{salt}"
+                out.append(Delivery(body, path.stat().st_size, path.name, digest, key, dataset.content_type,
+                                    dataset.name, scope.start, scope.end))  # fmt: skip
+        return out
+
+    yield deliveries
+    for body in opened:
+        body.close()
+
+
+@pytest.fixture(autouse=True)
+def partner_back_to_normal(partner_sandbox: PartnerSandbox) -> Iterator[None]:
+    yield
+    for code in CODES:
+        partner_sandbox.mode(code, "ok")
+    http_auth._TOKENS.clear()
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_delivers_over_its_protocol_and_the_partner_receives_the_same_bytes(
+    code: str, files: Any, partner_sandbox: PartnerSandbox
+) -> None:
+    connector: Connector = CONNECTORS[code]()
+    for delivery in files(code):
+        receipt = connector.deliver(delivery, sandbox_config(code))
+        assert isinstance(receipt, Receipt)
+        assert receipt.protocol
+        recorded = [r for r in partner_sandbox.received(code) if r["name"] == delivery.name]
+        assert [r["sha256"] for r in recorded] == [delivery.sha256]
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_redelivery_is_idempotent(code: str, files: Any, partner_sandbox: PartnerSandbox) -> None:
+    connector: Connector = CONNECTORS[code]()
+    delivery = files(code, salt="-again")[-1]
+
+    def received() -> int:
+        return len([r for r in partner_sandbox.received(code) if r["name"] == delivery.name])
+
+    before = received()
+    first = connector.deliver(delivery, sandbox_config(code))
+    after_first = received()
+    delivery.body.seek(0)
+    second = connector.deliver(delivery, sandbox_config(code))
+    assert second.duplicate
+    assert second.protocol == first.protocol
+    assert after_first - before <= 1
+    assert received() == after_first, "a re-delivery must not reach the partner twice"
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_check_connection_right_and_wrong(code: str, partner_sandbox: PartnerSandbox) -> None:
+    connector: Connector = CONNECTORS[code]()
+    config = sandbox_config(code)
+    connector.check_connection(config)
+    wrong = {**config, **{key.key: "recusado" for key in CATALOG[code].keys if key.secret}}
+    with pytest.raises(CredentialsRefusedError):
+        connector.check_connection(wrong)
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_an_address_outside_the_partner_is_never_reached(code: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INTEGRACOES_PARTNER_HOSTS", "")
+    with pytest.raises(DeliveryError) as refused:
+        CONNECTORS[code]().check_connection(sandbox_config(code))
+    assert refused.value.permanent
+
+
+FAILURES = [
+    ({"mode": "fail", "status": 503}, PartnerUnavailableError, False),
+    ({"mode": "fail", "status": 422}, PartnerRejectedError, True),
+    ({"mode": "fail", "status": 401}, CredentialsRefusedError, True),
+    ({"mode": "garbage"}, PartnerUnavailableError, False),
+    ({"mode": "stall"}, PartnerTimeoutError, False),
+]
+
+
+@pytest.mark.parametrize("code", HTTPS_CODES)
+@pytest.mark.parametrize(("mode", "error", "permanent"), FAILURES, ids=lambda v: str(v))
+def test_each_failure_mode_maps_to_its_error_and_permanence(
+    code: str,
+    mode: dict[str, object],
+    error: type[DeliveryError],
+    permanent: bool,
+    files: Any,
+    partner_sandbox: PartnerSandbox,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setattr(https, "READ_TIMEOUT_S", 1)
+    config = sandbox_config(code)
+    delivery = files(code, salt=f"-{mode}")[0]
+    connector: Connector = CONNECTORS[code]()
+    if isinstance(connector.transport.auth, http_auth.OAuth2ClientCredentials):
+        connector.check_connection(config)  # a token first: the failure mode is for the API, not the login
+    partner_sandbox.mode(code, **mode)  # type: ignore[arg-type]
+    caplog.set_level(logging.DEBUG)
+    with pytest.raises(error) as raised:
+        connector.deliver(delivery, config)
+    assert raised.value.permanent is permanent
+    for secret in secret_values(code, config):
+        assert secret not in caplog.text, "a secret value reached a log line"
+        assert secret not in str(raised.value)
+
+
+def test_an_expired_oauth2_token_is_renewed_once(files: Any, partner_sandbox: PartnerSandbox) -> None:
+    connector: Connector = CONNECTORS["iqvia_api"]()
+    config = sandbox_config("iqvia_api")
+    connector.check_connection(config)
+    partner_sandbox.control("iqvia_api/expire-tokens", {})
+    assert connector.deliver(files("iqvia_api", salt="-renew")[0], config).protocol
+
+
+def test_a_file_outside_the_partners_schema_is_rejected_with_its_reason(
+    files: Any, partner_sandbox: PartnerSandbox
+) -> None:
+    broken = b'<?xml version="1.0"?><mensagemSNGPC xmlns="urn:integracoes:sngpc:v1"><x/></mensagemSNGPC>'
+    delivery = files("sngpc", salt="-broken")[0]
+    digest = hashlib.sha256(broken).hexdigest()
+    bad = Delivery(io.BytesIO(broken), len(broken), "quebrado.xml", digest, "conformidade-quebrado",
+                   "application/xml", "movimentacoes", delivery.start, delivery.end)  # fmt: skip
+    with pytest.raises(PartnerRejectedError) as rejected:
+        CONNECTORS["sngpc"]().deliver(bad, sandbox_config("sngpc"))
+    assert "layout" in rejected.value.detail

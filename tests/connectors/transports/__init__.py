@@ -1,0 +1,1 @@
+"""Tests of the shared transports against the partner sandbox."""

@@ -1,0 +1,1 @@
+"""Tests of the partner sandbox itself (its servers and how the stack wires them)."""
