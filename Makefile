@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 UV_VERSION := 0.13.9
 
-.PHONY: demo stop status install test lint format bench-list bench-dags bench-runs bench-dag-processor
+.PHONY: demo stop status install test lint format bench-list bench-dags bench-runs bench-dag-processor bench-export
 
 # The virtualenv is (re)synced whenever a lock file changes; uv makes a no-op sync take milliseconds.
 $(VENV)/.synced: requirements.txt requirements-dev.txt
@@ -48,3 +48,6 @@ bench-runs: install
 
 bench-dag-processor: install
 	$(PY) -m tests.bench.bench_dag_processor
+
+bench-export: install
+	$(PY) -m tests.bench.bench_export

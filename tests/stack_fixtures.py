@@ -20,6 +20,14 @@ START_TIMEOUT_S = 600
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", REPO / "test-artifacts"))
 
 
+def days_ago(n: int) -> str:
+    """A day relative to today in the product's timezone (UTC's date is already tomorrow there after 21:00)."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    return (datetime.now(ZoneInfo("America/Sao_Paulo")).date() - timedelta(days=n)).isoformat()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -69,8 +69,11 @@ class DataSet:
     sql_file: str
     columns: tuple[str, ...]
     format: FileFormat
-    # Name without extension; fields: {start} {end} (YYYYMMDD), {task} (task code), {dataset}.
+    # Name without extension; fields: {start} {end} (YYYYMMDD), {task} (task code), {dataset}, {branch}.
     file_name: str
+    # The file's row order: output columns forming a unique key (the SQL itself has no ORDER BY, so the
+    # totals query does not pay for a sort it does not need). Same data, same order, same bytes.
+    order_by: tuple[str, ...] = ()
     # Columns summed in the same snapshot as the file (money and quantities; numeric, never float).
     totals: tuple[str, ...] = ()
     gzip: bool = False

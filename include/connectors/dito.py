@@ -26,6 +26,6 @@ class Dito(Connector):
     spec = CATALOG["dito"]
     datasets = (
         DataSet("eventos", "purchase_events.sql", EVENT_COLUMNS, JsonLines(), "dito_eventos_{start}_{end}_t{task}",
-                totals=("valor_total",)),
+                totals=("valor_total",), order_by=("ocorrido_em", "filial", "cupom")),
     )  # fmt: skip
     transport = HttpsUpload(auth=HmacSignature("api_key", "api_secret"), path="/v1/eventos", check_path="/v1/ping")

@@ -9,14 +9,17 @@ and psycopg 3's `Copy` iterator at about 0.7x of it, hence psycopg2 for this one
 Totals (row count, sums of the declared money/quantity columns) and the format's checks come from an
 aggregate over the same query, run at the same time on a second connection that shares the export's
 REPEATABLE READ snapshot (`pg_export_snapshot`): the file and its totals describe the same instant even
-while the ERP keeps selling, and the aggregate costs no extra wall time on a multi-core database.
-A row count that disagrees, or a row that breaks a check, fails the export permanently.
+while the ERP keeps selling, and the aggregate overlaps the COPY instead of following it.
+A row count that disagrees, or a row that breaks a check, fails the export permanently. The aggregate
+reads the extraction unsorted (the data set's order is applied around the COPY's query only) and serially.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import io
+import queue
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -44,18 +47,45 @@ class ExportResult:
     totals: dict[str, str] = field(default_factory=dict)
 
 
-class _RawSink(io.RawIOBase):
-    """Adapts a ByteSink to what io.BufferedWriter needs (the buffering itself is C code)."""
+class _PipelinedSink(io.RawIOBase):
+    """What io.BufferedWriter flushes into: blocks go to the sink on a thread of their own.
+
+    Hashing and storing a block (hashlib and file I/O release the GIL) then overlap with libpq receiving
+    the next rows, instead of stalling the copy loop. At most QUEUE_BLOCKS blocks wait: memory stays flat.
+    """
+
+    QUEUE_BLOCKS = 4
 
     def __init__(self, sink: ByteSink) -> None:
         self._sink = sink
+        self._blocks: queue.Queue[bytes | None] = queue.Queue(self.QUEUE_BLOCKS)
+        self._error: BaseException | None = None
+        self._worker = threading.Thread(target=self._drain, name="integracoes-export-sink", daemon=True)
+        self._worker.start()
+
+    def _drain(self) -> None:
+        while (block := self._blocks.get()) is not None:
+            if self._error is None:
+                try:
+                    self._sink.write(block)
+                except BaseException as error:  # re-raised in the exporting thread
+                    self._error = error
 
     def writable(self) -> bool:
         return True
 
     def write(self, data: Any) -> int:
-        self._sink.write(bytes(data))
+        if self._error is not None:
+            raise self._error
+        self._blocks.put(bytes(data))
         return len(data)
+
+    def finish(self) -> None:
+        """Wait until every block reached the sink (raising what the sink raised)."""
+        self._blocks.put(None)
+        self._worker.join()
+        if self._error is not None:
+            raise self._error
 
 
 def connect(dsn: str) -> Any:
@@ -83,6 +113,7 @@ def export_dataset(dsn: str, dataset: DataSet, scope: RunScope, sink: ByteSink) 
         dsn, query=dataset.sql(), params=scope.query_params(), expected_columns=dataset.columns,
         render=dataset.format.copy_statement, checks=dataset.format.checks, prefix=dataset.format.prefix(),
         suffix=dataset.format.suffix(), total_columns=dataset.totals, sink=sink, compress=dataset.gzip,
+        order_by=dataset.order_by,
     )  # fmt: skip
 
 
@@ -99,6 +130,7 @@ def export(
     total_columns: Sequence[str],
     sink: ByteSink,
     compress: bool = False,
+    order_by: Sequence[str] = (),
 ) -> ExportResult:
     """Stream one rendered data set into `sink`; raise DataCheckError/LayoutMismatchError on a mismatch."""
     conn = connect(dsn)
@@ -115,9 +147,14 @@ def export(
             bound = cur.mogrify(query, params).decode()
         aggregate = _Aggregate(dsn, snapshot, bound, total_columns, checks(columns))
         aggregate.start()
-        statement = render(sql.SQL(bound), columns)  # the query's values are already bound (mogrify)
-        with conn.cursor() as cur:
-            rows = _copy(cur, statement.as_string(None), prefix, suffix, sink, compress)
+        # The query's values are already bound (mogrify); the sort wraps it here, for the file only.
+        statement = render(_sorted(bound, order_by), columns)
+        try:
+            with conn.cursor() as cur:
+                rows = _copy(cur, statement.as_string(None), prefix, suffix, sink, compress)
+        except BaseException:
+            aggregate.cancel()  # a failed file needs no totals: stop the query instead of waiting for it
+            raise
         totals = aggregate.result()
         conn.rollback()
     finally:
@@ -127,17 +164,28 @@ def export(
     return ExportResult(rows, totals.totals)
 
 
+def _sorted(query: str, order_by: Sequence[str]) -> sql.Composable:
+    if not order_by:
+        return sql.SQL(query)
+    keys = sql.SQL(", ").join(sql.SQL("s.{}").format(sql.Identifier(name)) for name in order_by)
+    return sql.SQL("SELECT * FROM ({}) AS s ORDER BY {}").format(sql.SQL(query), keys)
+
+
 def _copy(cur: Any, statement: str, prefix: bytes, suffix: bytes, sink: ByteSink, compress: bool) -> int:
-    buffered = io.BufferedWriter(_RawSink(sink), BUFFER_BYTES)
-    # Deterministic gzip (no timestamp, no name): re-rendering the same data gives the same bytes.
-    target: Any = gzip.GzipFile(fileobj=buffered, mode="wb", mtime=0, filename="") if compress else buffered
-    target.write(prefix)
-    cur.copy_expert(statement, target, size=BUFFER_BYTES)
-    rows = int(cur.rowcount)
-    target.write(suffix)
-    if compress:
-        target.close()
-    buffered.flush()
+    pipeline = _PipelinedSink(sink)
+    try:
+        buffered = io.BufferedWriter(pipeline, BUFFER_BYTES)
+        # Deterministic gzip (no timestamp, no name): re-rendering the same data gives the same bytes.
+        target: Any = gzip.GzipFile(fileobj=buffered, mode="wb", mtime=0, filename="") if compress else buffered
+        target.write(prefix)
+        cur.copy_expert(statement, target, size=BUFFER_BYTES)
+        rows = int(cur.rowcount)
+        target.write(suffix)
+        if compress:
+            target.close()
+        buffered.flush()
+    finally:
+        pipeline.finish()  # also when the copy failed: the sink thread never outlives the export
     return rows
 
 
@@ -162,6 +210,7 @@ class _Aggregate(threading.Thread):
         self._dsn, self._snapshot, self._query = dsn, snapshot, bound_query
         self._total_columns, self._checks = list(total_columns), list(checks)
         self._outcome: _Totals | BaseException | None = None
+        self._conn: Any = None
 
     def statement(self) -> str:
         parts: list[sql.Composable] = [sql.SQL("count(*)")]
@@ -173,10 +222,12 @@ class _Aggregate(threading.Thread):
 
     def run(self) -> None:
         try:
-            conn = connect(self._dsn)
+            conn = self._conn = connect(self._dsn)
             try:
                 with conn.cursor() as cur:
                     cur.execute("SET TRANSACTION SNAPSHOT %s", (self._snapshot,))
+                    # Serial: its parallel workers would compete for the cores the COPY is using.
+                    cur.execute("SET LOCAL max_parallel_workers_per_gather = 0")
                     cur.execute(self.statement())
                     row = cur.fetchone()
                 conn.rollback()
@@ -194,6 +245,12 @@ class _Aggregate(threading.Thread):
             raise LayoutMismatchError("dados fora do layout: " + "; ".join(broken))
         totals = {name: str(Decimal(value)) for name, value in zip(self._total_columns, sums, strict=True)}
         return _Totals(int(row[0]), totals)
+
+    def cancel(self) -> None:
+        if self._conn is not None and not self._conn.closed:
+            with contextlib.suppress(psycopg2.Error):  # it may finish between the check and the cancel
+                self._conn.cancel()
+        self.join()
 
     def result(self) -> _Totals:
         self.join()

@@ -22,6 +22,7 @@ class IqviaApi(Connector):
     spec = CATALOG["iqvia_api"]
     datasets = (
         DataSet("sellout", "sellout_daily.sql", SELLOUT_COLUMNS, Json(root="registros"),
-                "iqvia_sellout_{start}_{end}_t{task}", totals=("quantidade", "valor_total")),
+                "iqvia_sellout_{start}_{end}_t{task}", totals=("quantidade", "valor_total"),
+                order_by=("data", "cnpj_filial", "ean")),
     )  # fmt: skip
     transport = HttpsUpload(auth=OAuth2ClientCredentials(), path="/sellout")

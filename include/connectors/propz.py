@@ -23,13 +23,14 @@ class Propz(Connector):
     datasets = (
         DataSet("vendas", "propz_sales.sql",
                 ("cnpj_filial", "cupom", "data_hora", "cliente_hash", "valor_total", "desconto"), _CSV, _NAME,
-                totals=("valor_total", "desconto"), gzip=True),
+                totals=("valor_total", "desconto"), gzip=True, order_by=("cnpj_filial", "cupom")),
         DataSet("itens", "propz_items.sql",
                 ("cnpj_filial", "cupom", "item", "ean", "quantidade", "preco_unitario", "desconto", "valor_total"),
-                _CSV, _NAME, totals=("quantidade", "valor_total"), gzip=True),
+                _CSV, _NAME, totals=("quantidade", "valor_total"), gzip=True,
+                order_by=("cnpj_filial", "cupom", "item")),
         DataSet("clientes", "propz_customers.sql", ("cliente_hash", "ano_nascimento", "compras", "valor_total"),
-                _CSV, _NAME, totals=("valor_total",), gzip=True),
+                _CSV, _NAME, totals=("valor_total",), gzip=True, order_by=("cliente_hash",)),
         DataSet("produtos", "propz_products.sql", ("ean", "descricao", "fabricante", "categoria"), _CSV, _NAME,
-                gzip=True),
+                gzip=True, order_by=("ean",)),
     )  # fmt: skip
     transport = S3Upload()

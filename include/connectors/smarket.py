@@ -28,6 +28,7 @@ class Smarket(Connector):
         DataSet(
             "sellout", "sellout_items.sql", SELLOUT_COLUMNS, Csv(delimiter=";"),
             "smarket_sellout_{start}_{end}_t{task}", totals=("quantidade", "valor_total"),
+            order_by=("filial", "data", "cupom", "item"),
         ),
     )  # fmt: skip
     transport = HttpsUpload(auth=BearerToken("token"), path="/sellout", extra_keys=frozenset({"codigo_cliente"}))

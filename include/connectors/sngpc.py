@@ -30,7 +30,9 @@ class Sngpc(Connector):
     datasets = (
         DataSet("movimentacoes", "controlled_movements.sql", MOVEMENT_COLUMNS,
                 Xml(root="mensagemSNGPC", row="movimento", namespace=NAMESPACE, attributes=(("versao", "1.0"),)),
-                "sngpc_filial{branch}_{start}_{end}_t{task}", per_branch=True),
+                "sngpc_filial{branch}_{start}_{end}_t{task}", per_branch=True,
+                # Every column: two movements that tie are identical lines, in whatever order.
+                order_by=MOVEMENT_COLUMNS),
     )  # fmt: skip
     transport = HttpsUpload(
         auth=BasicAuth("usuario", "senha"), path="/movimentacoes", extra_keys=frozenset({"crf_responsavel"})

@@ -20,6 +20,7 @@ class Trivio(Connector):
     spec = CATALOG["trivio"]
     datasets = (
         DataSet("vendas", "customer_sales.sql", SALES_COLUMNS, Csv(delimiter=";"),
-                "trivio_vendas_{start}_{end}_t{task}", totals=("valor_total", "desconto")),
+                "trivio_vendas_{start}_{end}_t{task}", totals=("valor_total", "desconto"),
+                order_by=("data_hora", "cnpj_filial", "cupom")),
     )  # fmt: skip
     transport = SftpUpload()

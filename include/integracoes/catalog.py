@@ -36,6 +36,7 @@ def sync_catalog(conn: psycopg.Connection) -> None:
     """Make the database catalog equal the declarations (types upserted, keys replaced). Idempotent."""
     with conn.transaction():
         for order, spec in enumerate(TYPES):
+            transport, file_format = transport_and_format(spec)
             conn.execute(
                 """INSERT INTO integracao.tipo_integracao AS t (codigo, nome, execucao_manual, negocio, dados, formato,
                        transporte, direcao, janela, vagas_parceiro, ordem, disponivel)
@@ -46,8 +47,8 @@ def sync_catalog(conn: psycopg.Connection) -> None:
                        vagas_parceiro = EXCLUDED.vagas_parceiro, ordem = EXCLUDED.ordem,
                        disponivel = EXCLUDED.disponivel""",
                 (
-                    spec.code, spec.name, spec.manual_run_allowed, spec.business, spec.data,
-                    transport_and_format(spec)[1], transport_and_format(spec)[0], str(spec.direction),
+                    spec.code, spec.name, spec.manual_run_allowed, spec.business, spec.data, file_format, transport,
+                    str(spec.direction),
                     describe_window(spec.window), spec.partner_slots, order, spec.code in CONNECTORS,
                 ),
             )  # fmt: skip

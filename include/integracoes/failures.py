@@ -29,12 +29,18 @@ def classify(
     step_label = STEP_LABELS.get(step, step or "execução")
     if isinstance(error, ConnectorError):
         return _connector_failure(error, attempts, type_name)
-    if type(error).__name__ == "AirflowTaskTimeout":
+    if _is_timeout(error):
         return FailureClass.RUN_TIMEOUT, {"step": step_label}
     if error is None or isinstance(error, str):
         # No exception object: the worker died or the run was ended from outside (scheduler, operator).
         return FailureClass.RUN_LOST, {}
     return FailureClass.RUN_FAILED, {"step": step_label}
+
+
+def _is_timeout(error: BaseException | str | None) -> bool:
+    from airflow.sdk.exceptions import AirflowTaskTimeout
+
+    return isinstance(error, AirflowTaskTimeout)
 
 
 def _connector_failure(error: ConnectorError, attempts: int, type_name: str) -> tuple[FailureClass, dict[str, object]]:

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import login
 from tests.integration.test_manual_runs_api import ready_integration
-from tests.stack_fixtures import RunningStack
+from tests.stack_fixtures import RunningStack, days_ago
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
-
-
-def day(n: int) -> str:
-    return (date.today() - timedelta(days=n)).isoformat()
 
 
 def test_execute_dialog_toast_conflict_and_reprocess_alert(page: Page, stack: RunningStack) -> None:
@@ -26,15 +20,15 @@ def test_execute_dialog_toast_conflict_and_reprocess_alert(page: Page, stack: Ru
         sandbox.post("/_sandbox/smarket/mode", json={"mode": "stall"})  # keep the task pending meanwhile
         try:
             page.click("#run-open")
-            page.fill("#data_inicial", day(3))
-            page.fill("#data_final", day(6))  # reversed
+            page.fill("#data_inicial", days_ago(3))
+            page.fill("#data_final", days_ago(6))  # reversed
             page.click("#run-submit")
             expect(page.locator("#error-data_final")).to_have_text(
                 "A data final deve ser igual ou posterior à data inicial."
             )
             # Yesterday belongs to the scheduled run (pending while the partner stalls): stop before it.
-            page.fill("#data_inicial", day(6))
-            page.fill("#data_final", day(3))
+            page.fill("#data_inicial", days_ago(6))
+            page.fill("#data_final", days_ago(3))
             page.click("#run-submit")
             expect(page.locator(".toast")).to_have_text("Solicitação enviada para a fila de processamento.")
             expect(page.locator("#run-dialog")).not_to_be_visible()
@@ -45,8 +39,8 @@ def test_execute_dialog_toast_conflict_and_reprocess_alert(page: Page, stack: Ru
             code = row.get_attribute("data-code")
 
             page.click("#run-open")
-            page.fill("#data_inicial", day(4))
-            page.fill("#data_final", day(4))
+            page.fill("#data_inicial", days_ago(4))
+            page.fill("#data_final", days_ago(4))
             page.click("#run-submit")
             expect(page.locator("#run-error")).to_have_text(
                 f"O intervalo informado está em conflito com a tarefa {code}, que ainda está pendente de processamento."
@@ -66,6 +60,7 @@ def test_execute_dialog_toast_conflict_and_reprocess_alert(page: Page, stack: Ru
 def test_types_without_manual_runs_have_no_button(page: Page, stack: RunningStack) -> None:
     login(page, stack, "cliente1")
     page.goto(f"{stack.url}/integracoes/")
+    page.fill("#search", "SNGPC - controlados")
     page.locator("#integrations tbody tr", has_text="SNGPC - controlados").dblclick()
     page.wait_for_url("**/integracoes/integracoes/*")
     expect(page.locator("#description")).to_be_visible()

@@ -74,6 +74,7 @@ def test_agent_registers_sngpc_and_client_views_it_read_only(page: Page, stack: 
     page.wait_for_url("**/plugin/integracoes")
     page.goto(f"{stack.url}/integracoes/")
     expect(page.locator("#register")).to_have_count(0)
+    page.fill("#search", description)
     page.locator("#integrations tbody tr", has_text=description).dblclick()
     page.wait_for_url(f"**/integracoes/integracoes/{integration_id}")
     expect(page.locator("#readonly-note")).to_be_visible()

@@ -42,6 +42,10 @@ def test_catalog_entry_and_connector_are_bound(code: str) -> None:
     for dataset in connector.datasets:
         assert dataset.sql().strip(), dataset.sql_file
         assert set(dataset.totals) <= set(dataset.columns)
+        assert dataset.order_by, "a file's row order is declared (byte-identical re-renders)"
+        assert set(dataset.order_by) <= set(dataset.columns)
+        last_clause = [line for line in dataset.sql().splitlines() if line.strip()][-1]
+        assert not last_clause.lstrip().upper().startswith("ORDER BY"), "the order is the data set's, not the SQL's"
 
 
 @pytest.mark.parametrize(("code", "name"), DATASETS)
@@ -56,6 +60,24 @@ def test_sql_returns_exactly_the_declared_columns(erp: Erp, code: str, name: str
     assert tuple(c.name for c in columns) == dataset.columns
     money = [c for c in columns if c.name in dataset.totals]
     assert all(c.type_name == "numeric" for c in money), "totals are exact numerics, never floats"
+
+
+@pytest.mark.parametrize(("code", "name"), DATASETS)
+def test_the_declared_order_is_a_unique_key_or_ties_are_identical_lines(erp: Erp, code: str, name: str) -> None:
+    dataset = _dataset(code, name)
+    scope = dataset.scopes(erp.scope(), sandbox_config(code))[0]
+    keys = ", ".join(f'q."{c}"' for c in dataset.order_by)
+    every = ", ".join(f'q."{c}"' for c in dataset.columns)
+    conn = export.connect(erp.url)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(
+                f"SELECT count(DISTINCT ({keys})) = count(DISTINCT ({every})) FROM ({dataset.sql()}) AS q",  # noqa: S608
+                scope.query_params(),
+            )
+            assert cur.fetchone()[0], "rows that tie on the order differ: their order (and the bytes) could change"
+    finally:
+        conn.close()
 
 
 @pytest.mark.parametrize(("code", "name"), DATASETS)

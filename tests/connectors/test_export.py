@@ -124,3 +124,21 @@ def test_gzip_is_deterministic(erp: Erp) -> None:
     second, _ = run(erp, Csv(delimiter=","), compress=True)
     assert first == second
     assert gzip.decompress(first).startswith(b"id,descricao,valor,obs\n")
+
+
+def test_a_sink_that_fails_fails_the_export_and_leaves_no_thread(erp: Erp) -> None:
+    import threading
+
+    class FullDisk:
+        def write(self, data: bytes) -> int:
+            raise OSError(28, "No space left on device")
+
+    before = threading.active_count()
+    query = "SELECT g AS id, repeat('x', 500) AS texto FROM generate_series(1, 20000) g WHERE %(tenant_id)s IS NOT NULL"
+    with pytest.raises(OSError, match="No space"):
+        export.export(
+            erp.url, query=query, params={"tenant_id": erp.tenant_id}, expected_columns=("id", "texto"),
+            render=Csv().copy_statement, checks=Csv().checks, prefix=b"", suffix=b"", total_columns=(),
+            sink=FullDisk(),
+        )  # fmt: skip
+    assert threading.active_count() == before

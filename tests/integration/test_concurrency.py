@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import time
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -13,13 +13,9 @@ import pytest
 
 from tests.integration.test_manual_runs_api import ready_integration, task_status
 from tests.integration.test_runs_e2e import API, wait_for
-from tests.stack_fixtures import RunningStack
+from tests.stack_fixtures import RunningStack, days_ago
 
 pytestmark = pytest.mark.stack
-
-
-def day(n: int) -> str:
-    return (date.today() - timedelta(days=n)).isoformat()
 
 
 def airflow(stack: RunningStack, method: str, path: str, **kwargs: Any) -> Any:
@@ -35,8 +31,8 @@ def test_runs_of_one_integration_never_overlap_step_by_step(stack: RunningStack)
         queued = [
             client.post(f"{API}/integrations/{integration['id']}/runs", json=body).json()["task"]
             for body in (
-                {"data_inicial": day(12), "data_final": day(10)},
-                {"data_inicial": day(9), "data_final": day(8)},
+                {"data_inicial": days_ago(12), "data_final": days_ago(10)},
+                {"data_inicial": days_ago(9), "data_final": days_ago(8)},
             )
         ]
     for task in queued:

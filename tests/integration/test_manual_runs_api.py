@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, timedelta
 from typing import Any
 
 import httpx
@@ -13,15 +12,11 @@ import psycopg
 import pytest
 
 from tests.integration.test_runs_e2e import API, dag_registered, register_smarket, wait_for
-from tests.stack_fixtures import RunningStack
+from tests.stack_fixtures import RunningStack, days_ago
 
 pytestmark = pytest.mark.stack
 
 CONFLICT = "O intervalo informado está em conflito com a tarefa {code}, que ainda está pendente de processamento."
-
-
-def days_ago(n: int) -> str:
-    return (date.today() - timedelta(days=n)).isoformat()
 
 
 def ready_integration(stack: RunningStack, label: str) -> dict[str, Any]:

@@ -6,15 +6,15 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
-from datetime import date, timedelta
 from typing import Any
 
 import pytest
 
 from include.connectors.catalog import CATALOG
 from include.connectors.registry import CONNECTORS
+from scripts.demo_integrations import VIDA, demo_registrations
 from tests.integration.test_runs_e2e import wait_for
-from tests.stack_fixtures import RunningStack
+from tests.stack_fixtures import RunningStack, days_ago
 
 pytestmark = pytest.mark.stack
 
@@ -23,9 +23,11 @@ PARTNERS = sorted(CONNECTORS)
 
 
 def demo_integration(stack: RunningStack, type_code: str) -> dict[str, Any]:
+    """The demo's integration of the type for Farmácia Vida (the tenant of cliente1)."""
+    description = next(d for cnpj, d, code, _, _ in demo_registrations() if code == type_code and cnpj == VIDA)
     with stack.client("cliente1") as client:
-        items = client.get(f"{API}/integrations", params={"page_size": 100}).json()["items"]
-    return next(i for i in items if i["type_code"] == type_code and i["tenant_name"] == "Farmácia Vida")
+        items = client.get(f"{API}/integrations", params={"search": description, "page_size": 100}).json()["items"]
+    return next(i for i in items if i["description"] == description)
 
 
 def tasks_of(stack: RunningStack, integration_id: int) -> list[dict[str, Any]]:
@@ -66,8 +68,7 @@ def test_each_partner_delivers_on_schedule(stack: RunningStack, type_code: str) 
 @pytest.mark.parametrize("type_code", [code for code in PARTNERS if CATALOG[code].manual_run_allowed])
 def test_each_manual_partner_delivers_a_past_period_on_request(stack: RunningStack, type_code: str) -> None:
     integration = demo_integration(stack, type_code)
-    today = date.today()
-    period = {"data_inicial": str(today - timedelta(days=5)), "data_final": str(today - timedelta(days=4))}
+    period = {"data_inicial": days_ago(5), "data_final": days_ago(4)}
     with stack.client("cliente1") as client:
         accepted = client.post(f"{API}/integrations/{integration['id']}/runs", json=period)
     assert accepted.status_code == 202, accepted.text

@@ -23,7 +23,7 @@ def test_all_four_components_report_healthy(stack: RunningStack) -> None:
     health = httpx.get(f"{stack.url}/api/v2/monitor/health", timeout=10).json()
     for component in ("metadatabase", "scheduler", "triggerer", "dag_processor"):
         assert health[component]["status"] == "healthy", health
-    assert set(stack.pids()) == {"sandbox", "scheduler", "dag-processor", "triggerer", "api-server"}
+    assert set(stack.pids()) == {"sandbox", "scheduler", "dag-processor", "triggerer", "api-server", "reconciler"}
 
 
 def test_secrets_are_generated_once_and_private(stack: RunningStack) -> None:

@@ -18,4 +18,3 @@ WHERE v.tenant_id = %(tenant_id)s
   AND v.emitida_em < %(end)s
   AND NOT v.cancelada
 GROUP BY 3, f.cnpj, p.ean
-ORDER BY 3, f.cnpj, p.ean

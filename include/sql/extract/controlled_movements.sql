@@ -17,4 +17,3 @@ WHERE m.tenant_id = %(tenant_id)s
   AND m.filial_id = ANY(%(branches)s)
   AND m.ocorrido_em >= %(start)s
   AND m.ocorrido_em < %(end)s
-ORDER BY m.ocorrido_em, m.id

@@ -13,4 +13,3 @@ WHERE v.tenant_id = %(tenant_id)s
   AND v.emitida_em < %(end)s
   AND NOT v.cancelada
 GROUP BY c.cpf, c.data_nascimento
-ORDER BY 1

@@ -17,4 +17,3 @@ WHERE v.tenant_id = %(tenant_id)s
   AND v.emitida_em >= %(start)s
   AND v.emitida_em < %(end)s
   AND NOT v.cancelada
-ORDER BY f.cnpj, v.numero, i.sequencia

@@ -6,4 +6,3 @@ WHERE p.tenant_id = %(tenant_id)s
   AND EXISTS (SELECT 1 FROM erp.venda_item i JOIN erp.venda v ON v.id = i.venda_id
               WHERE i.produto_id = p.id AND v.tenant_id = %(tenant_id)s AND v.filial_id = ANY(%(branches)s)
                 AND v.emitida_em >= %(start)s AND v.emitida_em < %(end)s AND NOT v.cancelada)
-ORDER BY p.ean

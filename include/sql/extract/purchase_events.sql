@@ -22,4 +22,3 @@ WHERE v.tenant_id = %(tenant_id)s
   AND v.emitida_em >= %(start)s
   AND v.emitida_em < %(end)s
   AND NOT v.cancelada
-ORDER BY v.emitida_em, f.codigo, v.numero

@@ -16,4 +16,3 @@ WHERE v.tenant_id = %(tenant_id)s
   AND v.emitida_em < %(end)s
   AND NOT v.cancelada
 GROUP BY 1, f.cnpj, p.ean
-ORDER BY 1, f.cnpj, p.ean

@@ -1,4 +1,5 @@
 -- Sell-out items of one tenant's branches in a movement period (calendar days, America/Sao_Paulo).
+-- Row order is the data set's declared `order_by` (include/connectors), applied around this query.
 -- Parameters: tenant_id, branches (int[]), start and end (timestamptz, end exclusive).
 SELECT f.codigo                                                          AS filial,
        f.cnpj                                                            AS cnpj_filial,
@@ -21,4 +22,3 @@ WHERE v.tenant_id = %(tenant_id)s
   AND v.emitida_em >= %(start)s
   AND v.emitida_em < %(end)s
   AND NOT v.cancelada
-ORDER BY f.codigo, v.emitida_em, v.numero, i.sequencia
