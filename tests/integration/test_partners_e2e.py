@@ -24,7 +24,10 @@ PARTNERS = sorted(CONNECTORS)
 
 def demo_integration(stack: RunningStack, type_code: str) -> dict[str, Any]:
     """The demo's integration of the type for Farmácia Vida (the tenant of cliente1)."""
-    description = next(d for cnpj, d, code, _, _ in demo_registrations() if code == type_code and cnpj == VIDA)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("INTEGRACOES_SANDBOX_URL", stack.sandbox_url)
+        registrations = demo_registrations()
+    description = next(d for cnpj, d, code, _, _ in registrations if code == type_code and cnpj == VIDA)
     with stack.client("cliente1") as client:
         items = client.get(f"{API}/integrations", params={"search": description, "page_size": 100}).json()["items"]
     return next(i for i in items if i["description"] == description)
