@@ -147,11 +147,10 @@ def export(
             bound = cur.mogrify(query, params).decode()
         aggregate = _Aggregate(dsn, snapshot, bound, total_columns, checks(columns))
         aggregate.start()
-        # The query's values are already bound (mogrify); the sort wraps it here, for the file only.
-        statement = render(_sorted(bound, order_by), columns)
+        statement = file_statement(render, bound, columns, order_by)
         try:
             with conn.cursor() as cur:
-                rows = _copy(cur, statement.as_string(None), prefix, suffix, sink, compress)
+                rows = _copy(cur, statement, prefix, suffix, sink, compress)
         except BaseException:
             aggregate.cancel()  # a failed file needs no totals: stop the query instead of waiting for it
             raise
@@ -164,11 +163,19 @@ def export(
     return ExportResult(rows, totals.totals)
 
 
-def _sorted(query: str, order_by: Sequence[str]) -> sql.Composable:
-    if not order_by:
-        return sql.SQL(query)
-    keys = sql.SQL(", ").join(sql.SQL("s.{}").format(sql.Identifier(name)) for name in order_by)
-    return sql.SQL("SELECT * FROM ({}) AS s ORDER BY {}").format(sql.SQL(query), keys)
+def file_statement(
+    render: Callable[[sql.Composable, Sequence[Column]], sql.Composed],
+    bound_query: str,
+    columns: Sequence[Column],
+    order_by: Sequence[str],
+) -> str:
+    """The COPY of a file: the extraction (values already bound by psycopg2's mogrify) in its declared order
+    (the sort wraps the query here, for the file only), rendered by the format."""
+    query: sql.Composable = sql.SQL(bound_query)
+    if order_by:
+        keys = sql.SQL(", ").join(sql.SQL("s.{}").format(sql.Identifier(name)) for name in order_by)
+        query = sql.SQL("SELECT * FROM ({}) AS s ORDER BY {}").format(query, keys)
+    return render(query, columns).as_string(None)
 
 
 def _copy(cur: Any, statement: str, prefix: bytes, suffix: bytes, sink: ByteSink, compress: bool) -> int:

@@ -490,6 +490,11 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "en": "Read-only: changes are made by the support team.",
     },
     "ui.type_unavailable": {"pt-BR": "em breve", "en": "coming soon"},
+    "ui.paused_unavailable": {"pt-BR": "Pausada", "en": "Paused"},
+    "ui.paused_unavailable_hint": {
+        "pt-BR": "O tipo desta integração ainda não está disponível para execução.",
+        "en": "This integration's type is not available to run yet.",
+    },
     "ui.choose_type_first": {
         "pt-BR": "Escolha o tipo de integração para ver as chaves.",
         "en": "Choose the integration type to see its keys.",

@@ -100,6 +100,7 @@ def _run_product(dsn: str, params: dict[str, Any], out: Path) -> dict[str, Any]:
             total_columns=dataset.totals,
             sink=sink,
             compress=dataset.gzip,
+            order_by=dataset.order_by,
         )
     seconds = time.perf_counter() - started
     return {
@@ -114,7 +115,6 @@ def _run_product(dsn: str, params: dict[str, Any], out: Path) -> dict[str, Any]:
 
 def _run_phases(dsn: str, params: dict[str, Any], out: Path) -> dict[str, Any]:
     """The product's steps one at a time (diagnosis): describe, the COPY alone, the totals aggregate alone."""
-    from psycopg import sql
 
     from include.connectors import export as export_module
     from include.connectors.smarket import Smarket
@@ -130,7 +130,7 @@ def _run_phases(dsn: str, params: dict[str, Any], out: Path) -> dict[str, Any]:
         columns = export_module.describe(conn, query, params)
         with conn.cursor() as cur:
             bound = cur.mogrify(query, params).decode()
-        statement = fmt.copy_statement(sql.SQL(bound), columns).as_string(None)
+        statement = export_module.file_statement(fmt.copy_statement, bound, columns, dataset.order_by)
         phases["connect + describe"] = time.perf_counter() - started
         conn.rollback()
 
@@ -162,7 +162,10 @@ def _run_pandas(dsn: str, params: dict[str, Any], out: Path) -> dict[str, Any]:
 
     url = dsn.replace("postgresql://", "postgresql+psycopg2://", 1)
     engine = sqlalchemy.create_engine(url)
-    query = Smarket.datasets[0].sql()
+    dataset = Smarket.datasets[0]
+    # The same rows in the same order as the file (the data set's declared order).
+    order = ", ".join(dataset.order_by)
+    query = f"SELECT * FROM ({dataset.sql()}) AS s ORDER BY {order}"  # noqa: S608 - repository SQL
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -315,9 +318,8 @@ def _generate(socket_dir: Path, database: str, sizes: list[int]) -> tuple[str, d
 
 def _copy_statement(dsn: str, scope: dict[str, Any]) -> str:
     """The COPY the product runs: the extraction with its parameters bound (psycopg2), rendered by the format."""
-    from psycopg import sql
 
-    from include.connectors.export import connect, describe
+    from include.connectors.export import connect, describe, file_statement
     from include.connectors.smarket import Smarket
 
     dataset = Smarket.datasets[0]
@@ -330,7 +332,7 @@ def _copy_statement(dsn: str, scope: dict[str, Any]) -> str:
         conn.rollback()
     finally:
         conn.close()
-    return dataset.format.copy_statement(sql.SQL(bound), columns).as_string(None)
+    return file_statement(dataset.format.copy_statement, bound, columns, dataset.order_by)
 
 
 def _verdict(ok: bool) -> str:

@@ -24,7 +24,8 @@ from include.connectors.errors import (
 )
 from include.connectors.registry import CONNECTORS
 from include.connectors.transports import http_auth, https
-from tests.connectors.conftest import Erp, PartnerSandbox, sandbox_config
+from tests.connectors.conftest import Erp, sandbox_config
+from tests.sandbox_fixtures import PartnerSandbox
 
 CODES = sorted(CONNECTORS)
 HTTPS_CODES = [code for code in CODES if isinstance(CONNECTORS[code].transport, https.HttpsUpload)]

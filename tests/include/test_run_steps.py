@@ -102,3 +102,62 @@ def test_every_error_has_a_class_and_a_reason_a_client_understands(
         assert getattr(error, "permanent", None) is permanent
     if failure is FailureClass.LAYOUT_MISMATCH:
         assert "reprocessar sem correção não resolve" in reason, "never 'reprocesse' when it cannot help"
+
+
+def test_incremental_sends_exactly_what_is_new_and_opens_no_task_for_nothing(
+    migrated_db: psycopg.Connection, app_database_env: str
+) -> None:
+    """Dito (incremental): the partner's own SQL decides whether anything is new in the span since the last
+    cutoff; nothing new opens no task (one log line); a new sale opens a task whose file holds just it."""
+    import io
+    from datetime import datetime, timedelta
+
+    from include.connectors import export
+    from include.connectors.dito import Dito
+    from include.integracoes import catalog, demo_data
+
+    conn = migrated_db
+    catalog.sync_catalog(conn)
+    with conn.transaction():
+        demo_data.generate(conn, demo_data.Size(tenants=1, branches_per_tenant=1, products=5, customers=3, days=2,
+                                                sales_per_branch_day=2))  # fmt: skip
+    tenant, branch = conn.execute("SELECT tenant_id, id FROM erp.filial").fetchone()  # type: ignore[misc]
+    (integration_id,) = conn.execute(
+        "INSERT INTO integracao.integracao (tenant_id, tipo_codigo, descricao, intervalo_minutos, criada_por,"
+        " atualizada_por) VALUES (%s, 'dito', 'Dito', 30, 's', 's') RETURNING id",
+        (tenant,),
+    ).fetchone()  # type: ignore[misc]
+    conn.execute("INSERT INTO integracao.integracao_filial VALUES (%s, %s)", (integration_id, branch))
+    info = run_steps._integration(conn, integration_id)
+
+    # The demo's sales end yesterday, before the integration existed: nothing new.
+    assert run_steps._open_scheduled(conn, Dito(), integration_id, info, FakeRun(DAG, "scheduled__1")) == []
+    logged = [r[0] for r in conn.execute("SELECT mensagem FROM integracao.log_integracao WHERE integracao_id = %s",
+                                         (integration_id,))]  # fmt: skip
+    assert logged == ["Nada novo a enviar desde o último envio."]
+
+    customer = conn.execute("SELECT min(id) FROM erp.cliente WHERE tenant_id = %s", (tenant,)).fetchone()[0]  # type: ignore[index]
+    product = conn.execute("SELECT min(id) FROM erp.produto WHERE tenant_id = %s", (tenant,)).fetchone()[0]  # type: ignore[index]
+    sold_at = datetime.now(run_steps.TIMEZONE) - timedelta(minutes=10)
+    (sale,) = conn.execute(
+        "INSERT INTO erp.venda (tenant_id, filial_id, cliente_id, numero, emitida_em, valor_total)"
+        " VALUES (%s, %s, %s, 990001, %s, 10.50) RETURNING id",
+        (tenant, branch, customer, sold_at),
+    ).fetchone()  # type: ignore[misc]
+    conn.execute("INSERT INTO erp.venda_item (venda_id, sequencia, produto_id, quantidade, preco_unitario,"
+                 " valor_total) VALUES (%s, 1, %s, 1, 10.50, 10.50)", (sale, product))  # fmt: skip
+
+    (task,) = run_steps._open_scheduled(conn, Dito(), integration_id, info, FakeRun(DAG, "scheduled__2"))
+    assert task.cutoff_start is not None
+    assert task.cutoff_end is not None
+    assert task.cutoff_start <= sold_at < task.cutoff_end
+    scope = run_steps._scope(integration_id, info, task.start, task.end, task.code, task.cutoff_start,
+                             task.cutoff_end)  # fmt: skip
+    out = io.BytesIO()
+    result = export.export_dataset(app_database_env, Dito.datasets[0], scope, out)
+    assert result.rows == 1
+    assert b'"cupom":990001' in out.getvalue()
+
+    # Delivered: the next wake-up starts at that cutoff, and finds nothing new again.
+    tasks.mark_completed(conn, task.id)
+    assert run_steps._open_scheduled(conn, Dito(), integration_id, info, FakeRun(DAG, "scheduled__3")) == []

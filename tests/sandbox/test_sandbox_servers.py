@@ -7,88 +7,27 @@ import io
 import json
 import smtplib
 import ssl
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
-import requests
 
+from tests.sandbox_fixtures import PartnerSandbox, start_sandbox, stop_sandbox
 from tests.stack_fixtures import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-@dataclass(frozen=True)
-class Sandbox:
-    data: Path
-    https_port: int
-    sftp_port: int
-    s3_port: int
-    smtp_port: int
-
-    @property
-    def ca_bundle(self) -> str:
-        return str(self.data / "ca-bundle.pem")
-
-    def control(self, path: str, payload: dict[str, Any] | None = None) -> Any:
-        url = f"https://127.0.0.1:{self.https_port}/_sandbox/{path}"
-        if payload is None:
-            return requests.get(url, timeout=10, verify=self.ca_bundle).json()
-        return requests.post(url, json=payload, timeout=10, verify=self.ca_bundle).json()
-
-    def sftp(self, user: str, password: str = "segredo") -> Any:  # noqa: S107 (a sandbox login)
-        import paramiko
-
-        client = paramiko.SSHClient()
-        client.set_missing_host_key_policy(paramiko.AutoAddPolicy())  # noqa: S507 (the sandbox, on loopback)
-        client.connect("127.0.0.1", self.sftp_port, user, password, timeout=10, look_for_keys=False, allow_agent=False)
-        return client
-
-    def s3(self, secret: str = "segredo", key: str = "AKIATESTE000000000") -> Any:  # noqa: S107 (sandbox)
-        import boto3
-
-        return boto3.client(
-            "s3",
-            aws_access_key_id=key,
-            aws_secret_access_key=secret,
-            region_name="sa-east-1",
-            endpoint_url=f"https://127.0.0.1:{self.s3_port}",
-            verify=self.ca_bundle,
-        )
-
-
 @pytest.fixture(scope="module")
-def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
-    data = tmp_path_factory.mktemp("sandbox")
-    ports = [free_port() for _ in range(4)]
-    assert len(set(ports)) == 4
-    running = Sandbox(data, *ports)
-    args = [sys.executable, "-m", "sandbox", "--data", str(data), "--port", str(ports[0])]
-    args += ["--sftp-port", str(ports[1]), "--s3-port", str(ports[2]), "--smtp-port", str(ports[3])]
-    with open(data / "sandbox.log", "ab") as log:
-        process = subprocess.Popen(args, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            running.control("health")
-            break
-        except (requests.RequestException, OSError):
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError((data / "sandbox.log").read_text()[-3000:]) from None
-            time.sleep(0.3)
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PartnerSandbox]:
+    """A sandbox of its own: these tests steer modes and read folders the other tests must not see."""
+    running, process = start_sandbox(tmp_path_factory.mktemp("sandbox"))
     yield running
-    process.terminate()
-    assert process.wait(timeout=20) is not None
+    stop_sandbox(process)
 
 
-def test_one_process_serves_every_protocol_once_https_answers(sandbox: Sandbox) -> None:
+def test_one_process_serves_every_protocol_once_https_answers(sandbox: PartnerSandbox) -> None:
     assert sandbox.control("health") == {"status": "ok"}
     with sandbox.sftp("farmaciavida") as client:
         assert client.open_sftp().listdir("/")
@@ -97,7 +36,7 @@ def test_one_process_serves_every_protocol_once_https_answers(sandbox: Sandbox) 
         assert smtp.noop()[0] == 250
 
 
-def test_sftp_home_is_a_chroot_with_every_partner_directory(sandbox: Sandbox) -> None:
+def test_sftp_home_is_a_chroot_with_every_partner_directory(sandbox: PartnerSandbox) -> None:
     with sandbox.sftp("farmaciavida") as client:
         files = client.open_sftp()
         root = sorted(files.listdir("/"))
@@ -109,14 +48,14 @@ def test_sftp_home_is_a_chroot_with_every_partner_directory(sandbox: Sandbox) ->
 
 
 @pytest.mark.parametrize("user", ["..", ".ssh", "a/b"])
-def test_sftp_refuses_users_that_would_name_a_folder_outside_the_homes(sandbox: Sandbox, user: str) -> None:
+def test_sftp_refuses_users_that_would_name_a_folder_outside_the_homes(sandbox: PartnerSandbox, user: str) -> None:
     import paramiko
 
     with pytest.raises(paramiko.AuthenticationException):
         sandbox.sftp(user)
 
 
-def test_sftp_host_key_is_generated_once_and_kept_private(sandbox: Sandbox) -> None:
+def test_sftp_host_key_is_generated_once_and_kept_private(sandbox: PartnerSandbox) -> None:
     key_file = sandbox.data / "sftp_host_key"
     assert key_file.stat().st_mode & 0o077 == 0
     with sandbox.sftp("a") as first, sandbox.sftp("b") as second:
@@ -124,7 +63,7 @@ def test_sftp_host_key_is_generated_once_and_kept_private(sandbox: Sandbox) -> N
         assert first_key.get_fingerprint() == second_key.get_fingerprint()
 
 
-def test_a_finished_sftp_upload_is_recorded_for_its_partner(sandbox: Sandbox) -> None:
+def test_a_finished_sftp_upload_is_recorded_for_its_partner(sandbox: PartnerSandbox) -> None:
     name = f"vendas_{uuid.uuid4().hex[:8]}.csv"
     with sandbox.sftp("farmaciavida") as client:
         files = client.open_sftp()
@@ -138,7 +77,7 @@ def test_a_finished_sftp_upload_is_recorded_for_its_partner(sandbox: Sandbox) ->
     assert entry["size"] == 8
 
 
-def test_sftp_modes_are_set_per_user_through_the_http_control_api(sandbox: Sandbox) -> None:
+def test_sftp_modes_are_set_per_user_through_the_http_control_api(sandbox: PartnerSandbox) -> None:
     import paramiko
 
     sandbox.control("modo-teste/mode", {"mode": "fail", "status": 401, "times": 1})
@@ -152,7 +91,7 @@ def test_sftp_modes_are_set_per_user_through_the_http_control_api(sandbox: Sandb
     sandbox.control("modo-escrita/mode", {"mode": "ok"})
 
 
-def test_s3_demo_buckets_exist_and_conditional_writes_hold(sandbox: Sandbox) -> None:
+def test_s3_demo_buckets_exist_and_conditional_writes_hold(sandbox: PartnerSandbox) -> None:
     from botocore.exceptions import ClientError
 
     client = sandbox.s3()
@@ -171,7 +110,7 @@ def test_s3_demo_buckets_exist_and_conditional_writes_hold(sandbox: Sandbox) -> 
     ("credentials", "code"),
     [({"secret": "recusado"}, "SignatureDoesNotMatch"), ({"key": "AKIARECUSADA000000"}, "InvalidAccessKeyId")],
 )
-def test_s3_refuses_the_documented_credentials(sandbox: Sandbox, credentials: dict[str, str], code: str) -> None:
+def test_s3_refuses_the_documented_credentials(sandbox: PartnerSandbox, credentials: dict[str, str], code: str) -> None:
     from botocore.exceptions import ClientError
 
     with pytest.raises(ClientError) as refused:
@@ -180,8 +119,8 @@ def test_s3_refuses_the_documented_credentials(sandbox: Sandbox, credentials: di
     assert sandbox.s3().list_objects_v2(Bucket="propz-sandbox", Prefix="recusado.csv").get("KeyCount") == 0
 
 
-def test_smtp_records_each_message_with_an_eml(sandbox: Sandbox) -> None:
-    context = ssl.create_default_context(cafile=sandbox.ca_bundle)
+def test_smtp_records_each_message_with_an_eml(sandbox: PartnerSandbox) -> None:
+    context = ssl.create_default_context(cafile=str(sandbox.ca_bundle))
     with smtplib.SMTP("127.0.0.1", sandbox.smtp_port, timeout=10) as smtp:
         smtp.starttls(context=context)
         smtp.login("avisos", "segredo")

@@ -63,7 +63,7 @@ class BasicAuth(Auth):
 
     def headers(self, config: Mapping[str, str], body: BinaryIO | None, *, renew: bool) -> dict[str, str]:
         pair = f"{config[self.user_key]}:{config[self.senha_key]}".encode()
-        return {"Authorization": "Basic " + base64.b64encode(pair).decode("ascii")}
+        return {"Authorization": "Basic " + _masked(base64.b64encode(pair).decode("ascii"))}
 
 
 @dataclass(frozen=True)
@@ -124,9 +124,18 @@ class OAuth2ClientCredentials(Auth):
             raise PartnerUnavailableError(response.status_code, "servidor de autenticação")
         try:
             answer = response.json()
-            return str(answer["access_token"]), float(answer.get("expires_in", 300))
+            return _masked(str(answer["access_token"])), float(answer.get("expires_in", 300))
         except (ValueError, KeyError, TypeError) as error:
             raise PartnerUnavailableError(200, "resposta inválida do servidor de autenticação") from error
+
+
+def _masked(value: str) -> str:
+    """Derived credentials (an encoded password, a partner's token) are secrets too: Airflow's log masker
+    hides them like the configured ones (those are registered when decrypted)."""
+    from airflow.sdk.log import mask_secret
+
+    mask_secret(value)
+    return value
 
 
 class _TokenCache:

@@ -11,7 +11,7 @@ import pytest
 
 from include.connectors.errors import CredentialsRefusedError, PartnerUnavailableError
 from include.connectors.transports.email import EmailSender
-from tests.connectors.conftest import PartnerSandbox
+from tests.sandbox_fixtures import PartnerSandbox
 from tests.stack_fixtures import free_port
 
 

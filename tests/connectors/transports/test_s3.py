@@ -16,7 +16,7 @@ from include.connectors.base import Delivery, Receipt
 from include.connectors.errors import CredentialsRefusedError, PartnerRejectedError, PartnerUnavailableError
 from include.connectors.transports import s3
 from include.connectors.transports.s3 import S3Upload
-from tests.connectors.conftest import PartnerSandbox
+from tests.sandbox_fixtures import PartnerSandbox
 from tests.stack_fixtures import free_port
 
 CSV = b"loja,ean,quantidade\n1,7891234567890,2\n"

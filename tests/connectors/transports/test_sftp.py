@@ -20,7 +20,7 @@ from include.connectors.errors import (
 )
 from include.connectors.transports import sftp
 from include.connectors.transports.sftp import SftpUpload
-from tests.connectors.conftest import PartnerSandbox
+from tests.sandbox_fixtures import PartnerSandbox
 from tests.stack_fixtures import free_port
 
 CSV = b"filial;ean;quantidade\r\n1;7891234567890;2\r\n"
