@@ -122,6 +122,7 @@ def test_incremental_sends_exactly_what_is_new_and_opens_no_task_for_nothing(
         demo_data.generate(conn, demo_data.Size(tenants=1, branches_per_tenant=1, products=5, customers=3, days=2,
                                                 sales_per_branch_day=2))  # fmt: skip
     tenant, branch = conn.execute("SELECT tenant_id, id FROM erp.filial").fetchone()  # type: ignore[misc]
+    catalog.contract_all_types(conn, tenant)
     (integration_id,) = conn.execute(
         "INSERT INTO integracao.integracao (tenant_id, tipo_codigo, descricao, intervalo_minutos, criada_por,"
         " atualizada_por) VALUES (%s, 'dito', 'Dito', 30, 's', 's') RETURNING id",
