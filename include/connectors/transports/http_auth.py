@@ -12,8 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import BinaryIO, ClassVar
 
-import requests
-
 from include.connectors import hosts
 from include.connectors.errors import CredentialsRefusedError, PartnerTimeoutError, PartnerUnavailableError
 
@@ -105,6 +103,8 @@ class OAuth2ClientCredentials(Auth):
         return {"Authorization": f"Bearer {_TOKENS.get(self, config, renew=renew)}"}
 
     def fetch_token(self, config: Mapping[str, str]) -> tuple[str, float]:
+        import requests
+
         url = config[self.endpoint_key]
         hosts.ensure_allowed(url)
         try:

@@ -12,9 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO, ClassVar
-
-import requests
+from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar
 
 from include.connectors import hosts
 from include.connectors.base import Delivery, Receipt, Transport
@@ -25,6 +23,9 @@ from include.connectors.errors import (
     PartnerUnavailableError,
 )
 from include.connectors.transports.http_auth import Auth
+
+if TYPE_CHECKING:  # `requests` is imported when a request is made: DAG files import this module
+    import requests
 
 CONNECT_TIMEOUT_S = 10
 READ_TIMEOUT_S = 120
@@ -91,6 +92,8 @@ class HttpsUpload(Transport):
         *,
         renew: bool,
     ) -> requests.Response:
+        import requests
+
         signed = {**headers, **self.auth.headers(config, body, renew=renew)}
         try:
             return requests.request(method, url, data=body, headers=signed, timeout=(CONNECT_TIMEOUT_S, READ_TIMEOUT_S))
