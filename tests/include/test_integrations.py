@@ -187,6 +187,7 @@ def test_bad_input_is_refused_per_field_and_writes_nothing(
 def test_partner_subdomains_and_configured_sandbox_hosts_are_accepted(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.delenv("INTEGRACOES_PARTNER_HOSTS", raising=False)
     config = [ConfigInput("token", "s"), ConfigInput("codigo_cliente", "a")]
     saved = integrations.create(
         world.conn, world.agent, smarket(world, config=[*config, ConfigInput("url_api", "https://edi.smarket.com.br")])
