@@ -1,4 +1,5 @@
-"""HTTPS partners of the sandbox beyond Smarket: Dito (HMAC), IQVIA API (OAuth2) and SNGPC (Basic + XSD).
+"""HTTPS partners of the sandbox beyond Smarket: Dito (HMAC), IQVIA API (OAuth2), SNGPC (Basic + XSD), and
+ScannTech, Ligo and NaapYes (API key, JSON document).
 
 Each route checks what the partner's contract says (authentication, content type, schema, required
 fields) and answers like a partner would; accepted files are recorded through `Sandbox.record`.
@@ -13,6 +14,7 @@ import hmac
 import json
 import secrets
 import time
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -212,7 +214,63 @@ async def sngpc_ping(request: web.Request) -> web.Response:
     return _sngpc_refused(request) or web.json_response({"status": "ok"})
 
 
+# --- API-key partners with a JSON document: ScannTech, Ligo, NaapYes --------------------------------
+
+
+@dataclass(frozen=True)
+class JsonDocumentPartner:
+    """POST <path> with X-Api-Key (and the partner's own headers), a JSON document {root: [...]} whose
+    elements carry the required fields; GET <ping> checks the key."""
+
+    code: str
+    root: str
+    fields: tuple[str, ...]
+    headers: tuple[str, ...] = ()
+
+    def _refused(self, request: web.Request) -> web.Response | None:
+        if request.headers.get("X-Api-Key", "") in ("", "recusado"):
+            return _bad("chave de API inválida", 401)
+        return None
+
+    async def receive(self, request: web.Request) -> web.Response:
+        if (failure := await _sandbox(request).misbehave(self.code)) is not None:
+            return failure
+        if (refused := self._refused(request)) is not None:
+            return refused
+        missing_header = next((h for h in self.headers if not request.headers.get(h)), None)
+        if missing_header:
+            return _bad(f"cabeçalho {missing_header} ausente", 400)
+        if not request.content_type.startswith("application/json"):
+            return _bad("envie application/json", 415)
+        body = await request.read()
+        try:
+            rows = json.loads(body)[self.root]
+            incomplete = next((r for r in rows if any(f not in r for f in self.fields)), None)
+        except (ValueError, KeyError, TypeError) as error:
+            return _bad(f"documento JSON fora do contrato: {error}")
+        if incomplete is not None:
+            return _bad(f"registro incompleto: {json.dumps(incomplete)[:120]}")
+        return _accept(request, self.code, body)
+
+    async def ping(self, request: web.Request) -> web.Response:
+        if (failure := await _sandbox(request).misbehave(self.code)) is not None:
+            return failure
+        return self._refused(request) or web.json_response({"status": "ok"})
+
+
+_ITEM_FIELDS = ("filial", "cnpj_filial", "data", "cupom", "item", "ean", "quantidade", "valor_total")
+_SCANNTECH = JsonDocumentPartner("scanntech", "itens", _ITEM_FIELDS, headers=("X-Empresa",))
+_LIGO = JsonDocumentPartner("ligo", "eventos", _DITO_FIELDS)
+_NAAPYES = JsonDocumentPartner("naapyes", "vendas", _DITO_FIELDS)
+
+
 ROUTES: list[Any] = [
+    web.post("/scanntech/v2/vendas", _SCANNTECH.receive),
+    web.get("/scanntech/v2/ping", _SCANNTECH.ping),
+    web.post("/ligo/v1/eventos", _LIGO.receive),
+    web.get("/ligo/v1/ping", _LIGO.ping),
+    web.post("/naapyes/v1/vendas", _NAAPYES.receive),
+    web.get("/naapyes/v1/ping", _NAAPYES.ping),
     web.post("/dito/v1/eventos", dito_events),
     web.get("/dito/v1/ping", dito_ping),
     web.post("/iqvia/oauth2/token", iqvia_token),

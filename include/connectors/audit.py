@@ -30,7 +30,7 @@ LAYOUT = (
 class Audit(Connector):
     spec = CATALOG["audit"]
     datasets = (
-        DataSet("sellout", "audit_sellout.sql", tuple(f.name for f in LAYOUT), FixedWidth(layout=LAYOUT),
+        DataSet("sellout", "panel_sellout.sql", tuple(f.name for f in LAYOUT), FixedWidth(layout=LAYOUT),
                 "audit_sellout_{start}_{end}_t{task}", totals=("quantidade", "valor_total"),
                 config_params=("codigo_painel",), order_by=("data", "cnpj_filial", "ean")),
     )  # fmt: skip

@@ -1,5 +1,5 @@
--- Sell-out per product and branch per day for the Audit panel (fixed-width): the panel's code of the
--- pharmacy comes from the integration's configuration (codigo_painel).
+-- Sell-out per product and branch per day for the sell-out panels (Audit, IQVIA; fixed-width); the
+-- panel's code of the pharmacy comes from the integration's configuration (codigo_painel).
 -- Parameters: tenant_id, branches (int[]), start and end (timestamptz, end exclusive), codigo_painel.
 SELECT '2'                                                                  AS tipo_registro,
        %(codigo_painel)s::text                                              AS codigo_painel,

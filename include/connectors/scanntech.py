@@ -1,0 +1,31 @@
+"""ScannTech (retail data and promotions): the day's sales items, JSON, HTTPS with an API key.
+
+Contract (ours, until the partner's real specification): POST {url_api}/vendas with `X-Api-Key`,
+`X-Empresa: <codigo_empresa>`, `Idempotency-Key`, `X-Arquivo`; body application/json
+{"itens": [{filial, cnpj_filial, data, cupom, item, ean, descricao, quantidade, preco_unitario, desconto,
+valor_total, codigo_promocao}, ...]}; answer 201 {"protocolo": "..."}.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from include.connectors.base import Connector, DataSet, Delivery
+from include.connectors.catalog import CATALOG
+from include.connectors.formats import Json
+from include.connectors.smarket import SELLOUT_COLUMNS
+from include.connectors.transports.http_auth import ApiKeyHeader
+from include.connectors.transports.https import HttpsUpload
+
+
+class ScannTech(Connector):
+    spec = CATALOG["scanntech"]
+    datasets = (
+        DataSet("itens", "sellout_items.sql", SELLOUT_COLUMNS, Json(root="itens"),
+                "scanntech_itens_{start}_{end}_t{task}", totals=("quantidade", "valor_total"),
+                order_by=("filial", "data", "cupom", "item")),
+    )  # fmt: skip
+    transport = HttpsUpload(auth=ApiKeyHeader("api_key"), path="/vendas", extra_keys=frozenset({"codigo_empresa"}))
+
+    def headers(self, delivery: Delivery, config: Mapping[str, str]) -> dict[str, str]:
+        return {"X-Empresa": config["codigo_empresa"]}
