@@ -1,5 +1,5 @@
 """HTTPS partners of the sandbox beyond Smarket: Dito (HMAC), IQVIA API (OAuth2), SNGPC (Basic + XSD), and
-ScannTech, Ligo and NaapYes (API key, JSON document).
+ScannTech, Ligo, NaapYes, Control Shop, WebCompras (API key or token, JSON document) and Pricefy (token, CSV).
 
 Each route checks what the partner's contract says (authentication, content type, schema, required
 fields) and answers like a partner would; accepted files are recorded through `Sandbox.record`.
@@ -214,7 +214,17 @@ async def sngpc_ping(request: web.Request) -> web.Response:
     return _sngpc_refused(request) or web.json_response({"status": "ok"})
 
 
-# --- API-key partners with a JSON document: ScannTech, Ligo, NaapYes --------------------------------
+# --- API-key or token partners: ScannTech, Ligo, NaapYes, Control Shop, WebCompras, Pricefy ----------
+
+
+def _credential_refused(request: web.Request, *, bearer: bool) -> web.Response | None:
+    if bearer:
+        credential = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    else:
+        credential = request.headers.get("X-Api-Key", "")
+    if credential in ("", "recusado"):
+        return _bad("credencial inválida", 401)
+    return None
 
 
 @dataclass(frozen=True)
@@ -226,11 +236,10 @@ class JsonDocumentPartner:
     root: str
     fields: tuple[str, ...]
     headers: tuple[str, ...] = ()
+    bearer: bool = False  # a token (Authorization: Bearer) instead of an API key
 
     def _refused(self, request: web.Request) -> web.Response | None:
-        if request.headers.get("X-Api-Key", "") in ("", "recusado"):
-            return _bad("chave de API inválida", 401)
-        return None
+        return _credential_refused(request, bearer=self.bearer)
 
     async def receive(self, request: web.Request) -> web.Response:
         if (failure := await _sandbox(request).misbehave(self.code)) is not None:
@@ -262,9 +271,44 @@ _ITEM_FIELDS = ("filial", "cnpj_filial", "data", "cupom", "item", "ean", "quanti
 _SCANNTECH = JsonDocumentPartner("scanntech", "itens", _ITEM_FIELDS, headers=("X-Empresa",))
 _LIGO = JsonDocumentPartner("ligo", "eventos", _DITO_FIELDS)
 _NAAPYES = JsonDocumentPartner("naapyes", "vendas", _DITO_FIELDS)
+_CONTROL_SHOP = JsonDocumentPartner(
+    "control_shop", "produtos", ("cnpj_filial", "ean", "preco", "estoque", "alterado_em"), headers=("X-Loja",)
+)
+_WEBCOMPRAS_PURCHASES = JsonDocumentPartner(
+    "webcompras", "compras", ("cnpj_filial", "nota_fiscal", "ean", "quantidade", "custo_total"), bearer=True
+)
+_WEBCOMPRAS_STOCK = JsonDocumentPartner("webcompras", "estoque", ("cnpj_filial", "ean", "quantidade"), bearer=True)
+PRICEFY_HEADER = "zona_preco;ean;descricao;fabricante;preco;preco_promocional"
+
+
+async def pricefy_ping(request: web.Request) -> web.Response:
+    if (failure := await _sandbox(request).misbehave("pricefy")) is not None:
+        return failure
+    return _credential_refused(request, bearer=True) or web.json_response({"status": "ok"})
+
+
+async def pricefy_prices(request: web.Request) -> web.Response:
+    if (failure := await _sandbox(request).misbehave("pricefy")) is not None:
+        return failure
+    if (refused := _credential_refused(request, bearer=True)) is not None:
+        return refused
+    if not request.content_type.startswith("text/csv"):
+        return _bad("envie text/csv", 415)
+    body = await request.read()
+    first_line = body.split(b"\n", 1)[0].decode("utf-8", errors="replace")
+    if first_line != PRICEFY_HEADER:
+        return _bad(f"cabeçalho do arquivo fora do layout: {first_line[:80]}")
+    return _accept(request, "pricefy", body)
 
 
 ROUTES: list[Any] = [
+    web.post("/controlshop/catalogo", _CONTROL_SHOP.receive),
+    web.get("/controlshop/ping", _CONTROL_SHOP.ping),
+    web.post("/webcompras/v2/compras", _WEBCOMPRAS_PURCHASES.receive),
+    web.post("/webcompras/v2/estoque", _WEBCOMPRAS_STOCK.receive),
+    web.get("/webcompras/v2/ping", _WEBCOMPRAS_STOCK.ping),
+    web.post("/pricefy/v1/precos", pricefy_prices),
+    web.get("/pricefy/v1/ping", pricefy_ping),
     web.post("/scanntech/v2/vendas", _SCANNTECH.receive),
     web.get("/scanntech/v2/ping", _SCANNTECH.ping),
     web.post("/ligo/v1/eventos", _LIGO.receive),

@@ -81,6 +81,8 @@ class DataSet:
     per_branch: bool = False
     # Configuration keys (non-secret) the SQL binds as parameters of the same name.
     config_params: tuple[str, ...] = ()
+    # The data is a state (prices, stock) rather than movements of the period: every task sends it as it is.
+    snapshot: bool = False
 
     def sql(self) -> str:
         return (SQL_DIR / self.sql_file).read_text(encoding="utf-8")

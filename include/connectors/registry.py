@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from include.connectors.audit import Audit
 from include.connectors.base import Connector
+from include.connectors.control_shop import ControlShop
 from include.connectors.dito import Dito
 from include.connectors.errors import ConnectorUnavailableError
 from include.connectors.iqvia import Iqvia
@@ -15,16 +16,19 @@ from include.connectors.iqvia_api import IqviaApi
 from include.connectors.ligo import Ligo
 from include.connectors.linked_farma import LinkedFarma
 from include.connectors.naapyes import NaapYes
+from include.connectors.pricefy import Pricefy
 from include.connectors.propz import Propz
 from include.connectors.scanntech import ScannTech
 from include.connectors.smarket import Smarket
 from include.connectors.sngpc import Sngpc
 from include.connectors.trivio import Trivio
+from include.connectors.webcompras import WebCompras
 
 CONNECTORS: dict[str, type[Connector]] = {
     connector.spec.code: connector
     for connector in (
         Smarket, Trivio, Audit, Propz, Dito, IqviaApi, Sngpc, LinkedFarma, Iqvia, ScannTech, Ligo, NaapYes,
+        Pricefy, WebCompras, ControlShop,
     )
 }  # fmt: skip
 

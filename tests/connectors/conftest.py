@@ -5,13 +5,13 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 import psycopg
 import pytest
 
 from include.connectors import export
-from include.connectors.base import RunScope
+from include.connectors.base import TIMEZONE, RunScope
 from include.connectors.formats import FileFormat
 from include.integracoes import demo_data
 
@@ -39,8 +39,14 @@ class Erp:
     tenant_id: int
     branches: tuple[int, ...]
 
-    def scope(self, start: date = LAST_DAY, end: date = LAST_DAY, *, task_code: int = 7) -> RunScope:
-        return RunScope(1, self.tenant_id, self.branches, start, end, task_code)
+    def scope(self, start: date | None = None, end: date | None = None, *, task_code: int = 7) -> RunScope:
+        """The given days; by default every generated day and, for incremental data sets (whose rows are
+        stamped when the demo data was written), cutoffs from the first day to tomorrow."""
+        if start is not None and end is not None:
+            return RunScope(1, self.tenant_id, self.branches, start, end, task_code)
+        first = LAST_DAY - timedelta(days=SIZE.days - 1)
+        cutoffs = (datetime.combine(first, time.min, tzinfo=TIMEZONE), datetime.now(TIMEZONE) + timedelta(days=1))
+        return RunScope(1, self.tenant_id, self.branches, first, LAST_DAY, task_code, *cutoffs)
 
 
 # Two rows a careless ERP user could type: every character that breaks a naive writer.

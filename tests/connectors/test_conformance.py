@@ -99,7 +99,11 @@ def test_render_is_deterministic_and_totals_reconcile(erp: Erp, code: str, name:
 def test_an_empty_period_renders_a_valid_empty_file(erp: Erp, code: str, name: str) -> None:
     from datetime import date
 
-    body, result = render(erp, code, _dataset(code, name), start=date(2001, 1, 1), end=date(2001, 1, 1))
+    dataset = _dataset(code, name)
+    body, result = render(erp, code, dataset, start=date(2001, 1, 1), end=date(2001, 1, 1))
+    if dataset.snapshot:  # a state, not movements: the period does not change it
+        assert result == render(erp, code, dataset)[1]
+        return
     assert result.rows == 0
     assert all(value in ("0", "0.000", "0.00") or float(value) == 0 for value in result.totals.values())
     assert body is not None

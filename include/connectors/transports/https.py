@@ -35,7 +35,8 @@ URL_KEY = "url_api"
 
 @dataclass(frozen=True)
 class HttpsUpload(Transport):
-    """POST the file to `{url_api}{path}`; the partner answers JSON with a protocol."""
+    """POST the file to `{url_api}{path}` (`{dataset}` in the path names the file's data set); the partner
+    answers JSON with a protocol."""
 
     auth: Auth
     path: str = ""
@@ -49,7 +50,8 @@ class HttpsUpload(Transport):
         return frozenset({self.url_key}) | self.auth.keys() | self.extra_keys
 
     def deliver(self, delivery: Delivery, config: Mapping[str, str], headers: Mapping[str, str]) -> Receipt:
-        url = self._url(config, self.path)
+        # A partner with several data sets may take each at its own address: "/{dataset}" in the path.
+        url = self._url(config, self.path.format(dataset=delivery.dataset))
         base = {
             **headers,
             "Idempotency-Key": delivery.idempotency_key,

@@ -1,0 +1,27 @@
+"""Pricefy (price intelligence): the current prices of every active product per price zone, CSV `;`,
+HTTPS upload with a token, daily D-0 (today's prices).
+
+Contract (ours, until the partner's real specification): POST {url_api}/precos with
+`Authorization: Bearer <token>`, `Idempotency-Key`, `X-Arquivo`; body text/csv (UTF-8, header line,
+decimal comma): zona_preco, ean, descricao, fabricante, preco, preco_promocional; answer 201
+{"protocolo": "..."}. A snapshot: re-sending a day sends the prices as they are at that moment.
+"""
+
+from __future__ import annotations
+
+from include.connectors.base import Connector, DataSet
+from include.connectors.catalog import CATALOG
+from include.connectors.formats import Csv
+from include.connectors.transports.http_auth import BearerToken
+from include.connectors.transports.https import HttpsUpload
+
+PRICE_COLUMNS = ("zona_preco", "ean", "descricao", "fabricante", "preco", "preco_promocional")
+
+
+class Pricefy(Connector):
+    spec = CATALOG["pricefy"]
+    datasets = (
+        DataSet("precos", "zone_prices.sql", PRICE_COLUMNS, Csv(delimiter=";"), "pricefy_precos_{start}_t{task}",
+                totals=("preco",), order_by=("zona_preco", "ean"), snapshot=True),
+    )  # fmt: skip
+    transport = HttpsUpload(auth=BearerToken("token"), path="/precos")
