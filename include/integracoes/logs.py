@@ -23,6 +23,17 @@ class LogLine:
     message: str
 
 
+def write_once(conn: psycopg.Connection, integration_id: int, key: str) -> None:
+    """Append a line unless it is already the integration's latest one: "nothing new" at every wake-up
+    would bury the lines that matter."""
+    last = conn.execute(
+        "SELECT mensagem FROM integracao.log_integracao WHERE integracao_id = %s ORDER BY id DESC LIMIT 1",
+        (integration_id,),
+    ).fetchone()
+    if last is None or last[0] != text(key, "pt-BR"):
+        write(conn, integration_id, key)
+
+
 def write(
     conn: psycopg.Connection,
     integration_id: int,

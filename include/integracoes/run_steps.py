@@ -148,7 +148,7 @@ def _open_scheduled(
         now=datetime.now(TIMEZONE), first_day=first_day, has_new_data=has_new_data if incremental else None,
     )  # fmt: skip
     if not opened:
-        logs.write(conn, integration_id, "log.nothing_new" if incremental else "log.nothing_to_send")
+        logs.write_once(conn, integration_id, "log.nothing_new" if incremental else "log.nothing_to_send")
     return opened
 
 

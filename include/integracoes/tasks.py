@@ -196,7 +196,10 @@ def open_scheduled_tasks(
             )  # fmt: skip
             if span is None or (has_new_data is not None and not has_new_data(span.start, span.end)):
                 return []
-            periods: list[tuple[date, date, IncrementalSpan | None]] = [(span.start.date(), span.end.date(), span)]
+            # Movement days in the deployment's timezone (the database hands timestamps back in UTC: after 21:00
+            # in São Paulo the UTC date is already tomorrow).
+            first, last = span.start.astimezone(SAO_PAULO).date(), span.end.astimezone(SAO_PAULO).date()
+            periods: list[tuple[date, date, IncrementalSpan | None]] = [(first, last, span)]
         else:
             days = daily_days_to_send(
                 conn, integration_id, today=now.date(), days_back=policy.days_back, first_day=first_day

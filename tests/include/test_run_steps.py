@@ -4,7 +4,7 @@ reason that tells the truth about what happened."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import psycopg
@@ -104,16 +104,40 @@ def test_every_error_has_a_class_and_a_reason_a_client_understands(
         assert "reprocessar sem correção não resolve" in reason, "never 'reprocesse' when it cannot help"
 
 
-def test_incremental_sends_exactly_what_is_new_and_opens_no_task_for_nothing(
-    migrated_db: psycopg.Connection, app_database_env: str
-) -> None:
-    """Dito (incremental): the partner's own SQL decides whether anything is new in the span since the last
-    cutoff; nothing new opens no task (one log line); a new sale opens a task whose file holds just it."""
-    import io
-    from datetime import datetime, timedelta
+@dataclass(frozen=True)
+class Incremental:
+    """A Dito integration (incremental) over a small demo ERP whose sales end yesterday."""
 
-    from include.connectors import export
-    from include.connectors.dito import Dito
+    conn: psycopg.Connection
+    url: str
+    integration_id: int
+    info: Any
+    tenant: int
+    branch: int
+    customer: int
+    product: int
+
+    def sell(self, number: int, at: datetime, conn: psycopg.Connection | None = None) -> None:
+        writer = conn or self.conn
+        (sale,) = writer.execute(
+            "INSERT INTO erp.venda (tenant_id, filial_id, cliente_id, numero, emitida_em, valor_total)"
+            " VALUES (%s, %s, %s, %s, %s, 10.50) RETURNING id",
+            (self.tenant, self.branch, self.customer, number, at),
+        ).fetchone()  # type: ignore[misc]
+        writer.execute("INSERT INTO erp.venda_item (venda_id, sequencia, produto_id, quantidade, preco_unitario,"
+                       " valor_total) VALUES (%s, 1, %s, 1, 10.50, 10.50)", (sale, self.product))  # fmt: skip
+
+    def export(self, task: tasks.Task, sink: Any) -> Any:
+        from include.connectors import export
+        from include.connectors.dito import Dito
+
+        scope = run_steps._scope(self.integration_id, self.info, task.start, task.end, task.code,
+                                 task.cutoff_start, task.cutoff_end)  # fmt: skip
+        return export.export_dataset(self.url, Dito.datasets[0], scope, sink)
+
+
+@pytest.fixture
+def incremental(migrated_db: psycopg.Connection, app_database_env: str) -> Incremental:
     from include.integracoes import catalog, demo_data
 
     conn = migrated_db
@@ -129,36 +153,87 @@ def test_incremental_sends_exactly_what_is_new_and_opens_no_task_for_nothing(
         (tenant,),
     ).fetchone()  # type: ignore[misc]
     conn.execute("INSERT INTO integracao.integracao_filial VALUES (%s, %s)", (integration_id, branch))
+    customer = conn.execute("SELECT min(id) FROM erp.cliente WHERE tenant_id = %s", (tenant,)).fetchone()[0]  # type: ignore[index]
+    product = conn.execute("SELECT min(id) FROM erp.produto WHERE tenant_id = %s", (tenant,)).fetchone()[0]  # type: ignore[index]
     info = run_steps._integration(conn, integration_id)
+    return Incremental(conn, app_database_env, integration_id, info, tenant, branch, customer, product)
 
-    # The demo's sales end yesterday, before the integration existed: nothing new.
+
+def test_incremental_sends_exactly_what_is_new_and_opens_no_task_for_nothing(incremental: Incremental) -> None:
+    """Dito (incremental): the partner's own SQL decides whether anything is new in the span since the last
+    cutoff; nothing new opens no task (one log line); a new sale opens a task whose file holds just it."""
+    import io
+
+    from include.connectors.dito import Dito
+
+    conn, integration_id, info = incremental.conn, incremental.integration_id, incremental.info
+    # The demo's sales end yesterday, before the integration existed: nothing new, said once however often.
     assert run_steps._open_scheduled(conn, Dito(), integration_id, info, FakeRun(DAG, "scheduled__1")) == []
+    assert run_steps._open_scheduled(conn, Dito(), integration_id, info, FakeRun(DAG, "scheduled__1b")) == []
     logged = [r[0] for r in conn.execute("SELECT mensagem FROM integracao.log_integracao WHERE integracao_id = %s",
                                          (integration_id,))]  # fmt: skip
     assert logged == ["Nada novo a enviar desde o último envio."]
 
-    customer = conn.execute("SELECT min(id) FROM erp.cliente WHERE tenant_id = %s", (tenant,)).fetchone()[0]  # type: ignore[index]
-    product = conn.execute("SELECT min(id) FROM erp.produto WHERE tenant_id = %s", (tenant,)).fetchone()[0]  # type: ignore[index]
     sold_at = datetime.now(run_steps.TIMEZONE) - timedelta(minutes=10)
-    (sale,) = conn.execute(
-        "INSERT INTO erp.venda (tenant_id, filial_id, cliente_id, numero, emitida_em, valor_total)"
-        " VALUES (%s, %s, %s, 990001, %s, 10.50) RETURNING id",
-        (tenant, branch, customer, sold_at),
-    ).fetchone()  # type: ignore[misc]
-    conn.execute("INSERT INTO erp.venda_item (venda_id, sequencia, produto_id, quantidade, preco_unitario,"
-                 " valor_total) VALUES (%s, 1, %s, 1, 10.50, 10.50)", (sale, product))  # fmt: skip
-
+    incremental.sell(990001, sold_at)
     (task,) = run_steps._open_scheduled(conn, Dito(), integration_id, info, FakeRun(DAG, "scheduled__2"))
     assert task.cutoff_start is not None
     assert task.cutoff_end is not None
     assert task.cutoff_start <= sold_at < task.cutoff_end
-    scope = run_steps._scope(integration_id, info, task.start, task.end, task.code, task.cutoff_start,
-                             task.cutoff_end)  # fmt: skip
     out = io.BytesIO()
-    result = export.export_dataset(app_database_env, Dito.datasets[0], scope, out)
-    assert result.rows == 1
+    assert incremental.export(task, out).rows == 1
     assert b'"cupom":990001' in out.getvalue()
 
     # Delivered: the next wake-up starts at that cutoff, and finds nothing new again.
     tasks.mark_completed(conn, task.id)
     assert run_steps._open_scheduled(conn, Dito(), integration_id, info, FakeRun(DAG, "scheduled__3")) == []
+
+
+def test_sales_written_while_an_export_runs_are_sent_once_by_the_next_task(incremental: Incremental) -> None:
+    """Nothing twice, nothing missed: sales committed while a task's file is being written are not in it
+    (its snapshot was taken before) and are in the next task's, once."""
+    import io
+    import json
+
+    from include.connectors.catalog import IncrementalWindow
+
+    conn, policy = incremental.conn, IncrementalWindow()
+    now = datetime.now(run_steps.TIMEZONE)
+    for number in (1, 2, 3):
+        incremental.sell(880000 + number, now - timedelta(minutes=30 - number))
+
+    def open_at(moment: datetime, run: str) -> list[tasks.Task]:
+        return tasks.open_scheduled_tasks(
+            conn, incremental.integration_id, dag_id=DAG, run_id=run, policy=policy, now=moment,
+            first_day=moment.date() - timedelta(days=1),
+        )  # fmt: skip
+
+    class WritesWhileExporting(io.BytesIO):
+        """The ERP keeps selling while the file is written: two sales commit after the export began."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.sold = False
+
+        def write(self, data: Any) -> int:
+            if not self.sold:
+                self.sold = True
+                with psycopg.connect(incremental.url, autocommit=True) as other:
+                    incremental.sell(880010, now - timedelta(minutes=1), other)  # after this task's cutoff
+                    incremental.sell(880011, now, other)
+            return super().write(data)
+
+    (first,) = open_at(now, "scheduled__a")
+    sink = WritesWhileExporting()
+    assert incremental.export(first, sink).rows == 3
+    tasks.mark_completed(conn, first.id)
+    (second,) = open_at(now + timedelta(minutes=10), "scheduled__b")
+    assert second.cutoff_start == first.cutoff_end, "the next span starts exactly where the last one ended"
+    out = io.BytesIO()
+    incremental.export(second, out)
+
+    def sent(body: bytes) -> list[int]:
+        return [json.loads(line)["cupom"] for line in body.decode().splitlines() if line]
+
+    assert sent(sink.getvalue()) == [880001, 880002, 880003]
+    assert sent(out.getvalue()) == [880010, 880011]
