@@ -60,6 +60,8 @@ def demo_registrations() -> tuple[tuple[str, str, str, int, dict[str, str]], ...
          {"url_api": f"{https}/webcompras/v2", "token": "demo-webcompras-token"}),
         (VIDA, "Control Shop - catálogo", "control_shop", 30,
          {"url_api": f"{https}/controlshop", "api_key": "demo-controlshop-key", "loja_id": "101"}),
+        (VIDA, "Benefícios Unifabra - PBM", "beneficios_unifabra", 1440,
+         {**sftp, "sftp_diretorio": "/pbm/entrada", "codigo_farmacia": "4455"}),
         (SAUDE, "Smarket - sell-out diário", "smarket", 60,
          {"url_api": f"{https}/smarket/v1", "token": "demo-smarket-token", "codigo_cliente": "DS-001"}),
         (SAUDE, "Propz - CRM", "propz", 1440, {**s3, "s3_bucket": "propz-drogaria-saude"}),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from include.connectors.audit import Audit
 from include.connectors.base import Connector
+from include.connectors.beneficios_unifabra import BeneficiosUnifabra
 from include.connectors.control_shop import ControlShop
 from include.connectors.dito import Dito
 from include.connectors.errors import ConnectorUnavailableError
@@ -28,7 +29,7 @@ CONNECTORS: dict[str, type[Connector]] = {
     connector.spec.code: connector
     for connector in (
         Smarket, Trivio, Audit, Propz, Dito, IqviaApi, Sngpc, LinkedFarma, Iqvia, ScannTech, Ligo, NaapYes,
-        Pricefy, WebCompras, ControlShop,
+        Pricefy, WebCompras, ControlShop, BeneficiosUnifabra,
     )
 }  # fmt: skip
 

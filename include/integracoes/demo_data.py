@@ -211,12 +211,15 @@ def _create_tenant(conn: psycopg.Connection, name: str, tax_id: str, size: Size,
                 maker,
                 category,
                 controlled,
+                # Every 5th product takes part in an industry benefit program (PBM); no random draw, so the
+                # rest of the generated data is the same as before the column existed.
+                _BENEFIT_PROGRAMS[n % len(_BENEFIT_PROGRAMS)] if n % 5 == 0 else None,
             )
 
     _copy(
         conn,
         "erp.produto",
-        ("tenant_id", "ean", "descricao", "fabricante", "categoria", "controlado"),
+        ("tenant_id", "ean", "descricao", "fabricante", "categoria", "controlado", "programa_beneficio"),
         product_rows(),
     )
 
@@ -331,6 +334,7 @@ def _sales_of_day(conn: psycopg.Connection, tenant: _Tenant, day: date, size: Si
     return written
 
 
+_BENEFIT_PROGRAMS = ("FUNCIONAL", "VIDALINK", "EPHARMA", "PHARMALINK")
 _MOVEMENT_COLUMNS = (
     "tenant_id",
     "filial_id",
