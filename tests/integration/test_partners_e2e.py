@@ -8,6 +8,7 @@ import io
 import zipfile
 from typing import Any
 
+import httpx
 import pytest
 
 from include.connectors.catalog import CATALOG
@@ -55,11 +56,49 @@ def check_delivered(stack: RunningStack, type_code: str, task: dict[str, Any]) -
     assert set(downloaded.values()) <= received, f"{type_code}: the partner did not receive these bytes"
 
 
+def something_new(stack: RunningStack) -> None:
+    """The ERP moves on after the demo was seeded: an identified sale and a changed product of Farmácia Vida,
+    ten minutes ago (past the incremental windows' safety lag)."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(stack.database_url, autocommit=True) as conn:
+        conn.execute(
+            """WITH tenant AS (SELECT id FROM integracao.tenant WHERE cnpj = %(cnpj)s),
+                    branch AS (SELECT min(f.id) AS id FROM erp.filial f JOIN tenant t ON t.id = f.tenant_id),
+                    sale AS (
+                        INSERT INTO erp.venda (tenant_id, filial_id, cliente_id, numero, emitida_em, valor_total)
+                        SELECT t.id, b.id, (SELECT min(c.id) FROM erp.cliente c WHERE c.tenant_id = t.id),
+                               (SELECT coalesce(max(numero), 0) + 1 FROM erp.venda), now() - interval '10 minutes', 9.90
+                        FROM tenant t, branch b RETURNING id, tenant_id)
+               INSERT INTO erp.venda_item (venda_id, sequencia, produto_id, quantidade, preco_unitario, valor_total)
+               SELECT s.id, 1, (SELECT min(p.id) FROM erp.produto p WHERE p.tenant_id = s.tenant_id), 1, 9.90, 9.90
+               FROM sale s""",
+            {"cnpj": VIDA},
+        )
+        # A product whose data, price and stock all last changed then (the demo wrote them moments ago).
+        product = (
+            "(SELECT min(p.id) FROM erp.produto p JOIN integracao.tenant t ON t.id = p.tenant_id WHERE t.cnpj = %s)"
+        )
+        for table, column in (("erp.produto", "id"), ("erp.preco", "produto_id"), ("erp.estoque", "produto_id")):
+            conn.execute(
+                sql.SQL("UPDATE {} SET atualizado_em = now() - interval '10 minutes' WHERE {} = {}").format(
+                    sql.SQL(table), sql.Identifier(column), sql.SQL(product)
+                ),
+                (VIDA,),
+            )
+
+
 @pytest.mark.parametrize("type_code", PARTNERS)
 def test_each_partner_delivers_on_schedule(stack: RunningStack, type_code: str) -> None:
     integration = demo_integration(stack, type_code)
     if CATALOG[type_code].window.__class__.__name__ == "IncrementalWindow":
-        pytest.skip("incremental: the demo's sales end yesterday, so a scheduled run has nothing new")
+        # The demo's data is older than the integration: give the next wake-up something new, and wake it.
+        something_new(stack)
+        admin = {"Authorization": f"Bearer {stack.token('admin')}"}
+        triggered = httpx.post(f"{stack.url}/api/v2/dags/{integration['dag_id']}/dagRuns", headers=admin,
+                               json={"logical_date": None}, timeout=30)  # fmt: skip
+        assert triggered.status_code == 200, triggered.text
     task = wait_for(
         f"a scheduled {type_code} task to finish",
         lambda: next((t for t in tasks_of(stack, integration["id"]) if t["status"] in ("completed", "failed")), None),
