@@ -7,7 +7,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -76,9 +76,16 @@ def writer(tenant_id: int, integration_id: int, task_id: int, name: str) -> Iter
     """Stream straight into storage (no full copy in memory or on local disk); yields (writer, path)."""
     path = storage_root() / f"cliente_{tenant_id}" / f"integracao_{integration_id}" / f"tarefa_{task_id}" / name
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as sink:
-        hashing = HashingWriter(sink)
-        yield hashing, path
+    try:
+        with path.open("wb") as sink:
+            hashing = HashingWriter(sink)
+            yield hashing, path
+    except BaseException:
+        # A file refused halfway (data outside the layout, totals that disagree) is never kept: nothing
+        # records it, and nothing half-right stays in storage to be found later.
+        with suppress(OSError):
+            path.unlink()
+        raise
 
 
 def record(
