@@ -217,9 +217,11 @@ async def sngpc_ping(request: web.Request) -> web.Response:
 # --- API-key or token partners: ScannTech, Ligo, NaapYes, Control Shop, WebCompras, Pricefy ----------
 
 
-def _credential_refused(request: web.Request, *, bearer: bool) -> web.Response | None:
+def credential_refused(request: web.Request, *, bearer: bool) -> web.Response | None:
+    """A token (`Authorization: Bearer`) or an API key (`X-Api-Key`): missing or "recusado" is refused."""
     if bearer:
-        credential = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        auth = request.headers.get("Authorization", "")
+        credential = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else ""
     else:
         credential = request.headers.get("X-Api-Key", "")
     if credential in ("", "recusado"):
@@ -239,7 +241,7 @@ class JsonDocumentPartner:
     bearer: bool = False  # a token (Authorization: Bearer) instead of an API key
 
     def _refused(self, request: web.Request) -> web.Response | None:
-        return _credential_refused(request, bearer=self.bearer)
+        return credential_refused(request, bearer=self.bearer)
 
     async def receive(self, request: web.Request) -> web.Response:
         if (failure := await _sandbox(request).misbehave(self.code)) is not None:
@@ -284,13 +286,13 @@ PRICEFY_HEADER = "zona_preco;ean;descricao;fabricante;preco;preco_promocional"
 async def pricefy_ping(request: web.Request) -> web.Response:
     if (failure := await _sandbox(request).misbehave("pricefy")) is not None:
         return failure
-    return _credential_refused(request, bearer=True) or web.json_response({"status": "ok"})
+    return credential_refused(request, bearer=True) or web.json_response({"status": "ok"})
 
 
 async def pricefy_prices(request: web.Request) -> web.Response:
     if (failure := await _sandbox(request).misbehave("pricefy")) is not None:
         return failure
-    if (refused := _credential_refused(request, bearer=True)) is not None:
+    if (refused := credential_refused(request, bearer=True)) is not None:
         return refused
     if not request.content_type.startswith("text/csv"):
         return _bad("envie text/csv", 415)

@@ -93,9 +93,8 @@ async def smarket_sellout(request: web.Request) -> web.Response:
     sandbox: Sandbox = request.app["sandbox"]
     if (failure := await sandbox.misbehave("smarket")) is not None:
         return failure
-    auth = request.headers.get("Authorization", "")
-    if not auth.startswith("Bearer ") or auth.removeprefix("Bearer ").strip() in ("", "recusado"):
-        return _bad("token inválido", 401)
+    if (refused := partners.credential_refused(request, bearer=True)) is not None:
+        return refused
     if not request.headers.get("X-Cliente"):
         return _bad("cabeçalho X-Cliente ausente", 400)
     key, name = request.headers.get("Idempotency-Key", ""), request.headers.get("X-Arquivo", "")
@@ -111,19 +110,12 @@ async def smarket_sellout(request: web.Request) -> web.Response:
     return web.json_response(answer, status=200 if answer.get("duplicado") else 201)
 
 
-def _bearer_refused(request: web.Request) -> web.Response | None:
-    auth = request.headers.get("Authorization", "")
-    if not auth.startswith("Bearer ") or auth.removeprefix("Bearer ").strip() in ("", "recusado"):
-        return _bad("token inválido", 401)
-    return None
-
-
 async def smarket_ping(request: web.Request) -> web.Response:
     """Connection check: authenticates, receives nothing."""
     sandbox: Sandbox = request.app["sandbox"]
     if (failure := await sandbox.misbehave("smarket")) is not None:
         return failure
-    return _bearer_refused(request) or web.json_response({"status": "ok"})
+    return partners.credential_refused(request, bearer=True) or web.json_response({"status": "ok"})
 
 
 async def set_mode(request: web.Request) -> web.Response:

@@ -160,7 +160,7 @@ def export(
         conn.close()
     if totals.rows != rows:
         raise DataCheckError(f"o arquivo tem {rows} linhas e a conferência {totals.rows}")
-    return ExportResult(rows, totals.totals)
+    return totals
 
 
 def file_statement(
@@ -196,12 +196,6 @@ def _copy(cur: Any, statement: str, prefix: bytes, suffix: bytes, sink: ByteSink
     return rows
 
 
-@dataclass
-class _Totals:
-    rows: int = 0
-    totals: dict[str, str] = field(default_factory=dict)
-
-
 class _Aggregate(threading.Thread):
     """count(*), sums and format checks over the export's query, in the export's snapshot."""
 
@@ -216,7 +210,7 @@ class _Aggregate(threading.Thread):
         super().__init__(name="integracoes-export-totals", daemon=True)
         self._dsn, self._snapshot, self._query = dsn, snapshot, bound_query
         self._total_columns, self._checks = list(total_columns), list(checks)
-        self._outcome: _Totals | BaseException | None = None
+        self._outcome: ExportResult | BaseException | None = None
         self._conn: Any = None
 
     def statement(self) -> str:
@@ -244,14 +238,14 @@ class _Aggregate(threading.Thread):
         except BaseException as error:  # re-raised in the exporting thread
             self._outcome = error
 
-    def _read(self, row: Sequence[Any]) -> _Totals:
+    def _read(self, row: Sequence[Any]) -> ExportResult:
         sums = row[1 : 1 + len(self._total_columns)]
         passed = row[1 + len(self._total_columns) :]
         broken = [name for (name, _), ok in zip(self._checks, passed, strict=True) if not ok]
         if broken:
             raise LayoutMismatchError("dados fora do layout: " + "; ".join(broken))
         totals = {name: str(Decimal(value)) for name, value in zip(self._total_columns, sums, strict=True)}
-        return _Totals(int(row[0]), totals)
+        return ExportResult(int(row[0]), totals)
 
     def cancel(self) -> None:
         if self._conn is not None and not self._conn.closed:
@@ -259,7 +253,7 @@ class _Aggregate(threading.Thread):
                 self._conn.cancel()
         self.join()
 
-    def result(self) -> _Totals:
+    def result(self) -> ExportResult:
         self.join()
         if isinstance(self._outcome, BaseException):
             raise self._outcome

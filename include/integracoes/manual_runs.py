@@ -126,6 +126,12 @@ def _conflict(task: Task) -> Conflict:
     return Conflict("manual.conflict", code=task.code, extra={"conflicting_task": task_summary(task)})
 
 
+def offered_for(integration: integrations.Integration) -> bool:
+    """Whether "Executar integração" exists for this integration at all: its type allows manual runs and a
+    connector implements it (who may use it, and for which period, is decided by `plan`)."""
+    return CATALOG[integration.type_code].manual_run_allowed and is_available(integration.type_code)
+
+
 def plan(
     conn: psycopg.Connection,
     principal: Principal,

@@ -135,7 +135,7 @@ def _open_scheduled(
 ) -> list[Task]:
     policy = connector.spec.window
     incremental = isinstance(policy, IncrementalWindow)
-    days_back = 0 if isinstance(policy, IncrementalWindow) else policy.days_back
+    days_back = getattr(policy, "days_back", 0)
     first_day: date = integration.created_on - timedelta(days=days_back)
 
     def has_new_data(start: datetime, end: datetime) -> bool:
@@ -186,7 +186,7 @@ def produce_files(integration_id: int, **context: Any) -> list[int]:
         file_ids: list[int] = []
         for task_id in task_ids:
             try:
-                connector = connector_for(integration.type_code)
+                connector = connector_for(integration.type_code)  # inside: an error ends this task
                 task = tasks.get_task(conn, task_id)
                 scope = _scope(
                     integration_id, integration, task.start, task.end, task.code, task.cutoff_start, task.cutoff_end

@@ -13,7 +13,6 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from include.connectors.catalog import CATALOG
 from include.connectors.registry import is_available
 from include.integracoes import catalog, db, integrations, manual_runs
 from include.integracoes.branches import list_branches
@@ -113,12 +112,7 @@ def _form(request: Request, caller: Caller, integration_id: int | None) -> HTMLR
     )
     heading = text("ui.form_edit", language, code=current.id) if current else text("ui.form_new", language)
     available = bool(current and is_available(current.type_code))
-    can_run = bool(
-        available
-        and current
-        and CATALOG[current.type_code].manual_run_allowed
-        and caller.may(Action.TRIGGER, Resource.INTEGRACOES)
-    )
+    can_run = bool(current and manual_runs.offered_for(current) and caller.may(Action.TRIGGER, Resource.INTEGRACOES))
     can_reprocess = caller.may(Action.REPROCESS, Resource.TAREFAS)
     tenants = [{"id": t.id, "name": t.name} for t in caller.principal.tenants]
     types = [t.model_dump() for t in types_out(caller.principal)]

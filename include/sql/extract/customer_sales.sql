@@ -7,11 +7,6 @@ SELECT to_char(v.emitida_em AT TIME ZONE 'America/Sao_Paulo', 'YYYY-MM-DD HH24:M
        c.nome                                                             AS nome,
        v.valor_total                                                      AS valor_total,
        v.desconto                                                         AS desconto
-FROM erp.venda v
+FROM erp.vendas_do_periodo(%(tenant_id)s::int, %(branches)s::int[], %(start)s, %(end)s) v
 JOIN erp.filial f ON f.id = v.filial_id
 JOIN erp.cliente c ON c.id = v.cliente_id
-WHERE v.tenant_id = %(tenant_id)s
-  AND v.filial_id = ANY(%(branches)s)
-  AND v.emitida_em >= %(start)s
-  AND v.emitida_em < %(end)s
-  AND NOT v.cancelada

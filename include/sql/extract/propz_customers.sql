@@ -5,11 +5,6 @@ SELECT encode(sha256(convert_to(c.cpf, 'UTF8')), 'hex')                  AS clie
        extract(year FROM c.data_nascimento)::int                          AS ano_nascimento,
        count(*)::int                                                      AS compras,
        sum(v.valor_total)                                                 AS valor_total
-FROM erp.venda v
+FROM erp.vendas_do_periodo(%(tenant_id)s::int, %(branches)s::int[], %(start)s, %(end)s) v
 JOIN erp.cliente c ON c.id = v.cliente_id
-WHERE v.tenant_id = %(tenant_id)s
-  AND v.filial_id = ANY(%(branches)s)
-  AND v.emitida_em >= %(start)s
-  AND v.emitida_em < %(end)s
-  AND NOT v.cancelada
 GROUP BY c.cpf, c.data_nascimento

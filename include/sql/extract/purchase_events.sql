@@ -14,11 +14,6 @@ SELECT 'venda-' || f.codigo || '-' || v.numero                               AS 
                                           'valor_total', i.valor_total) ORDER BY i.sequencia)
         FROM erp.venda_item i JOIN erp.produto p ON p.id = i.produto_id
         WHERE i.venda_id = v.id)                                             AS itens
-FROM erp.venda v
+FROM erp.vendas_do_periodo(%(tenant_id)s::int, %(branches)s::int[], %(start)s, %(end)s) v
 JOIN erp.filial f ON f.id = v.filial_id
 JOIN erp.cliente c ON c.id = v.cliente_id
-WHERE v.tenant_id = %(tenant_id)s
-  AND v.filial_id = ANY(%(branches)s)
-  AND v.emitida_em >= %(start)s
-  AND v.emitida_em < %(end)s
-  AND NOT v.cancelada

@@ -13,12 +13,7 @@ SELECT f.codigo                                                          AS fili
        i.desconto                                                        AS desconto,
        i.valor_total                                                     AS valor_total,
        i.codigo_promocao                                                 AS codigo_promocao
-FROM erp.venda v
+FROM erp.vendas_do_periodo(%(tenant_id)s::int, %(branches)s::int[], %(start)s, %(end)s) v
 JOIN erp.filial f ON f.id = v.filial_id
 JOIN erp.venda_item i ON i.venda_id = v.id
 JOIN erp.produto p ON p.id = i.produto_id
-WHERE v.tenant_id = %(tenant_id)s
-  AND v.filial_id = ANY(%(branches)s)
-  AND v.emitida_em >= %(start)s
-  AND v.emitida_em < %(end)s
-  AND NOT v.cancelada
