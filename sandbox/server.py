@@ -5,6 +5,15 @@ can be told to fail, stall or answer garbage.
 
 Control (loopback only, no auth): POST /_sandbox/<partner>/mode {"mode": "ok|fail|stall|garbage",
 "status": 503, "times": 3}; GET /_sandbox/<partner>/received; GET /_sandbox/health.
+
+Inbound partners (linx_wms, delage_wms, exact_wms, fisoft_wms, cosmos; see sandbox/inbound_routes.py for
+their own routes) offer files per credential (Bearer token, Basic user name or SFTP user):
+    GET  /_sandbox/<partner>/inbox?credencial=X       every file offered to X: [{id, nome, tamanho, sha256,
+                                                      confirmado}]
+    GET  /_sandbox/<partner>/inbox/<id>?credencial=X  a file's full bytes (even when served cut short)
+    POST /_sandbox/<partner>/inbox       {"credencial", "nome", "conteudo_base64", "truncar_em"?} -> {"id", "nome"}
+    POST /_sandbox/<partner>/inbox/ruim  {"credencial", "tipo", "tamanho"?} -> {"id", "nome"} (sandbox/bad_files.py)
+    POST /_sandbox/cosmos/catalogo       {"credencial", "eans": [...]} -> {"id", "nome"}
 """
 
 from __future__ import annotations
@@ -21,7 +30,7 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox import certs, partners
+from sandbox import certs, inbound_routes, partners
 
 SMARKET_HEADER = (
     "filial;cnpj_filial;data;cupom;item;ean;descricao;quantidade;preco_unitario;desconto;valor_total;codigo_promocao"
@@ -34,6 +43,7 @@ class Mode:
     mode: str = "ok"
     status: int = 503
     times: int = 0  # 0 = until changed
+    route: str = ""  # only this kind of request (e.g. "confirmacao"); empty: every request of the partner
 
 
 class Sandbox:
@@ -49,10 +59,11 @@ class Sandbox:
         path = self.index(partner)
         return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
-    async def misbehave(self, partner: str) -> web.Response | None:
-        """Apply the partner's current failure mode, if any (counting down `times`)."""
+    async def misbehave(self, partner: str, route: str = "") -> web.Response | None:
+        """Apply the partner's current failure mode, if any (counting down `times`); a mode set for one
+        route (`"rota"`) leaves the partner's other requests alone."""
         mode = self.modes.get(partner)
-        if mode is None or mode.mode == "ok":
+        if mode is None or mode.mode == "ok" or (mode.route and mode.route != route):
             return None
         if mode.times:
             mode.times -= 1
@@ -121,7 +132,10 @@ async def smarket_ping(request: web.Request) -> web.Response:
 async def set_mode(request: web.Request) -> web.Response:
     payload = await request.json()
     request.app["sandbox"].modes[request.match_info["partner"]] = Mode(
-        str(payload.get("mode", "ok")), int(payload.get("status", 503)), int(payload.get("times", 0))
+        str(payload.get("mode", "ok")),
+        int(payload.get("status", 503)),
+        int(payload.get("times", 0)),
+        str(payload.get("rota", "")),
     )
     return web.json_response({"ok": True})
 
@@ -142,6 +156,7 @@ def create_app(data: Path) -> web.Application:
             web.post("/smarket/v1/sellout", smarket_sellout),
             web.get("/smarket/v1/ping", smarket_ping),
             *partners.ROUTES,
+            *inbound_routes.ROUTES,
             web.post("/_sandbox/{partner}/mode", set_mode),
             web.get("/_sandbox/{partner}/received", received),
             web.get("/_sandbox/health", health),

@@ -6,11 +6,16 @@ clients, ours included, finish an upload): it is checked (an empty file, or a `.
 `;`, is refused with permission denied) and recorded in `<data>/received/<partner>/index.jsonl`, the partner
 being the directory's owner in the catalog (`/vendas` -> `trivio`, `/pbm/entrada` -> `beneficios_unifabra`).
 
+The WMS partners take orders too (`/exact`, `/fisoft`): an order file off the contract's layout is refused the
+same way, and an accepted one yields a movement file in `<dir>/retorno/` (see `sandbox.inbound`). Renaming a
+file from there into `<dir>/retorno/processados/` acknowledges it: no upload check, no record, and a file of
+the same name there is replaced.
+
 Failure modes share the HTTP control API's object. `POST /_sandbox/<user>/mode` applies to that user's next
 connections (`times` counts logins): "fail" with status 401/403 refuses the login, any other "fail" refuses
 writes, "stall" never answers, "reset" drops the connection. `POST /_sandbox/<partner>/mode` does the same
-for uploads and listings in that partner's directory (`times` counts those; a login cannot be refused there,
-since the directory is not known yet, so 401/403 refuse the write instead).
+for uploads and listings in that partner's directory, and downloads of its returns (`times` counts those; a
+login cannot be refused there, since the directory is not known yet, so 401/403 refuse the write instead).
 """
 
 from __future__ import annotations
@@ -20,15 +25,18 @@ import hashlib
 import json
 import os
 import posixpath
-import re
 import time
 from collections.abc import AsyncIterator, MutableMapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import asyncssh
 
+from sandbox import inbound
+from sandbox.inbound import SFTP_USER, ReturnFile
 from sandbox.server import Mode
+from sandbox.wms_layouts import LayoutError
 
 # Each partner's directory (the default `sftp_diretorio` of its catalog entry) -> the partner's code.
 PARTNERS = {
@@ -39,10 +47,10 @@ PARTNERS = {
     "pbm/entrada": "beneficios_unifabra",
     "exact": "exact_wms",
     "fisoft": "fisoft_wms",
+    **inbound.RETURN_DIRECTORIES,  # <dir>/retorno and <dir>/retorno/processados of the WMS partners
 }
 DIRECTORIES = tuple(PARTNERS)
 REFUSED_PASSWORDS = ("recusada", "recusado")  # the documented triggers of a refused login, not secrets
-_USER = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}")  # no leading dot: ".." must not be a home
 _FIRST_LINE_MAX = 64 * 1024
 _AUTH_REFUSALS = (401, 403)
 
@@ -67,7 +75,7 @@ class SftpSandbox:
     def take_mode(self, key: str) -> Mode | None:
         """The failure mode set for a user or a partner, for one use (counting down `times`), or None."""
         mode = self.modes.get(key)
-        if mode is None or mode.mode == "ok":
+        if mode is None or mode.mode == "ok" or mode.route:  # a mode for one HTTP route is not the server's
             return None
         if mode.times:
             mode.times -= 1
@@ -155,7 +163,7 @@ class _Server(asyncssh.SSHServer):
         return True
 
     def validate_password(self, username: str, password: str) -> bool:
-        if not _USER.fullmatch(username) or password in REFUSED_PASSWORDS:
+        if not SFTP_USER.fullmatch(username) or password in REFUSED_PASSWORDS:
             return False
         mode = self.sandbox.take_mode(username)
         if mode is not None and mode.mode == "fail" and mode.status in _AUTH_REFUSALS:
@@ -190,8 +198,8 @@ class _Files(asyncssh.SFTPServer):
             raise asyncssh.SFTPFailure("falha simulada do servidor do parceiro")
 
     async def open(self, path: bytes, pflags: int, attrs: asyncssh.SFTPAttrs) -> object:
-        if pflags & asyncssh.FXF_WRITE:
-            await self._misbehave(path)
+        if pflags & asyncssh.FXF_WRITE or inbound.is_return_file(_remote(path)):
+            await self._misbehave(path)  # a partner that fails fails downloads of its returns too
         return super().open(path, pflags, attrs)
 
     async def scandir(self, path: bytes) -> AsyncIterator[asyncssh.SFTPName]:
@@ -200,23 +208,52 @@ class _Files(asyncssh.SFTPServer):
             yield name
 
     def rename(self, oldpath: bytes, newpath: bytes) -> None:
-        self._check(oldpath, newpath)
+        if self._acknowledge(oldpath, newpath):
+            return
+        returns = self._check(oldpath, newpath)
         super().rename(oldpath, newpath)
-        self._record(newpath)
+        self._record(newpath, returns)
 
     def posix_rename(self, oldpath: bytes, newpath: bytes) -> None:
-        self._check(oldpath, newpath)
+        if self._acknowledge(oldpath, newpath):
+            return
+        returns = self._check(oldpath, newpath)
         super().posix_rename(oldpath, newpath)
-        self._record(newpath)
+        self._record(newpath, returns)
 
-    def _check(self, oldpath: bytes, newpath: bytes) -> None:
+    def _acknowledge(self, oldpath: bytes, newpath: bytes) -> bool:
+        """A move into `<dir>/retorno/processados/` is the client confirming a return file, not an upload;
+        confirming a name twice keeps the newest file (plain SFTP rename would refuse the clash)."""
+        if not inbound.is_acknowledgement(_remote(newpath)):
+            return False
+        os.replace(self.map_path(oldpath), self.map_path(newpath))
+        return True
+
+    def _check(self, oldpath: bytes, newpath: bytes) -> ReturnFile | None:
+        """Refuse a final file the partner would refuse; for an order file, the movement file it yields."""
         local = Path(os.fsdecode(self.map_path(oldpath)))
         name = posixpath.basename(os.fsdecode(newpath))
-        if local.is_file() and not name.startswith(".") and (reason := problem(name, local)):
+        if not local.is_file() or name.startswith("."):
+            return None
+        if reason := problem(name, local):
             raise asyncssh.SFTPPermissionDenied(reason)
+        partner = inbound.order_partner(_remote(newpath))
+        if partner is None:
+            return None
+        try:
+            return inbound.plan_returns(partner, name, local.read_bytes(), datetime.now(UTC))
+        except LayoutError as error:
+            raise asyncssh.SFTPPermissionDenied(str(error)) from None
 
-    def _record(self, newpath: bytes) -> None:
+    def _record(self, newpath: bytes, returns: ReturnFile | None) -> None:
         local = Path(os.fsdecode(self.map_path(newpath)))
-        remote = "/" + posixpath.normpath(posixpath.join("/", os.fsdecode(newpath))).lstrip("/")
+        remote = _remote(newpath)
         if local.is_file() and not posixpath.basename(remote).startswith("."):
             self.sandbox.record(self.user, remote, local)
+            if returns is not None:
+                inbound.offer_returns(self.sandbox.data, self.user, returns)
+
+
+def _remote(path: bytes) -> str:
+    """A client's path as an absolute path inside its home."""
+    return "/" + posixpath.normpath(posixpath.join("/", os.fsdecode(path))).lstrip("/")

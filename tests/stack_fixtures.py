@@ -108,6 +108,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
         "AIRFLOW__FAB__AUTH_RATE_LIMIT": "300 per 1 minute",
         # Failure-path tests wait for every retry; seconds instead of the production half-minute.
         "INTEGRACOES_RETRY_DELAY_S": "1",
+        # Small enough for the oversize test's file to pass it without generating megabytes.
+        "INTEGRACOES_INBOUND_MAX_BYTES": str(256 * 1024),
     }
     for name in ("AIRFLOW_DATABASE_URL", "INTEGRACOES_DATABASE_URL", "AIRFLOW_HOME", "AIRFLOW_CONFIG"):
         env.pop(name, None)

@@ -19,11 +19,14 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, BinaryIO, ClassVar
+from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar
 from zoneinfo import ZoneInfo
 
 from include.connectors.catalog import IntegrationType
 from include.connectors.formats.base import FileFormat
+
+if TYPE_CHECKING:
+    from include.connectors.inbound.apply import Inbound
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql" / "extract"
 TIMEZONE = ZoneInfo("America/Sao_Paulo")
@@ -133,12 +136,15 @@ class Receipt:
 
 @dataclass(frozen=True)
 class ReceivedFile:
-    """Inbound data as the partner offered it (the receive side: WMS returns, catalogues)."""
+    """A file the partner offers us (the receive side: warehouse returns, catalogues), as an open stream
+    valid until the next one is asked for. `size` and `sha256` are what the partner declares, when it does:
+    bytes that disagree are a truncated transfer."""
 
-    partner_id: str  # the partner's own id of the file (idempotency of the apply)
+    partner_id: str  # the partner's own id of the file (its name, on a file server)
     name: str
     body: BinaryIO
-    size: int
+    size: int | None = None
+    sha256: str | None = None
 
 
 class Confirmation(StrEnum):
@@ -163,20 +169,41 @@ class Transport(ABC):
     def check(self, config: Mapping[str, str]) -> None:
         """Reach the partner with the configuration and authenticate, sending nothing; raise DeliveryError."""
 
-    def receive(self, config: Mapping[str, str]) -> Iterator[ReceivedFile]:
-        """What the partner has for us (inbound partners); the default has nothing."""
-        return iter(())
 
-    def acknowledge(self, received: ReceivedFile, config: Mapping[str, str]) -> None:  # noqa: B027 - optional hook
-        """Tell the partner a received file was applied (after the commit), so it is not offered again."""
+class Inbox(ABC):
+    """Where a partner leaves files for us (an HTTPS listing, an SFTP folder); owns its keys and errors."""
+
+    label: ClassVar[str]
+
+    @abstractmethod
+    def keys(self) -> frozenset[str]:
+        """Configuration keys it reads (the conformance suite checks they are in the catalog entry)."""
+
+    @abstractmethod
+    def check(self, config: Mapping[str, str]) -> None:
+        """Reach the inbox and authenticate, taking nothing; raise DeliveryError."""
+
+    @abstractmethod
+    def receive(self, config: Mapping[str, str], limit: int) -> Iterator[ReceivedFile]:
+        """The files offered now, oldest first (at most `limit`); each body is read before the next."""
+
+    @abstractmethod
+    def acknowledge(self, received: ReceivedFile, config: Mapping[str, str]) -> None:
+        """Tell the partner a file was applied (only after the commit), so it is not offered again."""
 
 
 class Connector:
-    """One partner: declarations, plus hooks for what only this partner does."""
+    """One partner: declarations, plus hooks for what only this partner does.
+
+    A partner we send to declares `datasets` and a `transport`; one that sends to us declares an `inbox` and
+    what its files are (`inbound`: a reader and an applier); a warehouse does both.
+    """
 
     spec: ClassVar[IntegrationType]
-    datasets: ClassVar[tuple[DataSet, ...]]
-    transport: ClassVar[Transport]
+    datasets: ClassVar[tuple[DataSet, ...]] = ()
+    transport: ClassVar[Transport | None] = None
+    inbox: ClassVar[Inbox | None] = None
+    inbound: ClassVar[Inbound | None] = None
     confirmation: ClassVar[Confirmation] = Confirmation.ON_DELIVERY
 
     @property
@@ -188,10 +215,18 @@ class Connector:
         return {}
 
     def deliver(self, delivery: Delivery, config: Mapping[str, str]) -> Receipt:
+        if self.transport is None:
+            raise TypeError(f"{self.code} sends nothing")
         return self.transport.deliver(delivery, config, self.headers(delivery, config))
 
     def check_connection(self, config: Mapping[str, str]) -> None:
-        self.transport.check(config)
+        for side in (self.transport, self.inbox):
+            if side is not None:
+                side.check(config)
+
+    def keys(self) -> frozenset[str]:
+        """Every configuration key its transport and inbox read."""
+        return frozenset().union(*(side.keys() for side in (self.transport, self.inbox) if side is not None))
 
     def dataset(self, name: str) -> DataSet:
         return next(d for d in self.datasets if d.name == name)

@@ -56,3 +56,15 @@ class ConnectorUnavailableError(ConnectorError):
     """No connector implements the integration's type (or it could not be loaded)."""
 
     permanent = True
+
+
+class ReceivedFileRefusedError(ConnectorError):
+    """A file the partner sent us is refused whole (layout, unknown branch or product, duplicates, encoding,
+    truncation, size): nothing of it is applied and it is not acknowledged, so the partner offers it again."""
+
+    permanent = True
+
+    def __init__(self, detail: str, file_name: str = "") -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.file_name = file_name

@@ -10,12 +10,17 @@ from include.connectors.audit import Audit
 from include.connectors.base import Connector
 from include.connectors.beneficios_unifabra import BeneficiosUnifabra
 from include.connectors.control_shop import ControlShop
+from include.connectors.cosmos import Cosmos
+from include.connectors.delage_wms import DelageWms
 from include.connectors.dito import Dito
 from include.connectors.errors import ConnectorUnavailableError
+from include.connectors.exact_wms import ExactWms
+from include.connectors.fisoft_wms import FisoftWms
 from include.connectors.iqvia import Iqvia
 from include.connectors.iqvia_api import IqviaApi
 from include.connectors.ligo import Ligo
 from include.connectors.linked_farma import LinkedFarma
+from include.connectors.linx_wms import LinxWms
 from include.connectors.naapyes import NaapYes
 from include.connectors.pricefy import Pricefy
 from include.connectors.propz import Propz
@@ -29,7 +34,7 @@ CONNECTORS: dict[str, type[Connector]] = {
     connector.spec.code: connector
     for connector in (
         Smarket, Trivio, Audit, Propz, Dito, IqviaApi, Sngpc, LinkedFarma, Iqvia, ScannTech, Ligo, NaapYes,
-        Pricefy, WebCompras, ControlShop, BeneficiosUnifabra,
+        Pricefy, WebCompras, ControlShop, BeneficiosUnifabra, LinxWms, ExactWms, FisoftWms, DelageWms, Cosmos,
     )
 }  # fmt: skip
 

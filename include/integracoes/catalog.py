@@ -27,9 +27,11 @@ def transport_and_format(spec: IntegrationType) -> tuple[str, str]:
     if connector is None:
         return spec.transport, spec.file_format
     formats = dict.fromkeys(
-        d.format.label + (" gzip" if d.gzip else "") for d in connector.datasets
+        [d.format.label + (" gzip" if d.gzip else "") for d in connector.datasets]
+        + ([connector.inbound.reader.label] if connector.inbound else [])
     )  # ordered, without repeats
-    return connector.transport.label, " + ".join(formats)
+    side = connector.transport or connector.inbox
+    return (side.label if side else spec.transport), " + ".join(formats)
 
 
 def sync_catalog(conn: psycopg.Connection) -> None:

@@ -1,7 +1,8 @@
 """The one DAG factory: a registered integration -> its Airflow DAG (ARCHITECTURE "Runs").
 
 Each run has three Airflow tasks: prepare (open or claim the domain tasks), extract+render+store
-(one streaming step), deliver (on the partner's pool). XCom carries task ids, never rows. Definitions are
+(one streaming step), deliver (on the partner's pool); a partner that sends to us adds a fourth, receive
+and apply (on the same pool). XCom carries task ids, never rows. Definitions are
 deterministic (no now(), sorted input), so re-parsing an unchanged registry serializes identical DAGs.
 """
 
@@ -14,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from include.connectors.catalog import CATALOG, OwnTimetable
+from include.connectors.catalog import CATALOG, Direction, OwnTimetable
 from include.connectors.registry import is_available
 from include.integracoes.integrations import dag_id_for, pool_for
 from include.integracoes.registry import RegisteredIntegration, read_shard, strict
@@ -95,6 +96,12 @@ def build_dag(integration: RegisteredIntegration) -> Any:
             **on_failure,
         )
         prepare >> produce >> deliver
+        if spec.direction is not Direction.OUT:  # the partner also sends to us (warehouse returns, catalogues)
+            receive = PythonOperator(
+                task_id="receber_e_aplicar", python_callable=run_steps.receive, op_kwargs=arguments,
+                pool=pool_for(spec.code), **on_failure,
+            )  # fmt: skip
+            deliver >> receive
     return dag
 
 

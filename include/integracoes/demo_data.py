@@ -429,6 +429,22 @@ def _purchases_and_stock(conn: psycopg.Connection, tenant: _Tenant, days: list[d
     )
 
 
+def _replenishment_orders(conn: psycopg.Connection, tenant: _Tenant, days: list[date], rng: random.Random) -> None:
+    """One replenishment order per branch and day (06:00), five products each: what the WMS partners get."""
+    first_id = _reserve_ids(conn, "erp.pedido_reposicao", len(days) * len(tenant.branches))
+    orders, items = [], []
+    order_id = first_id
+    for day in days:
+        issued = datetime(day.year, day.month, day.day, 6, tzinfo=SAO_PAULO)
+        for position, (branch_id, _) in enumerate(tenant.branches, 1):
+            orders.append((order_id, tenant.id, branch_id, int(f"{day:%Y%m%d}") * 1_000 + position, issued))
+            for item, (product_id, _) in enumerate(rng.sample(tenant.products, min(5, len(tenant.products))), 1):
+                items.append((order_id, item, product_id, rng.randint(6, 48)))
+            order_id += 1
+    _copy(conn, "erp.pedido_reposicao", ("id", "tenant_id", "filial_id", "numero", "emitido_em"), orders)
+    _copy(conn, "erp.pedido_reposicao_item", ("pedido_id", "item", "produto_id", "quantidade"), items)
+
+
 def _skip_row_triggers_if_allowed(conn: psycopg.Connection) -> None:
     """Bulk-load without per-row foreign-key triggers when the role may (superuser), for this transaction.
 
@@ -459,6 +475,8 @@ def generate(conn: psycopg.Connection, size: Size, *, end: date | None = None) -
             for day in days:
                 items += _sales_of_day(conn, tenant, day, size, rng)
             _purchases_and_stock(conn, tenant, days, rng)
+            # A random stream of its own: the data generated before orders existed stays the same.
+            _replenishment_orders(conn, tenant, days, random.Random(size.seed * 1_000 + tenant.id))
         created += 1
         log.info("Tenant %s created (%d sale items so far)", name, items)
     return {"tenants": created, "sale_items": items}

@@ -11,6 +11,7 @@ from include.connectors.errors import (
     PartnerRejectedError,
     PartnerTimeoutError,
     PartnerUnavailableError,
+    ReceivedFileRefusedError,
 )
 from include.integracoes.tasks import FailureClass
 
@@ -19,6 +20,7 @@ STEP_LABELS = {
     "preparar": "preparação",
     "extrair_e_gerar_arquivo": "geração do arquivo",
     "entregar": "entrega ao parceiro",
+    "receber_e_aplicar": "recebimento do parceiro",
 }
 
 
@@ -44,6 +46,8 @@ def _is_timeout(error: BaseException | str | None) -> bool:
 
 
 def _connector_failure(error: ConnectorError, attempts: int, type_name: str) -> tuple[FailureClass, dict[str, object]]:
+    if isinstance(error, ReceivedFileRefusedError):
+        return FailureClass.RECEIVED_REFUSED, {"detail": error.detail, "name": error.file_name}
     if isinstance(error, CredentialsRefusedError):
         return FailureClass.CREDENTIALS_REFUSED, {}
     if isinstance(error, PartnerRejectedError):

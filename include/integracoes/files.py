@@ -39,6 +39,8 @@ class StoredFile:
     created_at: datetime
     dataset: str
     content_type: str
+    direction: str = "enviado"  # or "recebido": a file a partner sent us
+    partner_id: str | None = None
 
 
 def storage_root() -> Any:
@@ -100,11 +102,13 @@ def record(
     totals: dict[str, Any],
     dataset: str,
     content_type: str,
+    direction: str = "enviado",
+    partner_id: str | None = None,
 ) -> int:
     row = conn.execute(
         """INSERT INTO integracao.arquivo (tarefa_id, nome, uri, tamanho, sha256, linhas, totais, conjunto,
-               tipo_conteudo) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id""",
-        (task_id, name, uri, size, sha256, rows, json.dumps(totals), dataset, content_type),
+               tipo_conteudo, direcao, id_parceiro) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id""",
+        (task_id, name, uri, size, sha256, rows, json.dumps(totals), dataset, content_type, direction, partner_id),
     ).fetchone()
     assert row is not None
     return int(row[0])
@@ -123,6 +127,35 @@ def delivered_before(conn: psycopg.Connection, stored: StoredFile) -> bool:
     return row is not None
 
 
+def applied_file(
+    conn: psycopg.Connection, integration_id: int, *, sha256: str = "", partner_id: str = ""
+) -> int | None:
+    """The received file already applied for this integration with these bytes or this partner id, if any."""
+    row = conn.execute(
+        """SELECT arquivo_id FROM integracao.arquivo_aplicado
+           WHERE integracao_id = %s AND (sha256 = %s OR id_parceiro = %s) LIMIT 1""",
+        (integration_id, sha256, partner_id),
+    ).fetchone()
+    return int(row[0]) if row else None
+
+
+def mark_applied(conn: psycopg.Connection, integration_id: int, stored: StoredFile, rows: int) -> None:
+    """Inside the transaction that applied it: from now on the file counts as applied (exactly once)."""
+    conn.execute(
+        """INSERT INTO integracao.arquivo_aplicado (integracao_id, sha256, id_parceiro, arquivo_id)
+           VALUES (%s, %s, %s, %s)""",
+        (integration_id, stored.sha256, stored.partner_id or stored.name, stored.id),
+    )
+    conn.execute("UPDATE integracao.arquivo SET situacao = 'completed', linhas = %s WHERE id = %s", (rows, stored.id))
+
+
+def discard(conn: psycopg.Connection, stored: StoredFile) -> None:
+    """Forget a file and remove its bytes (a received copy of a file applied before)."""
+    conn.execute("DELETE FROM integracao.arquivo WHERE id = %s", (stored.id,))
+    with suppress(OSError):
+        _path(stored.uri).unlink()
+
+
 def set_status(conn: psycopg.Connection, file_id: int, status: str, reason: str | None = None) -> None:
     conn.execute(
         "UPDATE integracao.arquivo SET situacao = %s, motivo_falha = %s WHERE id = %s", (status, reason, file_id)
@@ -130,7 +163,8 @@ def set_status(conn: psycopg.Connection, file_id: int, status: str, reason: str 
 
 
 _SELECT = """SELECT a.id, a.tarefa_id, a.nome, a.uri, a.tamanho, a.sha256, a.linhas, a.totais, a.situacao,
-                    a.motivo_falha, a.criado_em, a.conjunto, a.tipo_conteudo FROM integracao.arquivo a"""
+                    a.motivo_falha, a.criado_em, a.conjunto, a.tipo_conteudo, a.direcao,
+                    a.id_parceiro FROM integracao.arquivo a"""
 
 
 def _file(row: Any) -> StoredFile:
@@ -173,9 +207,12 @@ def for_download(conn: psycopg.Connection, principal: Principal, file_id: int) -
     return stored
 
 
-def open_stored(stored: StoredFile) -> Any:
+def _path(uri: str) -> Any:
     from airflow.sdk import ObjectStoragePath
 
     conn_id = os.environ.get(FILES_CONN_ENV)
-    path = ObjectStoragePath(stored.uri, conn_id=conn_id) if conn_id else ObjectStoragePath(stored.uri)
-    return path.open("rb")
+    return ObjectStoragePath(uri, conn_id=conn_id) if conn_id else ObjectStoragePath(uri)
+
+
+def open_stored(stored: StoredFile) -> Any:
+    return _path(stored.uri).open("rb")

@@ -258,6 +258,12 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "pt-BR": "O processamento excedeu o tempo máximo ({step}). Você pode reprocessar a tarefa.",
         "en": "Processing exceeded its time limit ({step}). You can reprocess the task.",
     },
+    "task.failure.received_refused": {
+        "pt-BR": "Arquivo {name} recebido do parceiro recusado, nada foi aplicado: {detail}. O parceiro precisa"
+        " corrigi-lo; o arquivo continua disponível para conferência.",
+        "en": "File {name} received from the partner was refused, nothing was applied: {detail}. The partner must"
+        " correct it; the file remains available for review.",
+    },
     "task.invalid_transition": {
         "pt-BR": "A tarefa está {current} e não pode passar para {target}.",
         "en": "The task is {current} and cannot become {target}.",
@@ -326,6 +332,32 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "pt-BR": "Arquivo {name} gerado: {rows} linha(s), {size}.",
         "en": "File {name} generated: {rows} row(s), {size}.",
     },
+    "log.received": {
+        "pt-BR": "Arquivo {name} recebido do parceiro ({size}).",
+        "en": "File {name} received from the partner ({size}).",
+    },
+    "log.received_applied": {
+        "pt-BR": "Arquivo {name} aplicado: {records} registro(s) de {what}, {changes} alteração(ões) nos dados.",
+        "en": "File {name} applied: {records} record(s) of {what}, {changes} change(s) to the data.",
+    },
+    "log.received_already_applied": {
+        "pt-BR": "Arquivo {name} já aplicado anteriormente; nada foi alterado.",
+        "en": "File {name} was already applied; nothing changed.",
+    },
+    "log.received_acknowledged": {
+        "pt-BR": "Recebimento do arquivo {name} confirmado ao parceiro.",
+        "en": "Receipt of file {name} confirmed to the partner.",
+    },
+    "log.received_refused": {
+        "pt-BR": "Arquivo {name} recusado: {detail}",
+        "en": "File {name} refused: {detail}",
+    },
+    "log.nothing_received": {
+        "pt-BR": "Nenhum arquivo novo do parceiro.",
+        "en": "No new file from the partner.",
+    },
+    "file.direction.sent": {"pt-BR": "Enviado", "en": "Sent"},
+    "file.direction.received": {"pt-BR": "Recebido", "en": "Received"},
     "log.task_completed": {"pt-BR": "Tarefa {code} concluída.", "en": "Task {code} completed."},
     "log.task_failed": {
         "pt-BR": "Tarefa {code}: falha no envio. {reason}",

@@ -1,5 +1,5 @@
-"""The three Airflow tasks of every integration run: prepare, produce files, deliver; and the callback
-that ends a dead run's tasks.
+"""The Airflow tasks of every integration run: prepare, produce files, deliver — and, for a partner that
+sends to us, receive and apply —; and the callback that ends a dead run's tasks.
 
 They call the service layer (tasks, files, logs) and the integration's connector; XCom carries ids only.
 A step that fails ends its domain tasks as "Falha no envio" with a catalogued reason: at once when
@@ -23,7 +23,7 @@ from include.connectors.base import Confirmation, Connector, DataSet, Delivery, 
 from include.connectors.catalog import CATALOG, IncrementalWindow
 from include.connectors.errors import ConnectorError
 from include.connectors.registry import connector_for
-from include.integracoes import db, failures, files, logs, tasks
+from include.integracoes import db, failures, files, logs, receiving, tasks
 from include.integracoes.integrations import decrypted_config
 from include.integracoes.messages import DEFAULT_LANGUAGE, format_count, format_size
 from include.integracoes.tasks import Status, Task
@@ -235,8 +235,9 @@ def deliver(integration_id: int, **context: Any) -> None:
                     files.set_status(conn, file_id, "failed", failure.reason(DEFAULT_LANGUAGE, **params))
                 _end_on_error(conn, integration, integration_id, [stored.task_id], error, context)
                 raise
-        for task_id in task_ids:
-            _close(conn, connector, integration_id, task_id)
+        if connector.inbox is None:  # a partner that also sends to us: its tasks end after receiving
+            for task_id in task_ids:
+                _close(conn, connector, integration_id, task_id)
 
 
 def _deliver_one(
@@ -276,6 +277,47 @@ def _close(conn: psycopg.Connection, connector: Connector, integration_id: int, 
     if connector.confirmation is Confirmation.ON_DELIVERY:
         done = tasks.mark_completed(conn, task_id)
         logs.write(conn, integration_id, "log.task_completed", task_id=task_id, code=done.code)
+
+
+# --- receive + apply (partners that send to us) ----------------------------------------------------
+
+
+def receive(integration_id: int, **context: Any) -> None:
+    """Fetch, keep, apply and acknowledge what the partner offers; then end the run's tasks.
+
+    Received files are listed under the run's task; a run that opened none (nothing to send) opens one
+    when the first file arrives, so a wake-up with nothing offered leaves no empty task behind.
+    """
+    dag_run = context["dag_run"]
+    task_ids = _task_ids(context)
+    with db.connect(autocommit=True) as conn:
+        integration = _integration(conn, integration_id)
+        connector = connector_for(integration.type_code)
+        opened: list[int] = []
+
+        def task_for() -> int:
+            if task_ids or opened:
+                return (task_ids or opened)[0]
+            task = tasks.open_receiving_task(conn, integration_id, dag_id=dag_run.dag_id, run_id=dag_run.run_id,
+                                             day=datetime.now(TIMEZONE).date())  # fmt: skip
+            logs.write(conn, integration_id, "log.task_opened", task_id=task.id, code=task.code,
+                       start=f"{task.start:%d/%m/%Y}", end=f"{task.end:%d/%m/%Y}")  # fmt: skip
+            opened.append(task.id)
+            return task.id
+
+        receiver = receiving.Receiver(
+            conn, connector, integration_id, integration.tenant_id, integration.branches,
+            decrypted_config(conn, integration_id), task_for,
+        )  # fmt: skip
+        try:
+            applied = receiver.receive_all()
+        except ConnectorError as error:
+            _end_on_error(conn, integration, integration_id, task_ids or opened, error, context)
+            raise
+        if not applied and not task_ids and not opened:
+            logs.write_once(conn, integration_id, "log.nothing_received")
+        for task_id in task_ids + opened:
+            _close(conn, connector, integration_id, task_id)
 
 
 # --- dead runs -----------------------------------------------------------------------------------

@@ -70,6 +70,7 @@ class FailureClass(StrEnum):
     CONNECTOR_UNAVAILABLE = "connector_unavailable"
     RUN_FAILED = "run_failed"
     RUN_TIMEOUT = "run_timeout"
+    RECEIVED_REFUSED = "received_refused"
 
     def reason(self, language: str = DEFAULT_LANGUAGE, **params: object) -> str:
         return text(f"task.failure.{self.value}", language, **params)
@@ -215,6 +216,19 @@ def open_scheduled_tasks(
             _attach_attempt(conn, task.id, dag_id, run_id)
             opened.append(task)
         return opened
+
+
+def open_receiving_task(conn: psycopg.Connection, integration_id: int, *, dag_id: str, run_id: str, day: date) -> Task:
+    """The task a run lists received files under when it opened none (idempotent per run). The day is its
+    period; it carries no cutoff, so the outbound incremental chain is untouched."""
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(hashtext('tarefa'), %s)", (integration_id,))
+        existing = _tasks_of_run(conn, dag_id, run_id)
+        if existing:
+            return existing[0]
+        task = insert_pending(conn, integration_id, day, day, SYSTEM_USER, Origin.SCHEDULED)
+        _attach_attempt(conn, task.id, dag_id, run_id)
+        return task
 
 
 def find_task(conn: psycopg.Connection, task_id: int) -> Task | None:

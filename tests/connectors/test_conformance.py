@@ -11,7 +11,7 @@ import pytest
 
 from include.connectors import export
 from include.connectors.base import Connector, DataSet
-from include.connectors.catalog import CATALOG
+from include.connectors.catalog import CATALOG, Direction
 from include.connectors.registry import CONNECTORS
 from tests.connectors.conftest import Erp, sandbox_config
 
@@ -35,8 +35,12 @@ def test_catalog_entry_and_connector_are_bound(code: str) -> None:
     connector: Connector = CONNECTORS[code]()
     assert connector.spec is CATALOG[code]
     declared = {key.key for key in connector.spec.keys}
-    assert connector.transport.keys() <= declared, "the transport reads keys the catalog does not declare"
-    assert connector.datasets, "a connector sends at least one data set"
+    assert connector.keys() <= declared, "the transport or inbox reads keys the catalog does not declare"
+    sends, receives = connector.spec.direction is not Direction.IN, connector.spec.direction is not Direction.OUT
+    assert bool(connector.datasets) == sends
+    assert (connector.transport is not None) == sends
+    assert (connector.inbox is not None) == receives
+    assert (connector.inbound is not None) == receives
     assert len({d.name for d in connector.datasets}) == len(connector.datasets)
     assert connector.spec.domains, "every partner declares its hosts (allow-list)"
     for dataset in connector.datasets:

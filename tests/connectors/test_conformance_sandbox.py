@@ -27,7 +27,7 @@ from include.connectors.transports import http_auth, https
 from tests.connectors.conftest import Erp, sandbox_config
 from tests.sandbox_fixtures import PartnerSandbox
 
-CODES = sorted(CONNECTORS)
+CODES = sorted(code for code, connector in CONNECTORS.items() if connector.transport is not None)
 HTTPS_CODES = [code for code in CODES if isinstance(CONNECTORS[code].transport, https.HttpsUpload)]
 
 

@@ -11,6 +11,7 @@ import psycopg
 import pytest
 from cryptography.fernet import Fernet
 
+from include.connectors.catalog import CATALOG, Direction
 from include.integracoes import catalog, dag_factory, demo_data, registry
 from include.integracoes.registry import RegisteredIntegration
 
@@ -74,7 +75,12 @@ def test_dag_policy(dagbag: Any, migrated_db: psycopg.Connection) -> None:
             assert "Cron" in type(dag.timetable).__name__
         else:
             assert dag.timetable.delta == timedelta(minutes=interval)
-        assert [t.task_id for t in dag.tasks] == ["preparar", "extrair_e_gerar_arquivo", "entregar"]
+        steps = ["preparar", "extrair_e_gerar_arquivo", "entregar"]
+        if CATALOG[type_code].direction is not Direction.OUT:  # the partner also sends to us
+            steps.append("receber_e_aplicar")
+            assert dag.get_task("receber_e_aplicar").upstream_task_ids == {"entregar"}
+            assert dag.get_task("receber_e_aplicar").pool == f"parceiro_{type_code}"
+        assert [t.task_id for t in dag.tasks] == steps
         for task in dag.tasks:
             assert task.retries >= 1
             assert task.execution_timeout is not None

@@ -20,9 +20,12 @@ class Field:
     name: str
     width: int
     decimals: int | None = None  # None: text; 0 or more: a number with that many implied decimals
+    constant: str | None = None  # the same text on every line (a record type), not a column of the extraction
 
     def value(self) -> sql.Composable:
         """The field's unpadded text."""
+        if self.constant is not None:
+            return sql.Literal(self.constant)
         ref = sql.SQL("q.{}").format(sql.Identifier(self.name))
         if self.decimals is None:
             return sql.SQL("coalesce({}::text, '')").format(ref)

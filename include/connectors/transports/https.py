@@ -1,5 +1,6 @@
-"""HTTPS to a partner's API: file upload and connection check, with the authentication variants of our
-partners (bearer token, API key header, user/password, key + HMAC of the body, OAuth2 client credentials).
+"""HTTPS to a partner's API: file upload, the inbox of files it offers us, and connection check, with the
+authentication variants of our partners (bearer token, API key header, user/password, key + HMAC of the
+body, OAuth2 client credentials).
 
 Plain `requests` rather than Airflow's HttpHook: endpoints and credentials live in the integration's
 encrypted configuration, not in Airflow connections. TLS is always verified (REQUESTS_CA_BUNDLE lets a
@@ -10,12 +11,13 @@ partner's (see `hosts.ensure_allowed`), checked again here in case a stored URL 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar
+from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar, cast
 
 from include.connectors import hosts
-from include.connectors.base import Delivery, Receipt, Transport
+from include.connectors.base import Delivery, Inbox, Receipt, ReceivedFile, Transport
 from include.connectors.errors import (
     CredentialsRefusedError,
     PartnerRejectedError,
@@ -34,15 +36,68 @@ URL_KEY = "url_api"
 
 
 @dataclass(frozen=True)
-class HttpsUpload(Transport):
+class _PartnerApi:
+    """A partner's API at `{url_api}`, authenticated as its contract says."""
+
+    auth: Auth
+    url_key: str = URL_KEY
+
+    def _url(self, config: Mapping[str, str], path: str) -> str:
+        url = config[self.url_key].rstrip("/") + path
+        hosts.ensure_allowed(url)
+        return url
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        body: BinaryIO | None,
+        config: Mapping[str, str],
+        *,
+        stream: bool = False,
+    ) -> requests.Response:
+        """One request, authenticated; a refused token (401) is renewed once when the auth can renew it."""
+        response = self._request(method, url, headers, body, config, renew=False, stream=stream)
+        if response.status_code == 401 and self.auth.renewable:
+            response.close()
+            if body is not None:
+                body.seek(0)
+            response = self._request(method, url, headers, body, config, renew=True, stream=stream)
+        return response
+
+    def _request(
+        self,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        body: BinaryIO | None,
+        config: Mapping[str, str],
+        *,
+        renew: bool,
+        stream: bool,
+    ) -> requests.Response:
+        import requests
+
+        signed = {**headers, **self.auth.headers(config, body, renew=renew)}
+        try:
+            return requests.request(
+                method, url, data=body, headers=signed, timeout=(CONNECT_TIMEOUT_S, READ_TIMEOUT_S), stream=stream
+            )
+        except requests.Timeout as error:
+            raise PartnerTimeoutError(str(error)) from error
+        except requests.ConnectionError as error:
+            raise PartnerUnavailableError("conexão", str(error)[:_MAX_DETAIL]) from error
+
+
+@dataclass(frozen=True)
+class HttpsUpload(_PartnerApi, Transport):
     """POST the file to `{url_api}{path}` (`{dataset}` in the path names the file's data set); the partner
     answers JSON with a protocol."""
 
-    auth: Auth
     path: str = ""
     check_path: str = "/ping"
     protocol_field: str = "protocolo"
-    url_key: str = URL_KEY
     label: ClassVar[str] = "HTTPS"
     extra_keys: frozenset[str] = field(default_factory=frozenset)
 
@@ -68,41 +123,68 @@ class HttpsUpload(Transport):
     def check(self, config: Mapping[str, str]) -> None:
         _answer(self._send("GET", self._url(config, self.check_path), {}, None, config))
 
-    def _url(self, config: Mapping[str, str], path: str) -> str:
-        url = config[self.url_key].rstrip("/") + path
-        hosts.ensure_allowed(url)
-        return url
 
-    def _send(
-        self, method: str, url: str, headers: dict[str, str], body: BinaryIO | None, config: Mapping[str, str]
-    ) -> requests.Response:
-        """One request, authenticated; a refused token (401) is renewed once when the auth can renew it."""
-        response = self._request(method, url, headers, body, config, renew=False)
-        if response.status_code == 401 and self.auth.renewable:
-            if body is not None:
-                body.seek(0)
-            response = self._request(method, url, headers, body, config, renew=True)
-        return response
+_FILE_ID = re.compile(r"[A-Za-z0-9._-]{1,100}")
 
-    def _request(
-        self,
-        method: str,
-        url: str,
-        headers: dict[str, str],
-        body: BinaryIO | None,
-        config: Mapping[str, str],
-        *,
-        renew: bool,
-    ) -> requests.Response:
-        import requests
 
-        signed = {**headers, **self.auth.headers(config, body, renew=renew)}
-        try:
-            return requests.request(method, url, data=body, headers=signed, timeout=(CONNECT_TIMEOUT_S, READ_TIMEOUT_S))
-        except requests.Timeout as error:
-            raise PartnerTimeoutError(str(error)) from error
-        except requests.ConnectionError as error:
-            raise PartnerUnavailableError("conexão", str(error)[:_MAX_DETAIL]) from error
+@dataclass(frozen=True)
+class HttpsInbox(_PartnerApi, Inbox):
+    """Files the partner offers at `{url_api}{path}`: GET lists them (`{"arquivos": [{id, nome, tamanho,
+    sha256}]}`, oldest first), GET `{path}/{id}` downloads one, POST `{path}/{id}/confirmacao` acknowledges it."""
+
+    path: str = "/retornos"
+    label: ClassVar[str] = "HTTPS"
+
+    def keys(self) -> frozenset[str]:
+        return frozenset({self.url_key}) | self.auth.keys()
+
+    def check(self, config: Mapping[str, str]) -> None:
+        self._listing(config)
+
+    def receive(self, config: Mapping[str, str], limit: int) -> Iterator[ReceivedFile]:
+        for entry in self._listing(config)[:limit]:
+            response = self._send("GET", self._url(config, f"{self.path}/{entry['id']}"), {}, None, config, stream=True)
+            try:
+                _ensure_ok(response)
+                response.raw.decode_content = True  # the bytes of the file, whatever the transfer encoding
+                body = cast(BinaryIO, response.raw)  # urllib3's response: a readable binary stream
+                yield ReceivedFile(entry["id"], entry["nome"], body, entry["tamanho"], entry["sha256"])
+            finally:
+                response.close()
+
+    def acknowledge(self, received: ReceivedFile, config: Mapping[str, str]) -> None:
+        url = self._url(config, f"{self.path}/{received.partner_id}/confirmacao")
+        _answer(self._send("POST", url, {}, None, config))
+
+    def _listing(self, config: Mapping[str, str]) -> list[dict[str, Any]]:
+        answer = _answer(self._send("GET", self._url(config, self.path), {}, None, config))
+        entries = answer.get("arquivos")
+        if not isinstance(entries, list):
+            raise PartnerUnavailableError(200, "resposta inválida do parceiro (sem a lista de arquivos)")
+        return [_entry(entry) for entry in entries]
+
+
+def _entry(entry: Any) -> dict[str, Any]:
+    """One listed file, checked: its id goes into a URL, its size and digest are the partner's word."""
+    if not (isinstance(entry, dict) and isinstance(entry.get("id"), str) and _FILE_ID.fullmatch(entry["id"])):
+        raise PartnerUnavailableError(200, "resposta inválida do parceiro (arquivo sem id válido)")
+    size, digest = entry.get("tamanho"), entry.get("sha256")
+    return {
+        "id": entry["id"],
+        "nome": str(entry.get("nome") or entry["id"]),
+        "tamanho": size if isinstance(size, int) and size >= 0 else None,
+        "sha256": digest.lower() if isinstance(digest, str) and re.fullmatch(r"[0-9a-fA-F]{64}", digest) else None,
+    }
+
+
+def _ensure_ok(response: requests.Response) -> None:
+    status = response.status_code
+    if status < 300:
+        return
+    response.close()
+    if status in (401, 403):
+        raise CredentialsRefusedError(f"HTTP {status}")
+    raise PartnerUnavailableError(status, "o parceiro não entregou o arquivo anunciado")
 
 
 def _answer(response: requests.Response) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""SFTP upload to a partner's server: a temporary name, then a rename, so the partner never picks up half a file.
+"""SFTP to a partner's server: upload, and an inbox folder for what it sends us (SftpInbox). An upload goes
+to a temporary name, then a rename, so the partner never picks up half a file.
 
 Connects through the Airflow SFTP provider's hook with the integration's own host and credentials (the hook
 takes them as arguments; no Airflow connection is stored or looked up). Host keys are not pinned: the
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from include.connectors import hosts
-from include.connectors.base import Delivery, Receipt, Transport
+from include.connectors.base import Delivery, Inbox, Receipt, ReceivedFile, Transport
 from include.connectors.errors import (
     CredentialsRefusedError,
     DeliveryError,
@@ -74,6 +75,61 @@ class SftpUpload(Transport):
                 raise PartnerRejectedError(f"o diretório {directory} não existe no servidor") from error
             except PermissionError as error:
                 raise PartnerRejectedError(f"sem permissão no diretório {directory}") from error
+
+
+@dataclass(frozen=True)
+class SftpInbox(Inbox):
+    """Files the partner leaves in `{sftp_diretorio}/{folder}` (oldest first; names starting with "." are
+    uploads in progress); a file applied is moved into `{folder}/{processed}` — only after the commit, so a
+    crash in between re-offers a file the product already knows it applied, and nothing is lost."""
+
+    folder: str = "retorno"
+    processed: str = "processados"
+    label: ClassVar[str] = "SFTP"
+
+    def keys(self) -> frozenset[str]:
+        return KEYS
+
+    def check(self, config: Mapping[str, str]) -> None:
+        with _session(config) as sftp:
+            self._entries(sftp, config)
+
+    def receive(self, config: Mapping[str, str], limit: int) -> Iterator[ReceivedFile]:
+        with _session(config) as sftp:
+            inbox = self._inbox(config)
+            for entry in self._entries(sftp, config)[:limit]:
+                with sftp.open(posixpath.join(inbox, entry.filename), "rb") as remote:
+                    remote.prefetch(entry.st_size)
+                    yield ReceivedFile(entry.filename, entry.filename, remote, entry.st_size)
+
+    def acknowledge(self, received: ReceivedFile, config: Mapping[str, str]) -> None:
+        inbox = self._inbox(config)
+        source = posixpath.join(inbox, received.partner_id)
+        target = posixpath.join(inbox, self.processed, received.partner_id)
+        with _session(config) as sftp:
+            try:
+                sftp.posix_rename(source, target)  # replaces a file of the same name processed before
+            except FileNotFoundError:
+                if _stat(sftp, target) is None:
+                    raise  # neither here nor processed: someone else took it
+            except PermissionError as error:
+                raise PartnerRejectedError(f"sem permissão para mover o arquivo para {self.processed}") from error
+
+    def _inbox(self, config: Mapping[str, str]) -> str:
+        return posixpath.join(_directory(config), self.folder)
+
+    def _entries(self, sftp: Any, config: Mapping[str, str]) -> list[Any]:
+        import stat
+
+        inbox = self._inbox(config)
+        try:
+            entries = sftp.listdir_attr(inbox)
+        except FileNotFoundError as error:
+            raise PartnerRejectedError(f"o diretório {inbox} não existe no servidor") from error
+        except PermissionError as error:
+            raise PartnerRejectedError(f"sem permissão no diretório {inbox}") from error
+        files = [e for e in entries if stat.S_ISREG(e.st_mode or 0) and not e.filename.startswith(".")]
+        return sorted(files, key=lambda e: (e.st_mtime or 0, e.filename))
 
 
 def _directory(config: Mapping[str, str]) -> str:

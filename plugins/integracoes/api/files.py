@@ -1,23 +1,25 @@
-"""Generated files: GET /tasks/{id}/files (last 7) and GET /files/{id}/download (a streamed .zip)."""
+"""Generated and received files: GET /tasks/{id}/files (last 7) and GET /files/{id}/download (a streamed .zip)."""
 
 from __future__ import annotations
 
 import zipfile
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
 from include.integracoes import db, files
+from include.integracoes.messages import text
 from include.integracoes.permissions import Action, Resource
 from include.integracoes.tasks import Status
 from integracoes.auth import Caller, require
 from integracoes.errors import language_of
 
 router = APIRouter(tags=["Arquivos"])
+_DIRECTIONS: dict[str, Literal["sent", "received"]] = {"enviado": "sent", "recebido": "received"}
 _CHUNK = 256 * 1024
 
 
@@ -26,6 +28,8 @@ class FileOut(BaseModel):
     name: str
     status: str
     status_label: str
+    direction: Literal["sent", "received"]  # received: a file the partner sent us (kept exactly as received)
+    direction_label: str
     failure_reason: str | None
     size: int
     sha256: str
@@ -43,6 +47,8 @@ def list_files(
     return [
         FileOut(
             id=f.id, name=f.name, status=f.status, status_label=Status(f.status).label(language),
+            direction=_DIRECTIONS[f.direction],
+            direction_label=text(f"file.direction.{_DIRECTIONS[f.direction]}", language),
             failure_reason=f.failure_reason, size=f.size, sha256=f.sha256, rows=f.rows, created_at=f.created_at,
         )
         for f in found

@@ -67,7 +67,8 @@
     if (!shown.length) body.append(el("tr", {}, el("td", { colspan: 4, class: "empty" }, t("ui.no_files"))));
     for (const file of shown) {
       body.append(el("tr", {},
-        el("td", {}, file.name),
+        el("td", {}, file.name, file.direction === "received"
+          ? el("span", { class: "badge received", title: file.direction_label }, file.direction_label) : ""),
         el("td", {}, el("span", { class: "badge " + statusClass[file.status] }, file.status_label)),
         el("td", {}, file.failure_reason || ""),
         el("td", {}, actionMenu(t("ui.col_actions"), [{ label: t("ui.download"), href: `${PAGE.api}/files/${file.id}/download` }]))));

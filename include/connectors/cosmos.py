@@ -1,0 +1,25 @@
+"""Cosmos (product catalogue): product data by EAN comes in; nothing goes out. JSON over HTTPS with a token.
+
+Contract (ours, until the partner's real specification): GET {url_api}/atualizacoes with
+`Authorization: Bearer <token>` lists the catalogue files offered to us, GET /atualizacoes/{id} downloads
+one, POST /atualizacoes/{id}/confirmacao acknowledges it. File, UTF-8:
+{"produtos": [{"ean", "descricao", "marca", "fabricante", "ncm", "categoria"}, ...]} — an EAN with a valid
+check digit, NCM of 8 digits. Unknown EANs become products of the tenant; known ones are updated, each
+change audited with the values before and after.
+"""
+
+from __future__ import annotations
+
+from include.connectors.base import Connector
+from include.connectors.catalog import CATALOG
+from include.connectors.inbound import JsonRecords, ProductCatalog
+from include.connectors.transports.http_auth import BearerToken
+from include.connectors.transports.https import HttpsInbox
+
+PRODUCT_FIELDS = tuple(name for name, _, _ in ProductCatalog.columns)
+
+
+class Cosmos(Connector):
+    spec = CATALOG["cosmos"]
+    inbox = HttpsInbox(auth=BearerToken("token"), path="/atualizacoes")
+    inbound = ProductCatalog(JsonRecords("produtos", PRODUCT_FIELDS))

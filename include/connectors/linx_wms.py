@@ -1,0 +1,43 @@
+"""Linx WMS (warehouse): replenishment orders out, stock movements back; XML over HTTPS with user and
+password. The shared rules of the four warehouses are in include/connectors/wms.py.
+
+Contract (ours, until the partner's real specification), namespace urn:integracoes:linx-wms:v1:
+- Orders: POST {url_api}/pedidos with HTTP Basic (usuario, senha), `X-Deposito: <codigo_deposito>`,
+  `Idempotency-Key`, `X-Arquivo`; body application/xml `<pedidosReposicao versao="1.0">` with one `<pedido>`
+  per order item (child elements in the order of wms.ORDER_COLUMNS); answer 201 {"protocolo": "..."}.
+- Movements: GET {url_api}/retornos lists the files offered, GET /retornos/{id} downloads one,
+  POST /retornos/{id}/confirmacao acknowledges it. File: `<movimentosEstoque versao="1.0">` with one
+  `<movimento>` per movement (child elements wms.MOVEMENT_FIELDS), UTF-8.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from include.connectors.base import Connector, Delivery
+from include.connectors.catalog import CATALOG
+from include.connectors.formats import Xml
+from include.connectors.inbound import StockMovements, XmlRecords
+from include.connectors.transports.http_auth import BasicAuth
+from include.connectors.transports.https import HttpsInbox, HttpsUpload
+from include.connectors.wms import MOVEMENT_FIELDS, replenishment_orders
+
+NAMESPACE = "urn:integracoes:linx-wms:v1"
+
+
+class LinxWms(Connector):
+    spec = CATALOG["linx_wms"]
+    datasets = (
+        replenishment_orders(
+            Xml(root="pedidosReposicao", row="pedido", namespace=NAMESPACE, attributes=(("versao", "1.0"),)),
+            "linx_pedidos_filial{branch}_{start}_{end}_t{task}",
+        ),
+    )
+    transport = HttpsUpload(
+        auth=BasicAuth("usuario", "senha"), path="/pedidos", extra_keys=frozenset({"codigo_deposito"})
+    )
+    inbox = HttpsInbox(auth=BasicAuth("usuario", "senha"), path="/retornos")
+    inbound = StockMovements(XmlRecords(NAMESPACE, "movimentosEstoque", "movimento", MOVEMENT_FIELDS))
+
+    def headers(self, delivery: Delivery, config: Mapping[str, str]) -> dict[str, str]:
+        return {"X-Deposito": config["codigo_deposito"]}

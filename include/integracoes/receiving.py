@@ -1,0 +1,132 @@
+"""The receive side of a run: fetch what the partner offers, keep the raw file, apply it, then tell the partner.
+
+For each file the partner offers (oldest first):
+1. a file already applied (same partner id, or same bytes) is only acknowledged again — the crash window
+   between our commit and the partner's acknowledgement re-applies nothing;
+2. otherwise its bytes are streamed into storage exactly as received (under a size limit) and listed under
+   the task's files as received; bytes that disagree with the size or digest the partner declared are a
+   truncated transfer;
+3. it is read, checked and applied in ONE transaction, which also records it as applied;
+4. only after the commit is the partner told (acknowledged), so a refused or crashed file is offered again.
+A refused file stops the run's receiving (later files wait: a partner's files are applied in order), keeps
+its raw bytes for support, and fails the task with the reason in the client's words.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import psycopg
+
+from include.connectors.base import Connector, ReceivedFile
+from include.connectors.errors import ReceivedFileRefusedError
+from include.connectors.inbound import Target
+from include.integracoes import files, logs
+from include.integracoes.messages import format_size
+
+# Inbound files larger than this are refused unread (a setting: INTEGRACOES_INBOUND_MAX_BYTES).
+MAX_BYTES = int(os.environ.get("INTEGRACOES_INBOUND_MAX_BYTES", str(50 * 1024 * 1024)))
+# Files taken per run; the rest wait for the next wake-up (a run stays bounded in time).
+MAX_FILES_PER_RUN = 50
+_CHUNK = 1024 * 1024
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True)
+class Receiver:
+    """One integration's receiving in one run."""
+
+    conn: psycopg.Connection
+    connector: Connector
+    integration_id: int
+    tenant_id: int
+    branch_ids: tuple[int, ...]
+    config: Mapping[str, str]
+    # The task the received files are listed under (opened on first use: a run with nothing offered opens none).
+    task_for: Callable[[], int]
+
+    def receive_all(self) -> int:
+        """Apply every file offered; the number applied. Raises ReceivedFileRefusedError for a refused one."""
+        inbox = self.connector.inbox
+        assert inbox is not None
+        applied = 0
+        for offered in inbox.receive(self.config, MAX_FILES_PER_RUN):
+            if files.applied_file(self.conn, self.integration_id, partner_id=offered.partner_id) is None:
+                stored = self._store(offered)
+                if files.applied_file(self.conn, self.integration_id, sha256=stored.sha256) is None:
+                    self._apply(stored)
+                    applied += 1
+                else:
+                    files.discard(self.conn, stored)
+                    self._log(stored.task_id, "log.received_already_applied", name=offered.name)
+            else:
+                self._log(None, "log.received_already_applied", name=offered.name)
+            inbox.acknowledge(offered, self.config)
+            self._log(None, "log.received_acknowledged", name=offered.name)
+        return applied
+
+    def _store(self, offered: ReceivedFile) -> files.StoredFile:
+        """The raw bytes into storage, exactly as received; recorded as a received file of the task."""
+        task_id = self.task_for()
+        name = safe_name(offered.name, offered.partner_id)
+        inbound = self.connector.inbound
+        assert inbound is not None
+        limit = f"o limite para arquivos recebidos é {format_size(MAX_BYTES)}"
+        if offered.size is not None and offered.size > MAX_BYTES:
+            raise self._refused(task_id, name, f"o arquivo tem {format_size(offered.size)}; {limit}")
+        with files.writer(self.tenant_id, self.integration_id, task_id, name) as (sink, path):
+            for chunk in iter(lambda: offered.body.read(_CHUNK), b""):
+                if sink.size + len(chunk) > MAX_BYTES:
+                    raise self._refused(task_id, name, f"o arquivo passa de {format_size(MAX_BYTES)}; {limit}")
+                sink.write(chunk)
+        file_id = files.record(
+            self.conn, task_id, name=name, uri=str(path), size=sink.size, sha256=sink.sha256.hexdigest(), rows=0,
+            totals={}, dataset="recebido", content_type=inbound.reader.content_type,
+            direction="recebido", partner_id=offered.partner_id,
+        )  # fmt: skip
+        stored = files.get(self.conn, file_id)
+        self._log(task_id, "log.received", name=name, size=format_size(sink.size))
+        truncated = (offered.size is not None and offered.size != sink.size) or (
+            offered.sha256 is not None and offered.sha256 != stored.sha256
+        )
+        if truncated:
+            expected = f"{offered.size} bytes" if offered.size is not None else "outro conteúdo"
+            self._refuse(stored, f"arquivo incompleto ou corrompido na transferência (recebidos {sink.size} bytes;"
+                                 f" o parceiro anunciou {expected})")  # fmt: skip
+        return stored
+
+    def _apply(self, stored: files.StoredFile) -> None:
+        inbound = self.connector.inbound
+        assert inbound is not None
+        target = Target(self.tenant_id, self.integration_id, self.branch_ids, stored.id)
+        try:
+            with self.conn.transaction(), files.open_stored(stored) as body:
+                result = inbound.apply(self.conn, body, target)
+                files.mark_applied(self.conn, self.integration_id, stored, result.records)
+        except ReceivedFileRefusedError as error:
+            self._refuse(stored, error.detail)
+            raise  # not reached: _refuse raises
+        self._log(stored.task_id, "log.received_applied", name=stored.name, records=result.records,
+                  what=inbound.label, changes=result.changes)  # fmt: skip
+
+    def _refuse(self, stored: files.StoredFile, detail: str) -> None:
+        """The file stays (failed, with its reason) for support; nothing of it was applied."""
+        error = self._refused(stored.task_id, stored.name, detail)
+        files.set_status(self.conn, stored.id, "failed", detail)
+        raise error
+
+    def _refused(self, task_id: int, name: str, detail: str) -> ReceivedFileRefusedError:
+        self._log(task_id, "log.received_refused", level="ERROR", name=name, detail=detail)
+        return ReceivedFileRefusedError(detail, file_name=name)
+
+    def _log(self, task_id: int | None, key: str, *, level: str = "INFO", **params: object) -> None:
+        logs.write(self.conn, self.integration_id, key, task_id=task_id, level=level, **params)
+
+
+def safe_name(name: str, partner_id: str) -> str:
+    """A storage name from the partner's: its own characters only (never a path), bounded."""
+    cleaned = _UNSAFE.sub("_", name.rsplit("/", 1)[-1]).lstrip("._")[:120]
+    return cleaned or _UNSAFE.sub("_", partner_id)[:120] or "arquivo_recebido"
