@@ -1,5 +1,5 @@
-"""What the inbound partners (linx_wms, delage_wms, exact_wms, fisoft_wms, cosmos) offer the product to
-download, per credential, and the partner-side behaviour that fills those inboxes.
+"""What the inbound partners (linx_wms, delage_wms, exact_wms, fisoft_wms, cosmos, proffer) offer the product
+to download, per credential, and the partner-side behaviour that fills those inboxes.
 
 Storage: `<data>/inbox/<partner>/<credential digest>/` holds `index.json` (one entry per offer, oldest
 first) and a copy of each offer's full bytes. HTTPS partners serve from there; SFTP partners also write the
@@ -8,7 +8,8 @@ moving it into `retorno/processados/`).
 
 The WMS loop: an order file the partner accepts yields one movement file for the same credential (every
 item line enters the branch, and the file's first item also sends one damaged unit back). Cosmos offers a
-default catalogue the first time a credential looks. Bad files come from `sandbox.bad_files`.
+default catalogue the first time a credential looks. Proffer's suggestions files come from `sandbox.proffer`.
+Bad files come from `sandbox.bad_files`.
 """
 
 from __future__ import annotations
@@ -37,8 +38,9 @@ DEFAULT_CATALOGUE = "catalogo_padrao"
 @dataclass(frozen=True)
 class InboundPartner:
     code: str
-    layout: WmsLayout | None  # None: Cosmos, which sends product data and takes no orders
+    layout: WmsLayout | None  # None: Cosmos or Proffer, which take no orders
     sftp_directory: str | None = None  # SFTP partners offer files in <dir>/retorno/ of the user's home
+    bad_files: bool = True  # whether `/_sandbox/<partner>/inbox/ruim` has bad files of this partner's kind
 
     @property
     def extension(self) -> str:
@@ -51,6 +53,7 @@ PARTNERS = {
     "exact_wms": InboundPartner("exact_wms", LAYOUTS["exact_wms"], "exact"),
     "fisoft_wms": InboundPartner("fisoft_wms", LAYOUTS["fisoft_wms"], "fisoft"),
     "cosmos": InboundPartner("cosmos", None),
+    "proffer": InboundPartner("proffer", None, bad_files=False),
 }
 # The SFTP folders of the returns, for the SFTP server's directory -> partner map.
 RETURN_DIRECTORIES = {
@@ -358,7 +361,11 @@ def ensure_default_catalogue(inbox: Inbox) -> None:
 
 
 def offer_bad(inbox: Inbox, kind: str, size: int | None) -> Offer:
-    """A bad file of `kind`, derived from the credential's last good file (or a built-in one), named after it."""
+    """A bad file of `kind`, derived from the credential's last good file (or a built-in one), named after it.
+    A partner without bad files of its own (Proffer) is refused rather than handed a Cosmos catalogue."""
+    if not inbox.partner.bad_files:
+        code = inbox.partner.code
+        raise bad_files.BadKindError(f"{code} não tem arquivos ruins prontos; ofereça um por /_sandbox/{code}/inbox")
     last, layout = inbox.last_good(), inbox.partner.layout
     stem, bad = _bad_catalogue(last, kind, size) if layout is None else _bad_movements(layout, last, kind, size)
     name = f"{stem}_{kind}{inbox.partner.extension}"

@@ -8,7 +8,7 @@ Partner side, under each partner's `url_api` (`/linx/wms`, `/delage/wms`, `/cosm
     GET  {url_api}/ping                     connection check (authenticates, like the listing)
 with path `/retornos` (WMS) or `/atualizacoes` (Cosmos). The failure modes of `/_sandbox/<partner>/mode`
 apply to all of them. The control API (`/_sandbox/<partner>/inbox...`, `/_sandbox/cosmos/catalogo`) serves
-the SFTP partners' inboxes too.
+the SFTP partners' inboxes too, and Proffer's (its routes, on `HttpsInbound` as well, are in sandbox/proffer.py).
 """
 
 from __future__ import annotations
@@ -78,8 +78,9 @@ class HttpsInbound:
     def code(self) -> str:
         return self.partner.code
 
-    async def _enter(self, request: web.Request, route: str = "") -> HttpsInbox | web.Response:
-        """The failure mode, then the credential: the caller's inbox, or the answer that refuses it."""
+    async def enter(self, request: web.Request, route: str = "") -> HttpsInbox | web.Response:
+        """The failure mode, then the credential: the caller's inbox, or the answer that refuses it. Public:
+        Proffer's uploads (sandbox/proffer.py) enter the same way."""
         if (failure := await _sandbox(request).misbehave(self.code, route)) is not None:
             return failure
         credential = basic_credential(request) if self.basic else bearer_credential(request)
@@ -88,18 +89,18 @@ class HttpsInbound:
         return HttpsInbox(_sandbox(request).data, self.partner, credential)
 
     async def ping(self, request: web.Request) -> web.Response:
-        entered = await self._enter(request)
+        entered = await self.enter(request)
         return entered if isinstance(entered, web.Response) else web.json_response({"status": "ok"})
 
     async def listing(self, request: web.Request) -> web.Response:
-        inbox = await self._enter(request)
+        inbox = await self.enter(request)
         if isinstance(inbox, web.Response):
             return inbox
         inbound.ensure_default_catalogue(inbox)
         return web.json_response({"arquivos": [offer.listed() for offer in inbox.pending()]})
 
     async def download(self, request: web.Request) -> web.Response:
-        inbox = await self._enter(request)
+        inbox = await self.enter(request)
         if isinstance(inbox, web.Response):
             return inbox
         offer, body = inbox.find(request.match_info["id"]), inbox.served(request.match_info["id"])
@@ -109,7 +110,7 @@ class HttpsInbound:
         return web.Response(body=body, content_type=self.media_type, headers=disposition)
 
     async def confirm(self, request: web.Request) -> web.Response:
-        inbox = await self._enter(request, route="confirmacao")
+        inbox = await self.enter(request, route="confirmacao")
         if isinstance(inbox, web.Response):
             return inbox
         if not inbox.confirm(request.match_info["id"]):
@@ -118,10 +119,10 @@ class HttpsInbound:
 
     async def orders(self, request: web.Request) -> web.Response:
         """An order file: checked like the partner would, recorded, and answered by a movement file."""
-        inbox = await self._enter(request)
+        inbox = await self.enter(request)
         if isinstance(inbox, web.Response):
             return inbox
-        if problem := self._order_headers_problem(request):
+        if problem := self.upload_headers_problem(request):
             return _bad(problem, 400)
         if request.content_type not in self.order_types:
             return _bad(f"envie {self.order_types[0]}", 415)
@@ -135,11 +136,12 @@ class HttpsInbound:
             inbound.offer_returns(_sandbox(request).data, inbox.credential, returns)
         return web.json_response(answer, status=200 if answer.get("duplicado") else 201)
 
-    def _order_headers_problem(self, request: web.Request) -> str | None:
+    def upload_headers_problem(self, request: web.Request) -> str | None:
+        """What an upload (an order, a Proffer file) lacks in its headers; None when they are complete."""
         missing = [h for h in self.order_headers if not request.headers.get(h)]
         if missing:
             return f"cabeçalhos obrigatórios ausentes: {', '.join(missing)}"
-        if "/" in request.headers["X-Arquivo"]:
+        if "/" in request.headers["X-Arquivo"] or request.headers["X-Arquivo"].startswith("."):
             return "X-Arquivo deve ser só o nome do arquivo"
         deposit = request.headers.get("X-Deposito", "")
         if "X-Deposito" in self.order_headers and not (deposit.isdigit() and 1 <= int(deposit) <= 9999):

@@ -6,14 +6,18 @@ can be told to fail, stall or answer garbage.
 Control (loopback only, no auth): POST /_sandbox/<partner>/mode {"mode": "ok|fail|stall|garbage",
 "status": 503, "times": 3}; GET /_sandbox/<partner>/received; GET /_sandbox/health.
 
-Inbound partners (linx_wms, delage_wms, exact_wms, fisoft_wms, cosmos; see sandbox/inbound_routes.py for
-their own routes) offer files per credential (Bearer token, Basic user name or SFTP user):
+Inbound partners (linx_wms, delage_wms, exact_wms, fisoft_wms, cosmos, proffer; see sandbox/inbound_routes.py
+and sandbox/proffer.py for their own routes) offer files per credential (Bearer token, Basic user name or SFTP
+user):
     GET  /_sandbox/<partner>/inbox?credencial=X       every file offered to X: [{id, nome, tamanho, sha256,
                                                       confirmado}]
     GET  /_sandbox/<partner>/inbox/<id>?credencial=X  a file's full bytes (even when served cut short)
     POST /_sandbox/<partner>/inbox       {"credencial", "nome", "conteudo_base64", "truncar_em"?} -> {"id", "nome"}
     POST /_sandbox/<partner>/inbox/ruim  {"credencial", "tipo", "tamanho"?} -> {"id", "nome"} (sandbox/bad_files.py)
     POST /_sandbox/cosmos/catalogo       {"credencial", "eans": [...]} -> {"id", "nome"}
+
+BoaVista (sandbox/boavista.py) keeps the sales it receives per access key and answers reconciliation and
+payments queries from them: GET /_sandbox/boavista/vendas?chave=X lists the stored sales of key X.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox import certs, inbound_routes, partners
+from sandbox import boavista, certs, inbound_routes, partners, proffer
 
 SMARKET_HEADER = (
     "filial;cnpj_filial;data;cupom;item;ean;descricao;quantidade;preco_unitario;desconto;valor_total;codigo_promocao"
@@ -157,6 +161,8 @@ def create_app(data: Path) -> web.Application:
             web.get("/smarket/v1/ping", smarket_ping),
             *partners.ROUTES,
             *inbound_routes.ROUTES,
+            *proffer.ROUTES,
+            *boavista.ROUTES,
             web.post("/_sandbox/{partner}/mode", set_mode),
             web.get("/_sandbox/{partner}/received", received),
             web.get("/_sandbox/health", health),

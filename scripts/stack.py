@@ -206,6 +206,13 @@ def airflow_environment(stack: Stack, *, start_embedded: bool = False) -> dict[s
         "INTEGRACOES_SANDBOX_SFTP_PORT": str(stack.sandbox_sftp_port),
         "INTEGRACOES_SANDBOX_S3_URL": f"https://127.0.0.1:{stack.sandbox_s3_port}",
         "INTEGRACOES_SANDBOX_SMTP_PORT": str(stack.sandbox_smtp_port),
+        # Notification e-mails go to the sandbox's SMTP sink (STARTTLS with its certificate, a demo login).
+        "INTEGRACOES_SMTP_HOST": "127.0.0.1",
+        "INTEGRACOES_SMTP_PORT": str(stack.sandbox_smtp_port),
+        "INTEGRACOES_SMTP_SENDER": "Integrações <nao-responda@integracoes.local>",
+        "INTEGRACOES_SMTP_USER": "integracoes",
+        "INTEGRACOES_SMTP_PASSWORD": "demo-smtp-senha",
+        "INTEGRACOES_SMTP_CAFILE": str(stack.data / "sandbox" / "ca-bundle.pem"),
         # The sandbox's hosts pass the partners' host allow-list (include/connectors/hosts.py); never in production.
         "INTEGRACOES_PARTNER_HOSTS": "127.0.0.1,localhost",
         # Trust the sandbox's self-signed certificate (plus the public CAs) for HTTPS deliveries.

@@ -26,7 +26,7 @@ from include.connectors.catalog import IntegrationType
 from include.connectors.formats.base import FileFormat
 
 if TYPE_CHECKING:
-    from include.connectors.inbound.apply import Inbound
+    from include.connectors.inbound.apply import Inbound, InboundKinds
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql" / "extract"
 TIMEZONE = ZoneInfo("America/Sao_Paulo")
@@ -140,11 +140,12 @@ class ReceivedFile:
     valid until the next one is asked for. `size` and `sha256` are what the partner declares, when it does:
     bytes that disagree are a truncated transfer."""
 
-    partner_id: str  # the partner's own id of the file (its name, on a file server)
+    partner_id: str  # the partner's own id of the file (its name, on a file server); "" for a query's answer
     name: str
     body: BinaryIO
     size: int | None = None
     sha256: str | None = None
+    kind: str = ""  # which of the connector's inbound kinds reads it, for partners that send several
 
 
 class Confirmation(StrEnum):
@@ -174,6 +175,9 @@ class Inbox(ABC):
     """Where a partner leaves files for us (an HTTPS listing, an SFTP folder); owns its keys and errors."""
 
     label: ClassVar[str]
+    # Files are taken and acknowledged (a listing, a folder); False: answers to our own queries, asked again
+    # every run, where an unchanged answer is simply nothing new.
+    acknowledges: ClassVar[bool] = True
 
     @abstractmethod
     def keys(self) -> frozenset[str]:
@@ -203,7 +207,7 @@ class Connector:
     datasets: ClassVar[tuple[DataSet, ...]] = ()
     transport: ClassVar[Transport | None] = None
     inbox: ClassVar[Inbox | None] = None
-    inbound: ClassVar[Inbound | None] = None
+    inbound: ClassVar[Inbound | InboundKinds | None] = None
     confirmation: ClassVar[Confirmation] = Confirmation.ON_DELIVERY
 
     @property

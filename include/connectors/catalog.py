@@ -109,11 +109,16 @@ _DECLARED: tuple[IntegrationType, ...] = (
         "boavista", "BoaVista", "Conciliação de vendas com cartão",
         "Vendas com cartão D-2; conciliação D-3; pagamentos", "JSON", "HTTPS (access key + secret key)",
         Direction.BOTH,
-        OwnTimetable(("0 4-20/4 * * *",), "A cada 4 horas entre 04:00 e 20:00 (vendas de D-2)", days_back=2),
+        OwnTimetable(
+            ("0 4-20/4 * * *",),
+            "vendas de D-2 enviadas a cada 4 horas entre 04:00 e 20:00; conciliação de D-3 e pagamentos de D-1"
+            " consultados a cada execução (horário de Brasília)",
+            days_back=2,
+        ),
         (
             url_key("https://api.boavistaservicos.com.br/conciliacao"),
-            ConfigKey("access_key", "Access key", secret=True),
-            ConfigKey("secret_key", "Secret key", secret=True),
+            ConfigKey("access_key", "Chave de Acesso", secret=True),
+            ConfigKey("secret_key", "Chave Secreta", secret=True),
             email_key(),
         ),
     ),

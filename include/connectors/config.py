@@ -38,10 +38,22 @@ class Rule:
 class Email(Rule):
     name: ClassVar[str] = "email"
     # Pragmatic, not RFC 5322: one @, a dot in the domain, no spaces.
-    _PATTERN: ClassVar[re.Pattern[str]] = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    _PATTERN: ClassVar[re.Pattern[str]] = re.compile(r"^[^@\s;,]+@[^@\s;,]+\.[^@\s;,]+$")
+    # Several addresses separated by ";" (a notification key: the pharmacy's finance team and its owner).
+    several: bool = False
+    MAX_ADDRESSES: ClassVar[int] = 10
 
     def check(self, value: str) -> Problem | None:
-        return None if self._PATTERN.match(value) and len(value) <= 254 else Problem("validation.email")
+        addresses = split_addresses(value) if self.several else [value]
+        valid = all(self._PATTERN.match(a) and len(a) <= 254 for a in addresses)
+        if not addresses or not valid or len(addresses) > self.MAX_ADDRESSES:
+            return Problem("validation.emails" if self.several else "validation.email")
+        return None
+
+
+def split_addresses(value: str) -> list[str]:
+    """The addresses of a list separated by ";" (blank entries ignored)."""
+    return [part.strip() for part in value.split(";") if part.strip()]
 
 
 @dataclass(frozen=True)
@@ -193,4 +205,7 @@ def s3_keys() -> tuple[ConfigKey, ...]:
 
 
 def email_key(key: str = "email_notificacao", label: str = "E-mail de notificação") -> ConfigKey:
-    return ConfigKey(key, label, required=False, rules=(Email(),), help="Recebe os avisos desta integração")
+    return ConfigKey(
+        key, label, required=False, rules=(Email(several=True),),
+        help="Recebe os avisos desta integração; vários e-mails separados por ponto e vírgula",
+    )  # fmt: skip

@@ -9,6 +9,7 @@ from __future__ import annotations
 from include.connectors.audit import Audit
 from include.connectors.base import Connector
 from include.connectors.beneficios_unifabra import BeneficiosUnifabra
+from include.connectors.boavista import BoaVista
 from include.connectors.control_shop import ControlShop
 from include.connectors.cosmos import Cosmos
 from include.connectors.delage_wms import DelageWms
@@ -23,6 +24,7 @@ from include.connectors.linked_farma import LinkedFarma
 from include.connectors.linx_wms import LinxWms
 from include.connectors.naapyes import NaapYes
 from include.connectors.pricefy import Pricefy
+from include.connectors.proffer import Proffer
 from include.connectors.propz import Propz
 from include.connectors.scanntech import ScannTech
 from include.connectors.smarket import Smarket
@@ -35,6 +37,7 @@ CONNECTORS: dict[str, type[Connector]] = {
     for connector in (
         Smarket, Trivio, Audit, Propz, Dito, IqviaApi, Sngpc, LinkedFarma, Iqvia, ScannTech, Ligo, NaapYes,
         Pricefy, WebCompras, ControlShop, BeneficiosUnifabra, LinxWms, ExactWms, FisoftWms, DelageWms, Cosmos,
+        Proffer, BoaVista,
     )
 }  # fmt: skip
 

@@ -7,7 +7,14 @@ from dataclasses import dataclass
 
 import psycopg
 
-from include.connectors.catalog import TYPES, DailyWindow, IncrementalWindow, IntegrationType, WindowPolicy
+from include.connectors.catalog import (
+    TYPES,
+    DailyWindow,
+    IncrementalWindow,
+    IntegrationType,
+    OwnTimetable,
+    WindowPolicy,
+)
 from include.connectors.registry import CONNECTORS
 from include.integracoes.principal import Principal
 
@@ -99,6 +106,7 @@ class TypeView:
     file_format: str
     direction: str
     available: bool
+    own_schedule: str | None = None  # a timetable of the type's own replaces the registration's interval
 
 
 def list_types(principal: Principal) -> list[TypeView]:
@@ -114,4 +122,5 @@ def _view(spec: IntegrationType, *, with_defaults: bool) -> TypeView:
     return TypeView(
         spec.code, spec.name, spec.manual_run_allowed, keys, describe_window(spec.window), transport,
         file_format, str(spec.direction), spec.code in CONNECTORS,
+        spec.window.description if isinstance(spec.window, OwnTimetable) else None,
     )  # fmt: skip

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -76,7 +77,25 @@ class HashingWriter:
 @contextmanager
 def writer(tenant_id: int, integration_id: int, task_id: int, name: str) -> Iterator[tuple[HashingWriter, Any]]:
     """Stream straight into storage (no full copy in memory or on local disk); yields (writer, path)."""
-    path = storage_root() / f"cliente_{tenant_id}" / f"integracao_{integration_id}" / f"tarefa_{task_id}" / name
+    with _streamed(_integration_root(tenant_id, integration_id) / f"tarefa_{task_id}" / name) as written:
+        yield written
+
+
+@contextmanager
+def receiving_writer(tenant_id: int, integration_id: int, name: str) -> Iterator[tuple[HashingWriter, Any]]:
+    """Where a file a partner sends us lands before anyone knows whether it is new (no task yet): a unique
+    name under the integration's `recebidos/`."""
+    stamp = f"{datetime.now():%Y%m%d%H%M%S}_{uuid.uuid4().hex[:8]}"
+    with _streamed(_integration_root(tenant_id, integration_id) / "recebidos" / f"{stamp}_{name}") as written:
+        yield written
+
+
+def _integration_root(tenant_id: int, integration_id: int) -> Any:
+    return storage_root() / f"cliente_{tenant_id}" / f"integracao_{integration_id}"
+
+
+@contextmanager
+def _streamed(path: Any) -> Iterator[tuple[HashingWriter, Any]]:
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with path.open("wb") as sink:
@@ -149,11 +168,10 @@ def mark_applied(conn: psycopg.Connection, integration_id: int, stored: StoredFi
     conn.execute("UPDATE integracao.arquivo SET situacao = 'completed', linhas = %s WHERE id = %s", (rows, stored.id))
 
 
-def discard(conn: psycopg.Connection, stored: StoredFile) -> None:
-    """Forget a file and remove its bytes (a received copy of a file applied before)."""
-    conn.execute("DELETE FROM integracao.arquivo WHERE id = %s", (stored.id,))
+def remove_object(uri: str) -> None:
+    """Remove stored bytes nothing records (a received copy of a file applied before)."""
     with suppress(OSError):
-        _path(stored.uri).unlink()
+        _path(uri).unlink()
 
 
 def set_status(conn: psycopg.Connection, file_id: int, status: str, reason: str | None = None) -> None:

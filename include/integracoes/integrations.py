@@ -154,6 +154,19 @@ def get(conn: psycopg.Connection, principal: Principal, integration_id: int) -> 
     )
 
 
+def active_of_types(conn: psycopg.Connection, principal: Principal, type_codes: Sequence[str]) -> list[tuple[int, str]]:
+    """(id, description) of the caller's active integrations of these types (e.g. the entries of the pages
+    only some partners have: price changes, sales reconciliation)."""
+    tenant_ids = None if principal.is_support_agent else sorted(principal.tenant_ids)
+    rows = conn.execute(
+        """SELECT id, descricao FROM integracao.integracao
+           WHERE tipo_codigo = ANY(%s) AND ativa AND (%s::int[] IS NULL OR tenant_id = ANY(%s::int[]))
+           ORDER BY descricao, id""",
+        (list(type_codes), tenant_ids, tenant_ids),
+    ).fetchall()
+    return [(int(r[0]), str(r[1])) for r in rows]
+
+
 def list_page(
     conn: psycopg.Connection, principal: Principal, *, search: str = "", page: int = 1, page_size: int = 10
 ) -> Page[Integration]:

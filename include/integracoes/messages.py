@@ -64,6 +64,10 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "en": "Use at most {max} characters, without line breaks or control characters.",
     },
     "validation.email": {"pt-BR": "Informe um e-mail válido.", "en": "Enter a valid e-mail address."},
+    "validation.emails": {
+        "pt-BR": "Informe até 10 e-mails válidos, separados por ponto e vírgula.",
+        "en": "Enter up to 10 valid e-mail addresses, separated by semicolons.",
+    },
     "validation.url_https": {
         "pt-BR": "Informe um endereço HTTPS completo (ex.: https://api.parceiro.com.br).",
         "en": "Enter a full HTTPS address (e.g. https://api.partner.com).",
@@ -356,6 +360,89 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "pt-BR": "Nenhum arquivo novo do parceiro.",
         "en": "No new file from the partner.",
     },
+    # --- price-change screen (include/integracoes/pricing.py) ---
+    "pricing.not_available": {
+        "pt-BR": "Esta integração não recebe sugestões de preço.",
+        "en": "This integration does not receive price suggestions.",
+    },
+    "period.order": {
+        "pt-BR": "A data final deve ser igual ou posterior à inicial.",
+        "en": "The end date must be on or after the start date.",
+    },
+    "period.too_long": {
+        "pt-BR": "O período pode ter no máximo {days} dias.",
+        "en": "The period may have at most {days} days.",
+    },
+    "pricing.zone_unknown": {
+        "pt-BR": "Escolha uma zona de preço das filiais desta integração.",
+        "en": "Choose a price zone of this integration's branches.",
+    },
+    "pricing.min_difference": {
+        "pt-BR": "A diferença mínima não pode ser negativa.",
+        "en": "The minimum difference cannot be negative.",
+    },
+    "pricing.unknown_suggestions": {
+        "pt-BR": "Selecione sugestões exibidas com os filtros atuais ({count} não encontrada(s)).",
+        "en": "Select suggestions shown with the current filters ({count} not found).",
+    },
+    "pricing.applied": {
+        "pt-BR": "Preços atualizados: {applied} alterado(s), {unchanged} sem mudança.",
+        "en": "Prices updated: {applied} changed, {unchanged} unchanged.",
+    },
+    "pricing.applied_with_stale": {
+        "pt-BR": "Preços atualizados: {applied} alterado(s), {unchanged} sem mudança. {stale} sugestão(ões) não"
+        " aplicada(s): o preço da zona mudou depois que a sugestão chegou. Revise-as e aplique novamente"
+        ' marcando "Aplicar também as desatualizadas".',
+        "en": "Prices updated: {applied} changed, {unchanged} unchanged. {stale} suggestion(s) not applied: the"
+        " zone's price changed after the suggestion arrived. Review them and apply again with \"Also apply"
+        ' outdated ones".',
+    },
+    # --- sales reconciliation (include/integracoes/reconciliation.py) ---
+    "reconciliation.not_available": {
+        "pt-BR": "Esta integração não faz conciliação de vendas.",
+        "en": "This integration does not reconcile sales.",
+    },
+    "reconciliation.branch_unknown": {
+        "pt-BR": "Escolha uma filial desta integração.",
+        "en": "Choose a branch of this integration.",
+    },
+    "reconciliation.status.conciliada": {"pt-BR": "Conciliada", "en": "Reconciled"},
+    "reconciliation.status.divergente": {"pt-BR": "Divergente", "en": "Divergent"},
+    "reconciliation.status.nao_encontrada": {"pt-BR": "Não encontrada", "en": "Not found"},
+    "reconciliation.status.aguardando": {"pt-BR": "Aguardando retorno", "en": "Awaiting answer"},
+    # --- notification e-mails (include/integracoes/notifications.py) ---
+    "notification.reconciliation.subject": {
+        "pt-BR": "Conciliação de vendas {day} — {integration}: {divergent} divergente(s), {not_found} não"
+        " encontrada(s)",
+        "en": "Sales reconciliation {day} — {integration}: {divergent} divergent, {not_found} not found",
+    },
+    "notification.reconciliation.body": {
+        "pt-BR": "Resultado da conciliação das vendas com cartão de {day} ({integration}):\n\n"
+        "Vendas enviadas: {sent}\nConciliadas: {reconciled}\nDivergentes: {divergent}\n"
+        "Não encontradas: {not_found}\nFalhas nas últimas 24 horas: {failures}\n\n"
+        "Os detalhes estão na página Conciliação de vendas da integração.",
+        "en": "Result of the card-sales reconciliation of {day} ({integration}):\n\n"
+        "Sales sent: {sent}\nReconciled: {reconciled}\nDivergent: {divergent}\nNot found: {not_found}\n"
+        "Failures in the last 24 hours: {failures}\n\nDetails are on the integration's Sales reconciliation page.",
+    },
+    "notification.task_failed.subject": {
+        "pt-BR": "Falha no envio — {integration}, tarefa {code}",
+        "en": "Delivery failed — {integration}, task {code}",
+    },
+    "notification.task_failed.body": {
+        "pt-BR": "A tarefa {code} da integração {integration} terminou em Falha no envio.\n\nMotivo: {reason}\n\n"
+        "Você pode acompanhar e reprocessar a tarefa na aba Tarefas da integração.",
+        "en": "Task {code} of integration {integration} ended in Delivery failed.\n\nReason: {reason}\n\n"
+        "You can follow and reprocess the task on the integration's Tasks tab.",
+    },
+    "log.notification_sent": {
+        "pt-BR": "Aviso por e-mail enviado a {count} destinatário(s): {subject}",
+        "en": "E-mail notice sent to {count} recipient(s): {subject}",
+    },
+    "log.notification_failed": {
+        "pt-BR": "Não foi possível enviar o aviso por e-mail: {subject}",
+        "en": "The e-mail notice could not be sent: {subject}",
+    },
     "file.direction.sent": {"pt-BR": "Enviado", "en": "Sent"},
     "file.direction.received": {"pt-BR": "Recebido", "en": "Received"},
     "log.task_completed": {"pt-BR": "Tarefa {code} concluída.", "en": "Task {code} completed."},
@@ -517,6 +604,65 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
     "ui.save_create": {"pt-BR": "Cadastrar", "en": "Register"},
     "ui.save_edit": {"pt-BR": "Salvar", "en": "Save"},
     "ui.back": {"pt-BR": "Voltar", "en": "Back"},
+    "ui.own_schedule": {
+        "pt-BR": "Agenda própria deste tipo: {schedule}. O intervalo não se aplica.",
+        "en": "This type has its own schedule: {schedule}. The interval does not apply.",
+    },
+    "ui.features_nav": {"pt-BR": "Páginas da integração", "en": "Integration pages"},
+    "ui.reconciliation_title": {"pt-BR": "Conciliação de vendas", "en": "Sales reconciliation"},
+    "ui.reconciliation_from": {"pt-BR": "Vendas de", "en": "Sales from"},
+    "ui.reconciliation_branch": {"pt-BR": "Filial", "en": "Branch"},
+    "ui.reconciliation_all_branches": {"pt-BR": "Todas as filiais", "en": "All branches"},
+    "ui.reconciliation_status": {"pt-BR": "Situação", "en": "Status"},
+    "ui.reconciliation_all_statuses": {"pt-BR": "Todas", "en": "All"},
+    "ui.reconciliation_sent": {"pt-BR": "Enviadas", "en": "Sent"},
+    "ui.reconciliation_export": {"pt-BR": "Exportar CSV", "en": "Export CSV"},
+    "ui.reconciliation_date": {"pt-BR": "Data da venda", "en": "Sale date"},
+    "ui.reconciliation_receipt": {"pt-BR": "Cupom", "en": "Receipt"},
+    "ui.reconciliation_ours": {"pt-BR": "Valor enviado", "en": "Amount sent"},
+    "ui.reconciliation_theirs": {"pt-BR": "Valor no parceiro", "en": "Partner's amount"},
+    "ui.reconciliation_empty": {
+        "pt-BR": "Nenhuma venda com cartão enviada neste período.",
+        "en": "No card sale sent in this period.",
+    },
+    "ui.prices_title": {"pt-BR": "Alteração de Preço/Oferta", "en": "Price/Offer change"},
+    "ui.back_to_integration": {"pt-BR": "Voltar à integração", "en": "Back to the integration"},
+    "ui.prices_from": {"pt-BR": "Sugestões recebidas de", "en": "Suggestions received from"},
+    "ui.prices_to": {"pt-BR": "até", "en": "to"},
+    "ui.prices_zone": {"pt-BR": "Zona de preço", "en": "Price zone"},
+    "ui.prices_direction": {"pt-BR": "Mostrar", "en": "Show"},
+    "ui.prices_direction_all": {"pt-BR": "Aumentos e reduções", "en": "Increases and decreases"},
+    "ui.prices_direction_up": {"pt-BR": "Só aumentos", "en": "Increases only"},
+    "ui.prices_direction_down": {"pt-BR": "Só reduções", "en": "Decreases only"},
+    "ui.prices_min_difference": {"pt-BR": "Diferença mínima (R$)", "en": "Minimum difference (R$)"},
+    "ui.prices_search": {"pt-BR": "Produto (EAN ou descrição)", "en": "Product (EAN or description)"},
+    "ui.prices_show": {"pt-BR": "Consultar", "en": "Search"},
+    "ui.prices_include_stale": {"pt-BR": "Aplicar também as desatualizadas", "en": "Also apply outdated ones"},
+    "ui.prices_apply_selected": {"pt-BR": "Aplicar selecionadas", "en": "Apply selected"},
+    "ui.prices_apply_all": {"pt-BR": "Aplicar todas", "en": "Apply all"},
+    "ui.prices_apply_all_confirm": {
+        "pt-BR": "Aplicar as {total} sugestões exibidas com estes filtros à zona?",
+        "en": "Apply the {total} suggestions shown with these filters to the zone?",
+    },
+    "ui.prices_select_page": {"pt-BR": "Selecionar todas desta página", "en": "Select all on this page"},
+    "ui.prices_product": {"pt-BR": "Produto", "en": "Product"},
+    "ui.prices_current": {"pt-BR": "Preço atual", "en": "Current price"},
+    "ui.prices_suggested": {"pt-BR": "Preço sugerido", "en": "Suggested price"},
+    "ui.prices_difference": {"pt-BR": "Diferença (R$)", "en": "Difference (R$)"},
+    "ui.prices_applied": {"pt-BR": "Aplicada", "en": "Applied"},
+    "ui.prices_stale": {"pt-BR": "Desatualizada", "en": "Outdated"},
+    "ui.prices_stale_hint": {
+        "pt-BR": "O preço da zona mudou depois que a sugestão chegou.",
+        "en": "The zone’s price changed after the suggestion arrived.",
+    },
+    "ui.prices_empty": {
+        "pt-BR": "Nenhuma sugestão de preço para estes filtros.",
+        "en": "No price suggestion for these filters.",
+    },
+    "ui.prices_no_zones": {
+        "pt-BR": "As filiais desta integração não têm zona de preço.",
+        "en": "This integration’s branches have no price zone.",
+    },
     "ui.readonly_note": {
         "pt-BR": "Somente leitura: alterações são feitas pela equipe de suporte.",
         "en": "Read-only: changes are made by the support team.",

@@ -22,8 +22,9 @@ from include.connectors import export
 from include.connectors.base import Confirmation, Connector, DataSet, Delivery, RunScope
 from include.connectors.catalog import CATALOG, IncrementalWindow
 from include.connectors.errors import ConnectorError
+from include.connectors.inbound import Inbound, Target
 from include.connectors.registry import connector_for
-from include.integracoes import db, failures, files, logs, receiving, tasks
+from include.integracoes import db, failures, files, logs, notifications, receiving, tasks
 from include.integracoes.integrations import decrypted_config
 from include.integracoes.messages import DEFAULT_LANGUAGE, format_count, format_size
 from include.integracoes.tasks import Status, Task
@@ -78,6 +79,16 @@ def _fail_tasks(
             ended = tasks.mark_failed(conn, task_id, failure, **params)
             logs.write(conn, integration_id, "log.task_failed", task_id=task_id, level="ERROR",
                        code=ended.code, reason=ended.failure_reason)  # fmt: skip
+            _notify_failure(conn, integration_id, ended)
+
+
+def _notify_failure(conn: psycopg.Connection, integration_id: int, task: Task) -> None:
+    """The integration's notification addresses hear of a failed task; a notice never fails the run."""
+    try:
+        config = decrypted_config(conn, integration_id)
+        notifications.task_failed(conn, integration_id, config, task.code, task.failure_reason or "")
+    except Exception:
+        log.exception("Failure notice of task %s not sent", task.id)
 
 
 def _end_on_error(
@@ -305,9 +316,16 @@ def receive(integration_id: int, **context: Any) -> None:
             opened.append(task.id)
             return task.id
 
+        config = decrypted_config(conn, integration_id)
+
+        def after_applied(inbound: Inbound, target: Target) -> None:
+            summary = inbound.summary(conn, target)
+            if summary is not None:
+                notifications.reconciliation_summary(conn, integration_id, config, *summary)
+
         receiver = receiving.Receiver(
-            conn, connector, integration_id, integration.tenant_id, integration.branches,
-            decrypted_config(conn, integration_id), task_for,
+            conn, connector, integration_id, integration.tenant_id, integration.branches, config, task_for,
+            after_applied,
         )  # fmt: skip
         try:
             applied = receiver.receive_all()

@@ -53,6 +53,7 @@ class Origin(StrEnum):
     SCHEDULED = "agendada"
     MANUAL = "manual"
     REPROCESS = "reprocessamento"
+    RECEIVING = "recebimento"  # only lists files a partner sent us: never the delivery of a period
 
 
 class FailureClass(StrEnum):
@@ -147,7 +148,7 @@ def daily_days_to_send(
            WHERE NOT EXISTS (
                SELECT 1 FROM integracao.tarefa t
                WHERE t.integracao_id = %s AND t.situacao IN ('pending', 'sent', 'completed')
-                 AND d::date BETWEEN t.data_inicial AND t.data_final)
+                 AND t.origem <> 'recebimento' AND d::date BETWEEN t.data_inicial AND t.data_final)
            ORDER BY 1""",
         (first, last, integration_id),
     ).fetchall()
@@ -220,13 +221,14 @@ def open_scheduled_tasks(
 
 def open_receiving_task(conn: psycopg.Connection, integration_id: int, *, dag_id: str, run_id: str, day: date) -> Task:
     """The task a run lists received files under when it opened none (idempotent per run). The day is its
-    period; it carries no cutoff, so the outbound incremental chain is untouched."""
+    period; it is of its own origin and carries no cutoff, so neither a daily window nor the incremental
+    chain takes it for a delivery."""
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(hashtext('tarefa'), %s)", (integration_id,))
         existing = _tasks_of_run(conn, dag_id, run_id)
         if existing:
             return existing[0]
-        task = insert_pending(conn, integration_id, day, day, SYSTEM_USER, Origin.SCHEDULED)
+        task = insert_pending(conn, integration_id, day, day, SYSTEM_USER, Origin.RECEIVING)
         _attach_attempt(conn, task.id, dag_id, run_id)
         return task
 

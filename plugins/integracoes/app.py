@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from integracoes import pages
-from integracoes.api import catalog, files, integrations, logs, me, runs, tasks
+from integracoes.api import catalog, files, integrations, logs, me, pricing, reconciliation, runs, tasks
 from integracoes.auth import Caller, authenticated
 from integracoes.errors import install_error_handlers
 
@@ -29,7 +29,10 @@ def create_app() -> FastAPI:
     install_error_handlers(app)
 
     api = APIRouter(prefix=API_PREFIX)
-    routers = (me.router, catalog.router, integrations.router, tasks.router, runs.router, files.router, logs.router)
+    routers = (
+        me.router, catalog.router, integrations.router, tasks.router, runs.router, files.router, logs.router,
+        pricing.router, reconciliation.router,
+    )  # fmt: skip
     for router in routers:
         api.include_router(router)
 

@@ -6,6 +6,7 @@ the API share one implementation of every rule (the service layer behind the API
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from include.connectors.registry import is_available
-from include.integracoes import catalog, db, integrations, manual_runs
+from include.integracoes import catalog, db, integrations, manual_runs, pricing, reconciliation
 from include.integracoes.branches import list_branches
 from include.integracoes.errors import NotFound
 from include.integracoes.messages import CATALOG as MESSAGES
@@ -54,9 +55,38 @@ def render(request: Request, template: str, caller: Caller, *, status: int = 200
         **context.pop("page_data", {}),
     }
     html = _templates.get_template(template).render(
-        lang=language, t=t, principal=caller.principal, page_data=page_data, list_href=f"{root}/", **context
-    )
+        lang=language, t=t, principal=caller.principal, page_data=page_data, list_href=f"{root}/",
+        feature_links=_feature_links(caller, root), **context,
+    )  # fmt: skip
     return HTMLResponse(html, status_code=status, headers={"Content-Language": language, "Cache-Control": "no-store"})
+
+
+# Pages only some partners have, in the navigation only for callers with an active integration of them:
+# (path under the integration, title key, partner types, permission needed).
+_FEATURES = (
+    ("precos", "ui.prices_title", pricing.PRICING_TYPES, Resource.PRECOS),
+    ("conciliacao", "ui.reconciliation_title", reconciliation.RECONCILING_TYPES, Resource.INTEGRACOES),
+)
+
+
+def _feature_links(caller: Caller, root: str) -> list[dict[str, str]]:
+    links = []
+    with db.pooled() as conn:
+        for path, title, types, resource in _FEATURES:
+            if not caller.may(Action.READ, resource):
+                continue
+            found = integrations.active_of_types(conn, caller.principal, types)
+            links += [{"href": f"{root}/integracoes/{integration_id}/{path}", "title": title,
+                       "label": label if len(found) > 1 else ""} for integration_id, label in found]  # fmt: skip
+    return links
+
+
+def _feature_href(integration: integrations.Integration) -> tuple[str, str] | None:
+    """The page of its own an integration's type has (relative to the integration page), and its title."""
+    return next(
+        ((f"{integration.id}/{path}", title) for path, title, types, _ in _FEATURES if integration.type_code in types),
+        None,
+    )
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -128,6 +158,7 @@ def _form(request: Request, caller: Caller, integration_id: int | None) -> HTMLR
         can_run=can_run,
         integration_available=available,
         today=manual_runs.today_in_sao_paulo().isoformat(),
+        feature=_feature_href(current) if current else None,
         page_data={
             "can_reprocess": can_reprocess,
             "integration": detail_out(current).model_dump() if current else None,
@@ -135,5 +166,66 @@ def _form(request: Request, caller: Caller, integration_id: int | None) -> HTMLR
             "types": types,
             "tenants": tenants,
             "can_edit": can_edit,
+        },
+    )
+
+
+@router.get("/integracoes/{integration_id}/precos", response_class=HTMLResponse)
+def prices_page(
+    request: Request, integration_id: int, caller: Caller = Depends(require(Action.READ, Resource.PRECOS))
+) -> HTMLResponse:
+    """Alteração de Preço/Oferta: the suggestions of a Proffer integration, reviewed and applied per zone."""
+    with db.pooled() as conn:
+        try:
+            integration = pricing.pricing_integration(conn, caller.principal, integration_id)
+            zones = pricing.zones(conn, caller.principal, integration_id)
+        except NotFound:
+            return render(request, "not_found.html", caller, status=404)
+    today = manual_runs.today_in_sao_paulo()
+    return render(
+        request,
+        "prices.html",
+        caller,
+        integration=integration,
+        zones=zones,
+        start=(today - timedelta(days=6)).isoformat(),
+        end=today.isoformat(),
+        page_sizes=PAGE_SIZES,
+        can_apply=caller.may(Action.EDIT, Resource.PRECOS),
+        integration_href=f"../{integration_id}",
+        page_data={"integration_id": integration_id},
+    )
+
+
+@router.get("/integracoes/{integration_id}/conciliacao", response_class=HTMLResponse)
+def reconciliation_page(
+    request: Request, integration_id: int, caller: Caller = Depends(require(Action.READ, Resource.INTEGRACOES))
+) -> HTMLResponse:
+    """Conciliação de vendas: the card payments sent to BoaVista and its answers, with totals and CSV."""
+    language = language_of(request)
+    with db.pooled() as conn:
+        try:
+            integration = reconciliation.reconciling_integration(conn, caller.principal, integration_id)
+        except NotFound:
+            return render(request, "not_found.html", caller, status=404)
+        branches = [
+            b for b in list_branches(conn, caller.principal, integration.tenant_id) if b.id in integration.branches
+        ]
+    today = manual_runs.today_in_sao_paulo()
+    statuses = list(reconciliation.Status)
+    return render(
+        request,
+        "reconciliation.html",
+        caller,
+        integration=integration,
+        branches=branches,
+        statuses=statuses,
+        start=(today - timedelta(days=9)).isoformat(),
+        end=(today - timedelta(days=2)).isoformat(),
+        page_sizes=PAGE_SIZES,
+        integration_href=f"../{integration_id}",
+        page_data={
+            "integration_id": integration_id,
+            "statuses": [{"value": s.value, "label": s.label(language)} for s in statuses],
         },
     )

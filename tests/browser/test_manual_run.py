@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import login
+from tests.browser_fixtures import login
 from tests.integration.test_manual_runs_api import ready_integration
 from tests.stack_fixtures import RunningStack, days_ago
 

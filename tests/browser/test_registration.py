@@ -7,7 +7,7 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import login
+from tests.browser_fixtures import login
 from tests.stack_fixtures import RunningStack
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
@@ -29,8 +29,12 @@ def test_agent_registers_sngpc_and_client_views_it_read_only(page: Page, stack: 
 
     page.select_option("#tenant_id", label="Farmácia Vida")
     page.fill("#description", description)
-    expect(page.locator("#type_code option[value=boavista]")).to_be_disabled()  # no connector yet
+    # BoaVista runs on a timetable of its own: the form shows it instead of asking for an interval.
+    page.select_option("#type_code", label="BoaVista")
+    expect(page.locator("#own-schedule")).to_contain_text("a cada 4 horas entre 04:00 e 20:00")
+    expect(page.locator("#interval_minutes")).to_be_hidden()
     page.select_option("#type_code", label="SNGPC")
+    expect(page.locator("#own-schedule")).to_be_hidden()
     page.select_option("#active", "false")
     page.fill("#interval_minutes", "240")
     branches = page.locator("#branches tbody input[type=checkbox]")

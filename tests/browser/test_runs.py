@@ -9,7 +9,7 @@ import zipfile
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import login
+from tests.browser_fixtures import login
 from tests.integration.test_runs_e2e import API, dag_registered, register_smarket, wait_for
 from tests.stack_fixtures import RunningStack
 

@@ -111,6 +111,7 @@ def test_a_broken_registration_does_not_hide_the_others(monkeypatch: pytest.Monk
 def test_types_without_a_connector_become_no_dag(monkeypatch: pytest.MonkeyPatch) -> None:
     """A registration of a type no connector implements (saved before the rule) cannot run: no DAG."""
     monkeypatch.setenv(registry.STRICT_ENV, "1")
+    monkeypatch.setattr(dag_factory, "is_available", lambda code: code != "boavista")  # every type has one today
     good = RegisteredIntegration(1, "smarket", 1, "T", "ok", True, 60, "2026-11-01")
     unavailable = RegisteredIntegration(2, "boavista", 1, "T", "sem conector", True, 240, "2026-11-01")
     assert list(dag_factory.build_dags([unavailable, good])) == ["integracao_1_smarket"]

@@ -54,6 +54,13 @@ def partner_config(stack: RunningStack, type_code: str, credential: str) -> dict
         "fisoft_wms": {**sftp, "sftp_diretorio": "/fisoft"},
         "delage_wms": {"url_api": f"{url}/delage/wms", "token": credential},
         "cosmos": {"url_api": f"{url}/cosmos", "token": credential},
+        "proffer": {
+            "url_api": f"{url}/proffer/v1",
+            "token": credential,
+            "dias_historico": "90",
+            "margem_minima_percentual": "10",
+            "arredondamento": "0,99",
+        },
     }[type_code]
 
 
@@ -76,12 +83,38 @@ def registered(stack: RunningStack, type_code: str, credential: str, branches: l
             agent.put(f"{API}/integrations/{integration['id']}", json={"active": False})
 
 
+def runs_by_state(stack: RunningStack, dag_id: str) -> dict[str, int]:
+    if not dag_registered(stack, dag_id):
+        return {}
+    admin = {"Authorization": f"Bearer {stack.token('admin')}"}
+    runs = httpx.get(f"{stack.url}/api/v2/dags/{dag_id}/dagRuns", headers=admin, timeout=10).json()["dag_runs"]
+    states: dict[str, int] = {}
+    for run in runs:
+        states[run["state"]] = states.get(run["state"], 0) + 1
+    return states
+
+
+def finished_runs(stack: RunningStack, dag_id: str) -> int:
+    states = runs_by_state(stack, dag_id)
+    return states.get("success", 0) + states.get("failed", 0)
+
+
 def run_now(stack: RunningStack, dag_id: str) -> None:
+    """Trigger a run once the DAG is registered and no run of it is under way (the scheduler may have started
+    one of its own), and wait for every run to finish."""
     wait_for("the DAG to be registered", lambda: dag_registered(stack, dag_id), timeout=120)
+
+    def idle() -> bool:
+        states = runs_by_state(stack, dag_id)
+        return not (states.get("queued", 0) or states.get("running", 0))
+
+    wait_for("the runs under way to finish", idle, timeout=180)
+    done = finished_runs(stack, dag_id)
     admin = {"Authorization": f"Bearer {stack.token('admin')}"}
     triggered = httpx.post(f"{stack.url}/api/v2/dags/{dag_id}/dagRuns", headers=admin, json={"logical_date": None},
                            timeout=30)  # fmt: skip
     assert triggered.status_code == 200, triggered.text
+    wait_for("the run to finish", lambda: finished_runs(stack, dag_id) > done and idle(), timeout=180)
 
 
 def ended_tasks(stack: RunningStack, integration_id: int) -> list[dict[str, Any]]:
@@ -254,11 +287,14 @@ BAD_KINDS = {
 
 def test_each_kind_of_bad_file_is_refused_with_its_reason_and_nothing_applied(stack: RunningStack) -> None:
     credential = f"e2e-ruim-{uuid.uuid4().hex[:6]}"
-    branch, _ = branch_and_products(stack, 0)
-    with registered(stack, "delage_wms", credential, [branch]) as integration:
-        next_ended_task(stack, integration["id"])  # the first run: nothing offered yet
-        seen = len(ended_tasks(stack, integration["id"]))
-        for kind, reason in BAD_KINDS.items():
+    branch, products = branch_and_products(stack, 2)
+    # A first, good exchange: the bad files the sandbox makes are variations of the last good one.
+    with (
+        new_order(stack, branch, [(p, 3) for p, _ in products]),
+        registered(stack, "delage_wms", credential, [branch]) as integration,
+    ):
+        assert next_ended_task(stack, integration["id"])["status"] == "completed"
+        for seen, (kind, reason) in enumerate(BAD_KINDS.items(), start=1):
             with stack.sandbox() as sandbox:
                 bad = sandbox.post("/_sandbox/delage_wms/inbox/ruim",
                                    json={"credencial": credential, "tipo": kind, "tamanho": 400_000})  # fmt: skip
@@ -266,7 +302,6 @@ def test_each_kind_of_bad_file_is_refused_with_its_reason_and_nothing_applied(st
             movements = applied_movements(stack, integration["id"])
             run_now(stack, integration["dag_id"])
             task = next_ended_task(stack, integration["id"], seen)
-            seen += 1
             assert task["status"] == "failed", (kind, task)
             assert "recusado" in task["failure_reason"], (kind, task)
             assert reason in task["failure_reason"], (kind, task)

@@ -67,9 +67,9 @@ def test_types_catalog_and_defaults_for_agents_only(stack: RunningStack) -> None
     assert boavista_keys["access_key"]
     assert boavista_keys["secret_key"]
     assert not boavista_keys["email_notificacao"]
-    # Only types a connector implements can be registered; their transport and format come from it.
-    assert for_agent["smarket"]["available"]
-    assert not for_agent["boavista"]["available"]
+    # Only types a connector implements can be registered (today: all of them); transport and format
+    # come from the connector.
+    assert all(t["available"] for t in for_agent.values())
     assert (for_agent["sngpc"]["transport"], for_agent["sngpc"]["file_format"]) == ("HTTPS", "XML")
 
 
@@ -152,11 +152,6 @@ def test_client_reads_own_but_cannot_write(stack: RunningStack) -> None:
         ({"interval_minutes": 0}, "interval_minutes", "Informe um número inteiro de minutos entre 1 e 43200."),
         ({"interval_minutes": "abc"}, "interval_minutes", "Informe um número inteiro de minutos entre 1 e 43200."),
         ({"branches": []}, "branches", "Selecione ao menos uma filial."),
-        (
-            {"type_code": "boavista", "config": []},
-            "type_code",
-            "O tipo BoaVista ainda não está disponível para execução e não pode ser cadastrado ou ativado.",
-        ),
         ({"config": [{"key": "usuario", "value": "a"}]}, "config.senha", "Informe um valor."),
         (
             {
@@ -233,34 +228,3 @@ def test_secret_values_never_appear_in_any_response(stack: RunningStack) -> None
     assert all(CANARY not in body for body in bodies)
     logs = "".join(p.read_text(errors="replace") for p in (stack.data / "logs").rglob("*.log"))
     assert CANARY not in logs
-
-
-def test_an_integration_saved_before_its_type_lost_its_connector_is_paused_and_says_why(stack: RunningStack) -> None:
-    """A BoaVista registration from before the rule (written straight to the database): no DAG runs it,
-    the list and the page say it is paused and why, and it cannot be activated or run."""
-    import psycopg
-
-    tenant = tenant_of(stack, "cliente1")
-    with psycopg.connect(stack.database_url, autocommit=True) as conn:
-        row = conn.execute(
-            "INSERT INTO integracao.integracao (tenant_id, tipo_codigo, descricao, intervalo_minutos, criada_por,"
-            " atualizada_por) VALUES (%s, 'boavista', %s, 240, 'legado', 'legado') RETURNING id",
-            (tenant["id"], f"BoaVista legado {uuid.uuid4().hex[:6]}"),
-        ).fetchone()
-    assert row
-    with stack.client("cliente1") as client:
-        item = client.get(f"{API}/integrations/{row[0]}").json()
-        page = client.get(f"/integracoes/integracoes/{row[0]}")
-        run = client.post(
-            f"{API}/integrations/{row[0]}/runs", json={"data_inicial": "2026-01-01", "data_final": "2026-01-02"}
-        )
-    assert item["available"] is False
-    assert "Integração pausada: o tipo BoaVista ainda não está disponível para execução." in page.text
-    assert run.status_code in (403, 422)
-    with stack.client("suporte") as agent:
-        activate = agent.put(f"{API}/integrations/{row[0]}", json={"active": True})
-    assert activate.status_code == 422
-    assert "não está disponível" in activate.json()["errors"]["active"]
-    admin = {"Authorization": f"Bearer {stack.token('admin')}"}
-    dag = httpx.get(f"{stack.url}/api/v2/dags/integracao_{row[0]}_boavista", headers=admin, timeout=10)
-    assert dag.status_code == 404, "no DAG is built for a type without a connector"

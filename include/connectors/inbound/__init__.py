@@ -2,7 +2,18 @@
 applied to the ERP data in one transaction (`apply`). Streams in, never whole files in memory (JSON is the
 one exception: a document is read whole, within the inbound size limit)."""
 
-from include.connectors.inbound.apply import Applied, Inbound, ProductCatalog, StockMovements, Target
+from include.connectors.inbound.apply import (
+    Applied,
+    CardPayments,
+    Inbound,
+    InboundKinds,
+    PriceSuggestions,
+    ProductCatalog,
+    SalesReconciliation,
+    StockMovements,
+    Target,
+    inbound_for,
+)
 from include.connectors.inbound.records import (
     CsvRecords,
     FixedWidthRecords,
@@ -14,14 +25,19 @@ from include.connectors.inbound.records import (
 
 __all__ = [
     "Applied",
+    "CardPayments",
     "CsvRecords",
     "FixedWidthRecords",
     "Inbound",
+    "InboundKinds",
     "JsonRecords",
+    "PriceSuggestions",
     "ProductCatalog",
     "Record",
     "RecordReader",
+    "SalesReconciliation",
     "StockMovements",
     "Target",
     "XmlRecords",
+    "inbound_for",
 ]

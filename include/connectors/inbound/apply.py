@@ -10,7 +10,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
@@ -129,11 +129,13 @@ class Inbound(ABC):
     columns: ClassVar[tuple[tuple[str, str, Check], ...]]  # (field, SQL type, check)
 
     reader: RecordReader
+    # An answer to a query may rightly be empty (no card sales that day); a file a partner chose to send may not.
+    may_be_empty: ClassVar[bool] = False
 
     def apply(self, conn: psycopg.Connection, stream: Any, target: Target) -> Applied:
         """Read, check and apply a received file inside the caller's transaction."""
         count = self._load(conn, self.reader.records(stream))
-        if count == 0:
+        if count == 0 and not self.may_be_empty:
             raise refuse("", "arquivo sem registros")
         for problem in self._problems(target):
             found = conn.execute(problem.query, problem.params).fetchone()
@@ -169,6 +171,10 @@ class Inbound(ABC):
                 raise refuse(record.where, f"{name}: {error}") from None
         return values
 
+    def summary(self, conn: psycopg.Connection, target: Target) -> tuple[str, dict[str, int]] | None:
+        """What is worth telling people after the file was applied — (the day it is about, counts) — or None."""
+        return None
+
     @abstractmethod
     def _problems(self, target: Target) -> Sequence[Problem]:
         """Checks over the whole file: each query returns (where, *message args) of the first offence."""
@@ -179,15 +185,38 @@ class Inbound(ABC):
 
 
 @dataclass(frozen=True)
+class InboundKinds:
+    """A partner that sends several kinds of files (a reconciliation answer, a payments report): each kind of
+    the inbox has its own reader and applier."""
+
+    kinds: tuple[tuple[str, Inbound], ...]
+
+    def for_kind(self, kind: str) -> Inbound:
+        return dict(self.kinds)[kind]
+
+    @property
+    def reader(self) -> RecordReader:  # the format, for the catalog
+        return self.kinds[0][1].reader
+
+
+def inbound_for(connector: Any, kind: str) -> Inbound:
+    """The applier of a received file of `kind` (partners with one kind ignore it)."""
+    inbound = connector.inbound
+    if inbound is None:
+        raise TypeError(f"{connector.code} receives nothing")
+    return inbound.for_kind(kind) if isinstance(inbound, InboundKinds) else inbound
+
+
+@dataclass(frozen=True)
 class Problem:
     query: sql.Composed
     params: dict[str, Any]
     message: str
 
 
-def _sql(statement: str, table: sql.Identifier) -> sql.Composed:
-    """A statement over the temporary table `{t}` (its name composed as an identifier)."""
-    return sql.SQL(statement).format(t=table)
+def _sql(statement: str, table: sql.Identifier, **parts: sql.Composable) -> sql.Composed:
+    """A statement over the temporary table `{t}` (its name composed as an identifier), with shared parts."""
+    return sql.SQL(statement).format(t=table, **parts)
 
 
 def _params(target: Target) -> dict[str, Any]:
@@ -363,4 +392,195 @@ class ProductCatalog(Inbound):
             table=sql.Identifier(self.table), fields=fields, assignments=assignments, current=current,
             proposed=proposed, before=snapshot("b"), after=snapshot("c"),
         )  # fmt: skip
+        return conn.execute(statement, _params(target)).rowcount
+
+
+def _price(value: str) -> Decimal:
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise ValueError(f"preço inválido {value!r} (use ponto como separador decimal)") from None
+    if not number.is_finite() or number <= 0 or number >= Decimal("1e10"):
+        raise ValueError(f"preço fora do intervalo: {value}")
+    if number.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise ValueError(f"preço com mais de 2 casas decimais: {value}")
+    return number
+
+
+@dataclass(frozen=True)
+class PriceSuggestions(Inbound):
+    """Suggested prices per product and price zone (a price-recommendation partner): stored for people to
+    review and apply on the price-change screen; nothing in the ERP changes here."""
+
+    reader: RecordReader
+    label: ClassVar[str] = "sugestões de preço"
+    table: ClassVar[str] = "recebido_sugestao"
+    columns: ClassVar[tuple[tuple[str, str, Check], ...]] = (
+        ("ean", "text", _digits(8, 14, "o EAN")),
+        ("zona", "text", _text(60)),
+        ("preco_atual", "numeric(12,2)", _price),
+        ("preco_sugerido", "numeric(12,2)", _price),
+    )
+
+    def _problems(self, target: Target) -> Sequence[Problem]:
+        params = _params(target)
+        t = sql.Identifier(self.table)
+        return (
+            Problem(_sql("""SELECT r.onde, r.ean FROM {t} r WHERE NOT EXISTS (
+                           SELECT 1 FROM erp.produto p WHERE p.tenant_id = %(tenant)s AND p.ean = r.ean)
+                        ORDER BY r.numero LIMIT 1""", t),
+                    params, "EAN {} não cadastrado"),
+            Problem(_sql("""SELECT r.onde, r.zona FROM {t} r WHERE NOT EXISTS (
+                           SELECT 1 FROM erp.zona_preco z WHERE z.tenant_id = %(tenant)s AND z.nome = r.zona)
+                        ORDER BY r.numero LIMIT 1""", t),
+                    params, "zona de preço {} não cadastrada"),
+            Problem(_sql("""SELECT r.onde, r.ean, r.zona FROM {t} r WHERE EXISTS (
+                           SELECT 1 FROM {t} o WHERE o.ean = r.ean AND o.zona = r.zona AND o.numero < r.numero)
+                        ORDER BY r.numero LIMIT 1""", t),
+                    params, "EAN {} repetido para a zona {}"),
+        )  # fmt: skip
+
+    def _write(self, conn: psycopg.Connection, target: Target) -> int:
+        statement = _sql(
+            """INSERT INTO integracao.sugestao_preco (integracao_id, arquivo_id, produto_id, zona_preco_id,
+                   preco_base, preco_sugerido)
+               SELECT %(integration)s, %(file)s, p.id, z.id, r.preco_atual, r.preco_sugerido
+               FROM {t} r
+               JOIN erp.produto p ON p.tenant_id = %(tenant)s AND p.ean = r.ean
+               JOIN erp.zona_preco z ON z.tenant_id = %(tenant)s AND z.nome = r.zona
+               ORDER BY r.numero""",
+            sql.Identifier(self.table),
+        )
+        return conn.execute(statement, _params(target)).rowcount
+
+
+def _money(value: str) -> Decimal:
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise ValueError(f"valor inválido {value!r} (use ponto como separador decimal)") from None
+    if not number.is_finite() or number < 0 or number >= Decimal("1e12"):
+        raise ValueError(f"valor fora do intervalo: {value}")
+    if number.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise ValueError(f"valor com mais de 2 casas decimais: {value}")
+    return number
+
+
+def _day(value: str) -> date:
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"data inválida {value!r} (use AAAA-MM-DD)") from None
+    if not 2000 <= day.year <= 2100:
+        raise ValueError(f"data fora do intervalo: {value}")
+    return day
+
+
+def _sale_problems(table: str, target: Target, key: tuple[str, ...]) -> tuple[Problem, ...]:
+    """What the partner says of a sale must name a branch of the integration and one of its sales."""
+    params, t = _params(target), sql.Identifier(table)
+    same = sql.SQL(" AND ").join(sql.SQL("o.{0} = r.{0}").format(sql.Identifier(k)) for k in key)
+    return (
+        Problem(_sql("""SELECT r.onde, r.cnpj_filial FROM {t} r WHERE NOT EXISTS (
+                       SELECT 1 FROM erp.filial f WHERE f.cnpj = r.cnpj_filial AND f.tenant_id = %(tenant)s
+                         AND f.id = ANY(%(branches)s::int[])) ORDER BY r.numero LIMIT 1""", t),
+                params, "filial de CNPJ {} não faz parte desta integração"),
+        Problem(_sql("""SELECT r.onde, r.cupom, r.cnpj_filial FROM {t} r WHERE NOT EXISTS (
+                       SELECT 1 FROM erp.venda v JOIN erp.filial f ON f.id = v.filial_id
+                       WHERE f.cnpj = r.cnpj_filial AND v.numero = r.cupom AND v.tenant_id = %(tenant)s)
+                    ORDER BY r.numero LIMIT 1""", t),
+                params, "venda {} da filial {} não encontrada"),
+        Problem(sql.SQL("""SELECT r.onde, r.cupom, r.nsu FROM {t} r WHERE EXISTS (
+                       SELECT 1 FROM {t} o WHERE {same} AND o.numero < r.numero) ORDER BY r.numero LIMIT 1""").format(
+                    t=t, same=same),
+                params, "venda {} (NSU {}) repetida no arquivo"),
+    )  # fmt: skip
+
+
+# The sale a line of the partner names: the branch by CNPJ, the sale by its number in the branch.
+_SALE = sql.SQL("""JOIN erp.filial f ON f.tenant_id = %(tenant)s AND f.cnpj = r.cnpj_filial
+                   JOIN erp.venda v ON v.filial_id = f.id AND v.numero = r.cupom""")
+
+
+@dataclass(frozen=True)
+class SalesReconciliation(Inbound):
+    """The partner's answer on the card sales we sent (reconciled, divergent, not found, with its amount),
+    stored per sale: a later answer on the same sale replaces the earlier one."""
+
+    reader: RecordReader
+    label: ClassVar[str] = "vendas conciliadas"
+    table: ClassVar[str] = "recebido_conciliacao"
+    may_be_empty: ClassVar[bool] = True
+    columns: ClassVar[tuple[tuple[str, str, Check], ...]] = (
+        ("cnpj_filial", "text", _digits(14, 14, "o CNPJ")),
+        ("cupom", "bigint", lambda v: int(_digits(1, 18, "o cupom")(v))),
+        ("nsu", "text", _digits(1, 12, "o NSU")),
+        ("valor_informado", "numeric(14,2)", _money),
+        ("valor_boavista", "numeric(14,2)", _optional(_money)),
+        ("situacao", "text", _choice("conciliada", "divergente", "nao_encontrada")),
+    )
+
+    def _problems(self, target: Target) -> Sequence[Problem]:
+        return _sale_problems(self.table, target, ("cnpj_filial", "cupom", "nsu"))
+
+    def _write(self, conn: psycopg.Connection, target: Target) -> int:
+        statement = _sql(
+            """INSERT INTO integracao.conciliacao_venda AS c (integracao_id, venda_id, nsu, filial_id, data_venda,
+                   valor_enviado, valor_parceiro, situacao, arquivo_id)
+               SELECT %(integration)s, v.id, r.nsu, f.id, (v.emitida_em AT TIME ZONE 'America/Sao_Paulo')::date,
+                      r.valor_informado, r.valor_boavista, r.situacao, %(file)s
+               FROM {t} r {sale}
+               ON CONFLICT (integracao_id, venda_id, nsu) DO UPDATE
+                   SET valor_enviado = excluded.valor_enviado, valor_parceiro = excluded.valor_parceiro,
+                       situacao = excluded.situacao, consultada_em = now(), arquivo_id = excluded.arquivo_id""",
+            sql.Identifier(self.table),
+            sale=_SALE,
+        )
+        return conn.execute(statement, _params(target)).rowcount
+
+    def summary(self, conn: psycopg.Connection, target: Target) -> tuple[str, dict[str, int]] | None:
+        """The day and the counts by status of the answer just applied (None when it had no sales)."""
+        rows = conn.execute(
+            """SELECT to_char(min(data_venda), 'DD/MM/YYYY'), situacao, count(*) FROM integracao.conciliacao_venda
+               WHERE arquivo_id = %s GROUP BY situacao""",
+            (target.file_id,),
+        ).fetchall()
+        return (str(rows[0][0]), {str(status): int(count) for _, status, count in rows}) if rows else None
+
+
+@dataclass(frozen=True)
+class CardPayments(Inbound):
+    """Payments the acquirers made for our card sales, as the partner reports them (gross, fee, net)."""
+
+    reader: RecordReader
+    label: ClassVar[str] = "pagamentos recebidos"
+    table: ClassVar[str] = "recebido_pagamento"
+    may_be_empty: ClassVar[bool] = True
+    columns: ClassVar[tuple[tuple[str, str, Check], ...]] = (
+        ("cnpj_filial", "text", _digits(14, 14, "o CNPJ")),
+        ("cupom", "bigint", lambda v: int(_digits(1, 18, "o cupom")(v))),
+        ("nsu", "text", _digits(1, 12, "o NSU")),
+        ("data_venda", "date", _day),
+        ("data_pagamento", "date", _day),
+        ("valor_bruto", "numeric(14,2)", _money),
+        ("taxa", "numeric(14,2)", _money),
+        ("valor_liquido", "numeric(14,2)", _money),
+    )
+
+    def _problems(self, target: Target) -> Sequence[Problem]:
+        return _sale_problems(self.table, target, ("cnpj_filial", "cupom", "nsu", "data_pagamento"))
+
+    def _write(self, conn: psycopg.Connection, target: Target) -> int:
+        statement = _sql(
+            """INSERT INTO integracao.pagamento_recebido (integracao_id, venda_id, nsu, filial_id, data_venda,
+                   data_pagamento, valor_bruto, taxa, valor_liquido, arquivo_id)
+               SELECT %(integration)s, v.id, r.nsu, f.id, r.data_venda, r.data_pagamento, r.valor_bruto, r.taxa,
+                      r.valor_liquido, %(file)s
+               FROM {t} r {sale}
+               ON CONFLICT (integracao_id, venda_id, nsu, data_pagamento) DO UPDATE
+                   SET valor_bruto = excluded.valor_bruto, taxa = excluded.taxa,
+                       valor_liquido = excluded.valor_liquido, arquivo_id = excluded.arquivo_id""",
+            sql.Identifier(self.table),
+            sale=_SALE,
+        )
         return conn.execute(statement, _params(target)).rowcount

@@ -52,6 +52,19 @@ class ApiKeyHeader(Auth):
 
 
 @dataclass(frozen=True)
+class KeyHeaders(Auth):
+    """Several keys of the configuration, each in a header of its own (e.g. an access key and a secret key)."""
+
+    headers_and_keys: tuple[tuple[str, str], ...]
+
+    def keys(self) -> frozenset[str]:
+        return frozenset(key for _, key in self.headers_and_keys)
+
+    def headers(self, config: Mapping[str, str], body: BinaryIO | None, *, renew: bool) -> dict[str, str]:
+        return {header: config[key] for header, key in self.headers_and_keys}
+
+
+@dataclass(frozen=True)
 class BasicAuth(Auth):
     user_key: str = "usuario"
     senha_key: str = "senha"

@@ -14,10 +14,11 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar, cast
 
 from include.connectors import hosts
-from include.connectors.base import Delivery, Inbox, Receipt, ReceivedFile, Transport
+from include.connectors.base import TIMEZONE, Delivery, Inbox, Receipt, ReceivedFile, Transport
 from include.connectors.errors import (
     CredentialsRefusedError,
     PartnerRejectedError,
@@ -162,6 +163,57 @@ class HttpsInbox(_PartnerApi, Inbox):
         if not isinstance(entries, list):
             raise PartnerUnavailableError(200, "resposta inválida do parceiro (sem a lista de arquivos)")
         return [_entry(entry) for entry in entries]
+
+
+def today_in_deployment() -> date:
+    """The deployment's calendar day (America/Sao_Paulo): D-N of a query counts from it."""
+    return datetime.now(TIMEZONE).date()
+
+
+@dataclass(frozen=True)
+class DailyQuery:
+    """A dated question to the partner: GET `{path}?data=<day D-days_back>` (the deployment's calendar)."""
+
+    kind: str
+    path: str
+    days_back: int
+
+    def day(self, today: date) -> date:
+        return today - timedelta(days=self.days_back)
+
+
+@dataclass(frozen=True)
+class HttpsQueries(_PartnerApi, Inbox):
+    """The partner's answers to dated queries (a reconciliation, a payments report), each kept and applied
+    like a received file: an answer identical to one already applied changes nothing. Nothing to acknowledge."""
+
+    queries: tuple[DailyQuery, ...] = ()
+    check_path: str = "/ping"
+    label: ClassVar[str] = "HTTPS"
+    acknowledges: ClassVar[bool] = False
+
+    def keys(self) -> frozenset[str]:
+        return frozenset({self.url_key}) | self.auth.keys()
+
+    def check(self, config: Mapping[str, str]) -> None:
+        _answer(self._send("GET", self._url(config, self.check_path), {}, None, config))
+
+    def receive(self, config: Mapping[str, str], limit: int) -> Iterator[ReceivedFile]:
+        today = today_in_deployment()
+        for query in self.queries[:limit]:
+            day = query.day(today)
+            url = self._url(config, f"{query.path}?data={day.isoformat()}")
+            response = self._send("GET", url, {"Accept": "application/json"}, None, config, stream=True)
+            try:
+                _ensure_ok(response)
+                response.raw.decode_content = True
+                body = cast(BinaryIO, response.raw)
+                yield ReceivedFile("", f"{query.kind}_{day:%Y%m%d}.json", body, kind=query.kind)
+            finally:
+                response.close()
+
+    def acknowledge(self, received: ReceivedFile, config: Mapping[str, str]) -> None:
+        """An answer to a query needs no acknowledgement."""
 
 
 def _entry(entry: Any) -> dict[str, Any]:

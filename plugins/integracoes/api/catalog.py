@@ -33,6 +33,9 @@ class TypeOut(BaseModel):
     file_format: str
     direction: str
     available: bool = Field(description="Um conector implementa o tipo: só tipos disponíveis podem ser cadastrados")
+    own_schedule: str | None = Field(
+        default=None, description="Agenda própria do tipo: o intervalo do cadastro não se aplica"
+    )
 
 
 class BranchOut(BaseModel):
@@ -54,6 +57,7 @@ def types_out(principal: Principal) -> list[TypeOut]:
             file_format=t.file_format,
             direction=t.direction,
             available=t.available,
+            own_schedule=t.own_schedule,
         )
         for t in catalog.list_types(principal)
     ]

@@ -75,6 +75,11 @@
     body.replaceChildren();
     const type = types[typeCode];
     $("cadence").textContent = type ? t("ui.cadence", { window: type.window }) : "";
+    // A type with a timetable of its own (BoaVista) shows it instead of asking for an interval.
+    const own = type && type.own_schedule;
+    document.querySelector("[data-field=interval_minutes]").hidden = Boolean(own);
+    $("own-schedule").hidden = !own;
+    $("own-schedule").textContent = own ? t("ui.own_schedule", { schedule: own }) : "";
     if (!type) {
       body.append(el("tr", {}, el("td", { colspan: 2, class: "empty" }, t("ui.choose_type_first"))));
       return;

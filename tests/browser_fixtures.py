@@ -1,8 +1,10 @@
-"""Chromium (Debian's, driven by Playwright) and a logged-in page for the browser tests."""
+"""Chromium (Debian's, driven by Playwright) and a logged-in page, for the browser tests and the end-to-end
+tests that end in the browser (a pytest plugin of the whole suite)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -30,11 +32,20 @@ def browser() -> Iterator[Browser]:
         instance.close()
 
 
+@contextmanager
+def browser_page(browser: Browser) -> Iterator[Page]:
+    """A page of a fresh browser context (its own cookies) in pt-BR on a laptop-sized screen."""
+    context = browser.new_context(locale="pt-BR", viewport={"width": 1366, "height": 860})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="pt-BR", viewport={"width": 1366, "height": 860})
-    yield context.new_page()
-    context.close()
+    with browser_page(browser) as opened:
+        yield opened
 
 
 def login(page: Page, stack: RunningStack, username: str) -> None:

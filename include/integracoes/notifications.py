@@ -1,0 +1,95 @@
+"""E-mails to the addresses an integration names in its `email_notificacao` key: the summary of each
+reconciliation the partner answered, and a task that ended *Falha no envio*.
+
+Sent through the deployment's SMTP relay (settings below), after the fact: never inside a transaction, and
+never able to fail a run — a notification that cannot be sent is logged in the integration's log instead.
+
+Settings: INTEGRACOES_SMTP_HOST (unset: notifications off), INTEGRACOES_SMTP_PORT (587),
+INTEGRACOES_SMTP_SENDER, INTEGRACOES_SMTP_USER / INTEGRACOES_SMTP_PASSWORD, INTEGRACOES_SMTP_SECURITY
+(starttls | ssl | none), INTEGRACOES_SMTP_CAFILE (an extra certificate authority).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from typing import Literal, cast
+
+import psycopg
+
+from include.connectors.config import split_addresses
+from include.connectors.errors import DeliveryError
+from include.connectors.transports.email import EmailSender
+from include.integracoes import logs
+from include.integracoes.messages import text
+
+log = logging.getLogger(__name__)
+
+ADDRESS_KEY = "email_notificacao"
+LANGUAGE = "pt-BR"
+
+
+def mailer() -> EmailSender | None:
+    host = os.environ.get("INTEGRACOES_SMTP_HOST")
+    if not host:
+        return None
+    security = os.environ.get("INTEGRACOES_SMTP_SECURITY", "starttls")
+    return EmailSender(
+        host=host,
+        port=int(os.environ.get("INTEGRACOES_SMTP_PORT", "587")),
+        sender=os.environ.get("INTEGRACOES_SMTP_SENDER", "Integrações <nao-responda@integracoes.local>"),
+        username=os.environ.get("INTEGRACOES_SMTP_USER") or None,
+        password=os.environ.get("INTEGRACOES_SMTP_PASSWORD") or None,
+        security=cast(Literal["starttls", "ssl", "none"], security),
+        cafile=os.environ.get("INTEGRACOES_SMTP_CAFILE") or None,
+    )
+
+
+def _send(conn: psycopg.Connection, integration_id: int, config: Mapping[str, str], subject: str, body: str) -> None:
+    recipients = split_addresses(config.get(ADDRESS_KEY, ""))
+    sender = mailer()
+    if not recipients or sender is None:
+        return
+    try:
+        sender.send(subject, body, recipients)
+        logs.write(conn, integration_id, "log.notification_sent", subject=subject, count=len(recipients))
+    except DeliveryError as error:
+        log.warning("Notification of integration %s not sent: %s", integration_id, error)
+        logs.write(conn, integration_id, "log.notification_failed", level="WARNING", subject=subject)
+
+
+def _description(conn: psycopg.Connection, integration_id: int) -> str:
+    row = conn.execute("SELECT descricao FROM integracao.integracao WHERE id = %s", (integration_id,)).fetchone()
+    return str(row[0]) if row else str(integration_id)
+
+
+def reconciliation_summary(
+    conn: psycopg.Connection, integration_id: int, config: Mapping[str, str], day: str, counts: Mapping[str, int]
+) -> None:
+    """After a reconciliation answer was applied: how many sales were sent, reconciled, divergent, not found,
+    and how many of the integration's tasks failed in the last 24 hours."""
+    failed = conn.execute(
+        "SELECT count(*) FROM integracao.tarefa WHERE integracao_id = %s AND situacao = 'failed'"
+        " AND atualizada_em > now() - interval '24 hours'",
+        (integration_id,),
+    ).fetchone()
+    params = {
+        "integration": _description(conn, integration_id),
+        "day": day,
+        "sent": sum(counts.values()),
+        "reconciled": counts.get("conciliada", 0),
+        "divergent": counts.get("divergente", 0),
+        "not_found": counts.get("nao_encontrada", 0),
+        "failures": int(failed[0]) if failed else 0,
+    }
+    subject = text("notification.reconciliation.subject", LANGUAGE, **params)
+    _send(conn, integration_id, config, subject, text("notification.reconciliation.body", LANGUAGE, **params))
+
+
+def task_failed(
+    conn: psycopg.Connection, integration_id: int, config: Mapping[str, str], code: int, reason: str
+) -> None:
+    params = {"integration": _description(conn, integration_id), "code": code, "reason": reason}
+    subject = text("notification.task_failed.subject", LANGUAGE, **params)
+    _send(conn, integration_id, config, subject, text("notification.task_failed.body", LANGUAGE, **params))

@@ -1,0 +1,162 @@
+"""End to end on the real stack: a Proffer run sends products, sell-out and sell-in, receives the partner's
+suggested prices and stores them; a client reviews them per zone and applies some, through the API and the
+browser; the ERP prices change for that zone only, audited; applying again changes nothing; another tenant
+sees nothing."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import psycopg
+import pytest
+from playwright.sync_api import Browser, expect
+
+from tests.browser_fixtures import browser_page, login
+from tests.integration.test_inbound_e2e import database, ended_tasks, files_of, registered, saude
+from tests.integration.test_runs_e2e import wait_for
+from tests.stack_fixtures import RunningStack
+
+pytestmark = pytest.mark.stack
+
+API = "/integracoes/api/v1"
+FACTORS = (Decimal("0.92"), Decimal("0.97"), Decimal("1.00"), Decimal("1.04"), Decimal("1.10"))
+
+
+@pytest.fixture(scope="module")
+def proffer(stack: RunningStack) -> Iterator[dict[str, Any]]:
+    """A Proffer integration of Drogaria Saúde whose first (scheduled) run has stored suggestions."""
+    with database(stack) as conn:
+        branches = [r[0] for r in conn.execute("SELECT id FROM erp.filial WHERE tenant_id = %s", (saude(stack),))]
+    with registered(stack, "proffer", f"e2e-proffer-{uuid.uuid4().hex[:6]}", branches) as integration:
+        task = wait_for("the Proffer run to end", lambda: (ended := ended_tasks(stack, integration["id"])) and ended[0],
+                        timeout=300)  # fmt: skip
+        assert task["status"] == "completed", task
+        integration["task"] = task
+        yield integration
+
+
+def suggestions(stack: RunningStack, integration: dict[str, Any], zone: int, user: str = "cliente2",
+                **filters: Any) -> Any:  # fmt: skip
+    from tests.stack_fixtures import days_ago
+
+    params = {"start": days_ago(1), "end": days_ago(0), "zone_id": zone, "page_size": 100, **filters}
+    with stack.client(user) as client:
+        return client.get(f"{API}/integrations/{integration['id']}/price-suggestions", params=params)
+
+
+def zone_prices(conn: psycopg.Connection, zone: int) -> dict[int, Decimal]:
+    return {
+        r[0]: r[1] for r in conn.execute("SELECT produto_id, preco FROM erp.preco WHERE zona_preco_id = %s", (zone,))
+    }
+
+
+def test_the_run_stores_the_partners_suggestions_for_every_product_and_zone(
+    stack: RunningStack, proffer: dict[str, Any]
+) -> None:
+    files = files_of(stack, proffer["task"]["id"])
+    assert sorted(f["name"].split("_")[1] for f in files if f["direction"] == "sent") == [
+        "compras",
+        "produtos",
+        "vendas",
+    ]
+    assert [f["status"] for f in files if f["direction"] == "received"] == ["completed"]
+    with stack.client("cliente2") as client:
+        zones = client.get(f"{API}/integrations/{proffer['id']}/price-zones").json()
+    assert zones
+    with database(stack) as conn:
+        for zone in zones:
+            items = suggestions(stack, proffer, zone["id"]).json()
+            products = conn.execute(
+                "SELECT count(*) FROM erp.preco pr JOIN erp.produto p ON p.id = pr.produto_id"
+                " WHERE pr.zona_preco_id = %s AND p.ativo", (zone["id"],)
+            ).fetchone()[0]  # type: ignore[index]  # fmt: skip
+            assert items["total"] == products
+            for item in items["items"]:
+                factor = FACTORS[int(item["ean"]) % 5]
+                expected = (Decimal(item["base_price"]) * factor).quantize(Decimal("0.01"), ROUND_HALF_UP)
+                assert Decimal(item["suggested_price"]) == max(expected, Decimal("0.01")), item
+
+
+def test_a_client_applies_chosen_suggestions_to_one_zone_audited_once(
+    stack: RunningStack, proffer: dict[str, Any]
+) -> None:
+    with stack.client("cliente2") as client:
+        zones = client.get(f"{API}/integrations/{proffer['id']}/price-zones").json()
+    zone = zones[0]["id"]
+    up = suggestions(stack, proffer, zone, direction="up").json()["items"][:2]
+    down = suggestions(stack, proffer, zone, direction="down").json()["items"][:1]
+    chosen = up + down
+    assert len(chosen) == 3 and all(d["difference"] for d in chosen)  # noqa: PT018
+    with database(stack) as conn:
+        others = {z["id"]: zone_prices(conn, z["id"]) for z in zones[1:]}
+        audited = conn.execute(
+            "SELECT count(*) FROM integracao.auditoria WHERE acao = 'preco.sugestao_aplicada'"
+        ).fetchone()
+    body = {"start": chosen[0]["received_at"][:10], "end": chosen[0]["received_at"][:10], "zone_id": zone,
+            "suggestion_ids": [c["id"] for c in chosen]}  # fmt: skip
+    with stack.client("cliente2") as client:
+        first = client.post(f"{API}/integrations/{proffer['id']}/price-suggestions/apply", json=body)
+        again = client.post(f"{API}/integrations/{proffer['id']}/price-suggestions/apply", json=body)
+    assert first.status_code == 200, first.text
+    assert (first.json()["applied"], first.json()["unchanged"]) == (3, 0)
+    assert first.json()["message"] == "Preços atualizados: 3 alterado(s), 0 sem mudança."
+    assert (again.json()["applied"], again.json()["unchanged"]) == (0, 3)
+    with database(stack) as conn:
+        prices = zone_prices(conn, zone)
+        for item in chosen:
+            product = conn.execute("SELECT id FROM erp.produto WHERE tenant_id = %s AND ean = %s",
+                                   (saude(stack), item["ean"])).fetchone()[0]  # type: ignore[index]  # fmt: skip
+            assert prices[product] == Decimal(item["suggested_price"])
+        assert {z: zone_prices(conn, z) for z in others} == others, "other zones keep their prices"
+        after = conn.execute(
+            "SELECT username, count(*) FROM integracao.auditoria WHERE acao = 'preco.sugestao_aplicada' GROUP BY 1"
+        ).fetchall()
+    assert sum(n for _, n in after) == audited[0] + 3  # type: ignore[index]
+    assert ("cliente2", 3) in after or any(u == "cliente2" for u, _ in after)
+
+
+def test_another_tenant_sees_nothing(stack: RunningStack, proffer: dict[str, Any]) -> None:
+    with stack.client("cliente2") as client:
+        zone = client.get(f"{API}/integrations/{proffer['id']}/price-zones").json()[0]["id"]
+    assert suggestions(stack, proffer, zone, user="cliente1").status_code == 404
+    with stack.client("cliente1") as client:
+        assert client.get(f"{API}/integrations/{proffer['id']}/price-zones").status_code == 404
+        applied = client.post(f"{API}/integrations/{proffer['id']}/price-suggestions/apply",
+                              json={"start": "2026-01-01", "end": "2026-01-02", "zone_id": zone})  # fmt: skip
+        assert applied.status_code == 404
+        assert client.get(f"/integracoes/integracoes/{proffer['id']}/precos").status_code == 404
+
+
+@pytest.mark.browser
+def test_a_client_reviews_and_applies_a_decrease_in_the_browser(
+    stack: RunningStack, proffer: dict[str, Any], browser: Browser
+) -> None:
+    with browser_page(browser) as page:
+        login(page, stack, "cliente2")
+        page.goto(f"{stack.url}/integracoes/integracoes/{proffer['id']}")
+        page.click("#feature-open")
+        expect(page.locator("h1")).to_contain_text("Alteração de Preço/Oferta")
+        page.select_option("#direction", "down")
+        page.click("#price-filters button[type=submit]")
+        # A decrease not applied yet (the API test applied some).
+        first = page.locator("#suggestions tbody tr[data-id]", has_not_text="Aplicada").first
+        expect(first).to_be_visible()
+        ean = first.locator("td").nth(1).inner_text()
+        expect(first.locator("td.num.down")).to_be_visible()
+        first.locator("input[type=checkbox]").check()
+        page.click("#apply-selected")
+        expect(page.locator("#flash")).to_contain_text("1 alterado(s)")
+        expect(page.locator("#suggestions tbody tr", has_text=ean)).to_contain_text("Aplicada")
+        page.screenshot(path=str(stack.artifacts / "cliente2-alteracao-de-preco.png"))
+    with database(stack) as conn:
+        row = conn.execute(
+            """SELECT s.preco_sugerido = pr.preco FROM integracao.sugestao_preco s
+               JOIN erp.produto p ON p.id = s.produto_id
+               JOIN erp.preco pr ON pr.produto_id = s.produto_id AND pr.zona_preco_id = s.zona_preco_id
+               WHERE s.integracao_id = %s AND p.ean = %s AND s.aplicada_por = 'cliente2'""",
+            (proffer["id"], ean),
+        ).fetchone()
+    assert row == (True,), "the zone's price is now the suggested one"
