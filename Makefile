@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 UV_VERSION := 0.13.9
 
-.PHONY: demo stop status install test lint format bench-list bench-dags bench-runs bench-dag-processor bench-export
+.PHONY: demo stop status install test lint format bench-list bench-dags bench-runs bench-dag-processor bench-export bench-overview
 
 # The virtualenv is (re)synced whenever a lock file changes; uv makes a no-op sync take milliseconds.
 $(VENV)/.synced: requirements.txt requirements-dev.txt
@@ -51,3 +51,6 @@ bench-dag-processor: install
 
 bench-export: install
 	$(PY) -m tests.bench.bench_export
+
+bench-overview: install
+	$(PY) -m tests.bench.bench_overview

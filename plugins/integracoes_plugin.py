@@ -66,10 +66,17 @@ class IntegracoesPlugin(AirflowPlugin):  # type: ignore[misc]  # Airflow is not 
     ]
     external_views = [  # noqa: RUF012
         {
+            "name": "Painel",
+            "href": f"{_base_path()}{URL_PREFIX}/painel",
+            "url_route": "painel",
+            "nav_top_level": True,
+            "destination": "nav",
+        },
+        {
             "name": "Integrações",
             "href": f"{_base_path()}{URL_PREFIX}/",
             "url_route": NAV_ROUTE,
             "nav_top_level": True,
             "destination": "nav",
-        }
+        },
     ]

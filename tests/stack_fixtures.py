@@ -110,6 +110,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
         "INTEGRACOES_RETRY_DELAY_S": "1",
         # Small enough for the oversize test's file to pass it without generating megabytes.
         "INTEGRACOES_INBOUND_MAX_BYTES": str(256 * 1024),
+        # Alerts after two failures in a row (three in production), to the support team's test address.
+        "INTEGRACOES_ALERT_FAILURES": "2",
+        "INTEGRACOES_SUPPORT_EMAIL": "suporte@integracoes.example.com",
     }
     for name in ("AIRFLOW_DATABASE_URL", "INTEGRACOES_DATABASE_URL", "AIRFLOW_HOME", "AIRFLOW_CONFIG"):
         env.pop(name, None)

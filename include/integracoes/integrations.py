@@ -168,21 +168,35 @@ def active_of_types(conn: psycopg.Connection, principal: Principal, type_codes: 
 
 
 def list_page(
-    conn: psycopg.Connection, principal: Principal, *, search: str = "", page: int = 1, page_size: int = 10
+    conn: psycopg.Connection,
+    principal: Principal,
+    *,
+    search: str = "",
+    page: int = 1,
+    page_size: int = 10,
+    health: sql.Composable | None = None,
 ) -> Page[Integration]:
-    """A page of integrations whose description starts with `search` (case- and accent-insensitive)."""
+    """A page of integrations whose description starts with `search` (case- and accent-insensitive) and,
+    with `health`, that satisfy it (a condition over `i` and its `s`, integracao.saude)."""
     check_paging(page, page_size)
     where, params = _scope(principal)
+    if health is not None:
+        where = sql.SQL("{} AND {}").format(where, health)
     search = search.strip()
     if search:
         where = sql.SQL("{} AND i.descricao_busca LIKE integracao.normalizar_busca(%s) || '%%'").format(where)
         params.append(search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_"))
-    count = sql.SQL("SELECT count(*) FROM integracao.integracao i WHERE {}").format(where)
+    count = sql.SQL(
+        "SELECT count(*) FROM integracao.integracao i LEFT JOIN integracao.saude s ON s.integracao_id = i.id WHERE {}"
+    ).format(where)
     total_row = conn.execute(count, params).fetchone()
     total = int(total_row[0]) if total_row else 0
     with conn.cursor(row_factory=dict_row) as cur:
         rows = cur.execute(
-            sql.SQL("{} WHERE {} ORDER BY i.descricao_busca, i.id LIMIT %s OFFSET %s").format(_SELECT, where),
+            sql.SQL(
+                "{} LEFT JOIN integracao.saude s ON s.integracao_id = i.id"
+                " WHERE {} ORDER BY i.descricao_busca, i.id LIMIT %s OFFSET %s"
+            ).format(_SELECT, where),
             [*params, page_size, (page - 1) * page_size],
         ).fetchall()
     return Page([_row_to_integration(r) for r in rows], total, page, page_size)

@@ -410,6 +410,40 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
     "reconciliation.status.divergente": {"pt-BR": "Divergente", "en": "Divergent"},
     "reconciliation.status.nao_encontrada": {"pt-BR": "Não encontrada", "en": "Not found"},
     "reconciliation.status.aguardando": {"pt-BR": "Aguardando retorno", "en": "Awaiting answer"},
+    # --- health and alerts (include/integracoes/health.py, alerts.py) ---
+    "health.healthy": {"pt-BR": "Saudável", "en": "Healthy"},
+    "health.failing": {"pt-BR": "Com falha", "en": "Failing"},
+    "health.late": {"pt-BR": "Atrasada", "en": "Late"},
+    "health.never_ran": {"pt-BR": "Nunca executou", "en": "Never ran"},
+    "health.inactive": {"pt-BR": "Inativa", "en": "Inactive"},
+    "alert.falhas.subject": {
+        "pt-BR": "Alerta: {integration} ({tenant}) falhou {count} vezes seguidas",
+        "en": "Alert: {integration} ({tenant}) failed {count} times in a row",
+    },
+    "alert.falhas.body": {
+        "pt-BR": "A integração {integration} do cliente {tenant} falhou {count} vezes seguidas.\n\n"
+        "Último motivo: {reason}\n\nVocê receberá outro aviso quando ela voltar a entregar.",
+        "en": "Integration {integration} of {tenant} failed {count} times in a row.\n\nLast reason: {reason}\n\n"
+        "You will get another notice when it delivers again.",
+    },
+    "alert.atraso.subject": {
+        "pt-BR": "Alerta: {integration} ({tenant}) está sem entregas desde {since}",
+        "en": "Alert: {integration} ({tenant}) has not delivered since {since}",
+    },
+    "alert.atraso.body": {
+        "pt-BR": "A integração {integration} do cliente {tenant} não entrega desde {since}, mais do que o esperado"
+        " para a sua agenda.\n\nVocê receberá outro aviso quando ela voltar a entregar.",
+        "en": "Integration {integration} of {tenant} has not delivered since {since}, longer than its schedule"
+        " allows.\n\nYou will get another notice when it delivers again.",
+    },
+    "alert.normalizado.subject": {
+        "pt-BR": "Normalizada: {integration} ({tenant}) voltou a entregar",
+        "en": "Back to normal: {integration} ({tenant}) delivers again",
+    },
+    "alert.normalizado.body": {
+        "pt-BR": "A integração {integration} do cliente {tenant} voltou a entregar em {at}.",
+        "en": "Integration {integration} of {tenant} delivered again on {at}.",
+    },
     # --- notification e-mails (include/integracoes/notifications.py) ---
     "notification.reconciliation.subject": {
         "pt-BR": "Conciliação de vendas {day} — {integration}: {divergent} divergente(s), {not_found} não"
@@ -604,6 +638,25 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
     "ui.save_create": {"pt-BR": "Cadastrar", "en": "Register"},
     "ui.save_edit": {"pt-BR": "Salvar", "en": "Save"},
     "ui.back": {"pt-BR": "Voltar", "en": "Back"},
+    "ui.panel_title": {"pt-BR": "Painel", "en": "Overview"},
+    "ui.panel_attention": {"pt-BR": "Precisam de atenção", "en": "Need attention"},
+    "ui.panel_failures": {"pt-BR": "Falhas por tipo e por cliente", "en": "Failures by type and by client"},
+    "ui.panel_last_24h": {"pt-BR": "Últimas 24 h", "en": "Last 24 h"},
+    "ui.panel_last_7d": {"pt-BR": "Últimos 7 dias", "en": "Last 7 days"},
+    "ui.panel_by_type": {"pt-BR": "Tipo", "en": "Type"},
+    "ui.panel_by_tenant": {"pt-BR": "Cliente", "en": "Client"},
+    "ui.panel_since": {"pt-BR": "Desde", "en": "Since"},
+    "ui.panel_last_error": {"pt-BR": "Último erro", "en": "Last error"},
+    "ui.panel_alerts": {"pt-BR": "Alertas enviados", "en": "Alerts sent"},
+    "ui.panel_nothing": {"pt-BR": "Nada precisa de atenção agora.", "en": "Nothing needs attention now."},
+    "ui.panel_no_alerts": {"pt-BR": "Nenhum alerta enviado.", "en": "No alert sent."},
+    "ui.panel_open": {"pt-BR": "Integrações", "en": "Integrations"},
+    "ui.col_health": {"pt-BR": "Saúde", "en": "Health"},
+    "ui.col_last_success": {"pt-BR": "Última entrega", "en": "Last delivery"},
+    "ui.col_history": {"pt-BR": "Últimas tarefas", "en": "Last tasks"},
+    "ui.health_all": {"pt-BR": "Todas", "en": "All"},
+    "ui.chart_title": {"pt-BR": "Tarefas por dia (30 dias)", "en": "Tasks per day (30 days)"},
+    "ui.never": {"pt-BR": "nunca", "en": "never"},
     "ui.own_schedule": {
         "pt-BR": "Agenda própria deste tipo: {schedule}. O intervalo não se aplica.",
         "en": "This type has its own schedule: {schedule}. The interval does not apply.",

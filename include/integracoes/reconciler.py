@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 import psycopg
 
 from include.connectors.catalog import CATALOG, TYPES, IntegrationType
-from include.integracoes import logs, tasks
+from include.integracoes import alerts, logs, tasks
 from include.integracoes.integrations import Integration, dag_id_for, pool_for
 from include.integracoes.registry import shard_of
 
@@ -151,19 +151,22 @@ def end_dead_runs(conn: psycopg.Connection, *, now: datetime | None = None) -> l
         task = tasks.get_task(conn, task_id)
         logs.write(conn, task.integration_id, "log.task_failed", task_id=task_id, level="ERROR",
                    code=task.code, reason=task.failure_reason)  # fmt: skip
+        alerts.after_task_ended(conn, task.integration_id)
     if ended_tasks:
         log.info("Ended %d task(s) of dead runs", len(ended_tasks))
     return ended_tasks
 
 
 def watch(interval_s: float = WATCH_INTERVAL_S) -> None:
-    """The stack's reconciler process: the dead-run safety net, every `interval_s` seconds."""
+    """The stack's reconciler process: the dead-run safety net, and the late integrations' alerts, every
+    `interval_s` seconds."""
     from include.integracoes import db
 
     while True:
         try:
             with db.connect(autocommit=True) as conn:
                 end_dead_runs(conn)
+                alerts.check_late(conn)
         except Exception:  # a database or metadata blip: try again next round
             log.exception("Dead-run reconciliation failed")
         time.sleep(interval_s)

@@ -24,7 +24,7 @@ from include.connectors.catalog import CATALOG, IncrementalWindow
 from include.connectors.errors import ConnectorError
 from include.connectors.inbound import Inbound, Target
 from include.connectors.registry import connector_for
-from include.integracoes import db, failures, files, logs, notifications, receiving, tasks
+from include.integracoes import alerts, db, failures, files, logs, notifications, receiving, tasks
 from include.integracoes.integrations import decrypted_config
 from include.integracoes.messages import DEFAULT_LANGUAGE, format_count, format_size
 from include.integracoes.tasks import Status, Task
@@ -83,10 +83,12 @@ def _fail_tasks(
 
 
 def _notify_failure(conn: psycopg.Connection, integration_id: int, task: Task) -> None:
-    """The integration's notification addresses hear of a failed task; a notice never fails the run."""
+    """The integration's notification addresses hear of a failed task (and of its alert, when it is the
+    Nth failure in a row); a notice never fails the run."""
     try:
         config = decrypted_config(conn, integration_id)
         notifications.task_failed(conn, integration_id, config, task.code, task.failure_reason or "")
+        alerts.after_task_ended(conn, integration_id)
     except Exception:
         log.exception("Failure notice of task %s not sent", task.id)
 
@@ -288,6 +290,10 @@ def _close(conn: psycopg.Connection, connector: Connector, integration_id: int, 
     if connector.confirmation is Confirmation.ON_DELIVERY:
         done = tasks.mark_completed(conn, task_id)
         logs.write(conn, integration_id, "log.task_completed", task_id=task_id, code=done.code)
+    try:  # a delivery closes the integration's alert, if one was open ("back to normal")
+        alerts.after_task_ended(conn, integration_id)
+    except Exception:
+        log.exception("Alert state of integration %s not updated", integration_id)
 
 
 # --- receive + apply (partners that send to us) ----------------------------------------------------

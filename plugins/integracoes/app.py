@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from integracoes import pages
-from integracoes.api import catalog, files, integrations, logs, me, pricing, reconciliation, runs, tasks
+from integracoes.api import catalog, files, integrations, logs, me, overview, pricing, reconciliation, runs, tasks
 from integracoes.auth import Caller, authenticated
 from integracoes.errors import install_error_handlers
 
@@ -31,7 +31,7 @@ def create_app() -> FastAPI:
     api = APIRouter(prefix=API_PREFIX)
     routers = (
         me.router, catalog.router, integrations.router, tasks.router, runs.router, files.router, logs.router,
-        pricing.router, reconciliation.router,
+        pricing.router, reconciliation.router, overview.router,
     )  # fmt: skip
     for router in routers:
         api.include_router(router)

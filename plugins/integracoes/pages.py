@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from include.connectors.registry import is_available
-from include.integracoes import catalog, db, integrations, manual_runs, pricing, reconciliation
+from include.integracoes import catalog, db, health, integrations, manual_runs, pricing, reconciliation
 from include.integracoes.branches import list_branches
 from include.integracoes.errors import NotFound
 from include.integracoes.messages import CATALOG as MESSAGES
@@ -23,7 +23,7 @@ from include.integracoes.messages import text
 from include.integracoes.paging import PAGE_SIZES
 from include.integracoes.permissions import Action, Resource
 from integracoes.api.catalog import types_out
-from integracoes.api.integrations import detail_out, summary_out
+from integracoes.api.integrations import detail_out, list_rows
 from integracoes.auth import Caller, require
 from integracoes.errors import language_of
 
@@ -35,7 +35,7 @@ _templates = Environment(
     auto_reload=False,
 )
 # Messages the page scripts need (they build rows and errors in the browser).
-_SCRIPT_MESSAGE_PREFIXES = ("ui.", "integration.")
+_SCRIPT_MESSAGE_PREFIXES = ("ui.", "integration.", "task.status.", "health.")
 # Success notices a page can be asked to show after a redirect (?aviso=...), by whitelist.
 _NOTICES = {"cadastrada": "integration.created"}
 
@@ -96,22 +96,20 @@ def index(
     caller: Caller = Depends(require(Action.READ, Resource.INTEGRACOES)),
 ) -> HTMLResponse:
     with db.pooled() as conn:
-        first = integrations.list_page(conn, caller.principal)
+        initial = list_rows(conn, integrations.list_page(conn, caller.principal), language_of(request))
     can_register = caller.may(Action.CREATE, Resource.INTEGRACOES) and caller.principal.is_support_agent
-    initial = {
-        "items": [summary_out(item) for item in first.items],
-        "total": first.total,
-        "page": first.page,
-        "page_size": first.page_size,
-        "pages": first.pages,
-    }
     return render(
         request,
         "index.html",
         caller,
         can_register=can_register,
         page_sizes=PAGE_SIZES,
-        page_data={"initial": initial, "can_register": can_register, "flash": _NOTICES.get(aviso or "")},
+        health_states=list(health.Health),
+        page_data={
+            "initial": initial.model_dump(mode="json"),
+            "can_register": can_register,
+            "flash": _NOTICES.get(aviso or ""),
+        },
     )
 
 
@@ -229,3 +227,11 @@ def reconciliation_page(
             "statuses": [{"value": s.value, "label": s.label(language)} for s in statuses],
         },
     )
+
+
+@router.get("/painel", response_class=HTMLResponse)
+def overview_page(
+    request: Request, caller: Caller = Depends(require(Action.READ, Resource.INTEGRACOES))
+) -> HTMLResponse:
+    """The Painel: the health of every integration the caller sees, what needs attention, alerts."""
+    return render(request, "overview.html", caller)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -9,7 +10,9 @@ from pydantic import BaseModel, Field
 
 from include.connectors.registry import is_available
 from include.integracoes import connection_check, db, integrations
+from include.integracoes import health as health_service
 from include.integracoes.integrations import ConfigInput, Integration, IntegrationInput
+from include.integracoes.paging import Page
 from include.integracoes.permissions import Action, Resource
 from include.integracoes.reconciler import AirflowReconciler
 from integracoes.api.paging import PageOut, page_out
@@ -64,6 +67,36 @@ class IntegrationOut(BaseModel):
     available: bool = Field(description="Falso quando nenhum conector implementa o tipo: a integração não executa")
 
 
+class MarkOut(BaseModel):
+    code: int
+    status: str
+    start: date
+    end: date
+    at: datetime
+
+
+class IntegrationRowOut(IntegrationOut):
+    """A row of the list: the integration and its health at a glance."""
+
+    health: health_service.Health
+    health_label: str
+    last_success_at: datetime | None = Field(description="A última entrega (Enviada ou Concluída)")
+    history: list[MarkOut] = Field(description="As últimas 20 tarefas, da mais nova para a mais antiga")
+
+
+def list_rows(conn: Any, found: Page[Integration], language: str) -> PageOut[IntegrationRowOut]:
+    marks = health_service.for_rows(conn, [i.id for i in found.items])
+
+    def row(item: Integration) -> IntegrationRowOut:
+        state = marks[item.id]
+        return IntegrationRowOut(
+            **summary_out(item), health=state.health, health_label=state.health.label(language),
+            last_success_at=state.last_success_at, history=[MarkOut(**vars(m)) for m in state.history],
+        )  # fmt: skip
+
+    return page_out(found, row)
+
+
 class ConfigOut(BaseModel):
     key: str
     label: str
@@ -103,16 +136,21 @@ def detail_out(item: Integration) -> IntegrationDetailOut:
     )
 
 
-@router.get("/integrations", response_model=PageOut[IntegrationOut], summary="Lista de integrações")
+@router.get("/integrations", response_model=PageOut[IntegrationRowOut], summary="Lista de integrações")
 def list_integrations(
+    request: Request,
     search: str = Query(default="", max_length=120, description="Início da descrição (sem diferenciar acentos)"),
+    health: health_service.Health | None = Query(default=None, description="Só as integrações nesta saúde"),
     page: int = Query(default=1),
     page_size: int = Query(default=10),
     caller: Caller = Depends(_read),
-) -> PageOut[IntegrationOut]:
+) -> PageOut[IntegrationRowOut]:
     with db.pooled() as conn:
-        found = integrations.list_page(conn, caller.principal, search=search, page=page, page_size=page_size)
-    return page_out(found, lambda i: IntegrationOut(**summary_out(i)))
+        found = integrations.list_page(
+            conn, caller.principal, search=search, page=page, page_size=page_size,
+            health=health_service.condition(health) if health else None,
+        )  # fmt: skip
+        return list_rows(conn, found, language_of(request))
 
 
 @router.post("/integrations", response_model=IntegrationDetailOut, status_code=201, summary="Cadastrar integração")

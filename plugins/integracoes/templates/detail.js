@@ -10,7 +10,38 @@
   // --- Tarefas ---
   const tasks = { page: 1, pages: 1, search: "", ticket: 0 };
 
+  // Tasks per day by status over 30 days: stacked bars in plain SVG (no library, no network).
+  const CHART_ORDER = ["completed", "sent", "pending", "failed"];
+  async function loadChart() {
+    const result = await api("GET", `/integrations/${integrationId}/task-stats?days=30`);
+    if (!result.ok) return;
+    const svg = $("task-chart"), ns = "http://www.w3.org/2000/svg";
+    const days = result.data, width = 600 / days.length, height = 110;
+    const peak = Math.max(1, ...days.map((d) => Object.values(d.counts).reduce((a, b) => a + b, 0)));
+    for (const bar of [...svg.querySelectorAll("rect")]) bar.remove();
+    let total = 0;
+    days.forEach((d, index) => {
+      let top = height + 5;
+      for (const status of CHART_ORDER) {
+        const count = d.counts[status] || 0;
+        if (!count) continue;
+        total += count;
+        const barHeight = (count / peak) * height;
+        top -= barHeight;
+        const rect = document.createElementNS(ns, "rect");
+        for (const [name, value] of Object.entries({ x: index * width + 1, y: top, width: Math.max(1, width - 2),
+                                                       height: barHeight, class: "bar " + status })) rect.setAttribute(name, value);
+        const tip = document.createElementNS(ns, "title");
+        tip.textContent = `${new Date(d.day + "T12:00:00").toLocaleDateString(PAGE.lang)} · ${t("task.status." + status)}: ${count}`;
+        rect.append(tip);
+        svg.append(rect);
+      }
+    });
+    $("task-chart-desc").textContent = `${t("ui.chart_title")}: ${total}`;
+  }
+
   async function loadTasks() {
+    loadChart();
     const ticket = ++tasks.ticket;
     const query = new URLSearchParams({ search: tasks.search, page: tasks.page, page_size: 25 });
     const result = await api("GET", `/integrations/${integrationId}/tasks?${query}`);

@@ -1,0 +1,99 @@
+"""Alerts: when an integration fails `FAILURES_TO_ALERT` times in a row, or becomes late, one e-mail to its
+notification addresses and to the support team; one "back to normal" e-mail when it delivers again. Never one
+per failed retry or per failed task after the first alert: `integracao.saude.alerta_aberto` is claimed by a
+single conditional UPDATE, so only one process ever sends a given alert. Every alert is recorded (the
+Painel lists them), also when there was nobody to send it to.
+
+Settings: INTEGRACOES_ALERT_FAILURES (3), INTEGRACOES_SUPPORT_EMAIL (the support team's addresses, `;`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+import psycopg
+
+from include.connectors.config import split_addresses
+from include.connectors.errors import DeliveryError
+from include.integracoes import health, notifications
+from include.integracoes.integrations import decrypted_config
+from include.integracoes.messages import text
+
+log = logging.getLogger(__name__)
+
+FAILURES_TO_ALERT = int(os.environ.get("INTEGRACOES_ALERT_FAILURES", "3"))
+LANGUAGE = "pt-BR"
+
+
+def support_addresses() -> list[str]:
+    return split_addresses(os.environ.get("INTEGRACOES_SUPPORT_EMAIL", ""))
+
+
+def after_task_ended(conn: psycopg.Connection, integration_id: int) -> None:
+    """Called when a task of the integration ended (failed or delivered): open or close its alert."""
+    opened = conn.execute(
+        """UPDATE integracao.saude SET alerta_aberto = 'falhas'
+           WHERE integracao_id = %s AND alerta_aberto IS NULL AND ultima_situacao = 'failed'
+             AND falhas_seguidas >= %s
+           RETURNING falhas_seguidas, ultimo_motivo""",
+        (integration_id, FAILURES_TO_ALERT),
+    ).fetchone()
+    if opened:
+        _send(conn, integration_id, "falhas", count=opened[0], reason=opened[1] or "")
+        return
+    closed = conn.execute(
+        """UPDATE integracao.saude SET alerta_aberto = NULL
+           WHERE integracao_id = %s AND alerta_aberto IS NOT NULL AND ultima_situacao = 'completed'
+           RETURNING ultimo_sucesso_em""",
+        (integration_id,),
+    ).fetchone()
+    if closed:
+        _send(conn, integration_id, "normalizado", at=f"{closed[0]:%d/%m/%Y %H:%M}")
+
+
+def check_late(conn: psycopg.Connection) -> int:
+    """Open the alert of every integration that became late (the reconciler calls it periodically)."""
+    rows = conn.execute(health.LATE_WITHOUT_ALERT).fetchall()
+    for integration_id, last in rows:
+        conn.execute(
+            "INSERT INTO integracao.saude (integracao_id) VALUES (%s) ON CONFLICT DO NOTHING", (integration_id,)
+        )
+        claimed = conn.execute(
+            "UPDATE integracao.saude SET alerta_aberto = 'atraso' WHERE integracao_id = %s AND alerta_aberto IS NULL"
+            " RETURNING 1",
+            (integration_id,),
+        ).fetchone()
+        if claimed:
+            _send(conn, integration_id, "atraso", since=f"{last:%d/%m/%Y %H:%M}" if last else "—")
+    return len(rows)
+
+
+def _send(conn: psycopg.Connection, integration_id: int, kind: str, **params: object) -> None:
+    row = conn.execute(
+        "SELECT i.descricao, t.nome FROM integracao.integracao i JOIN integracao.tenant t ON t.id = i.tenant_id"
+        " WHERE i.id = %s",
+        (integration_id,),
+    ).fetchone()
+    description, tenant = (str(row[0]), str(row[1])) if row else (str(integration_id), "")
+    values = {"integration": description, "tenant": tenant, "failures": FAILURES_TO_ALERT, **params}
+    subject = text(f"alert.{kind}.subject", LANGUAGE, **values)
+    body = text(f"alert.{kind}.body", LANGUAGE, **values)
+    try:
+        config = decrypted_config(conn, integration_id)
+    except Exception:  # a configuration that cannot be read still alerts the support team
+        log.exception("Configuration of integration %s unreadable for its alert", integration_id)
+        config = {}
+    recipients = list(dict.fromkeys(split_addresses(config.get(notifications.ADDRESS_KEY, "")) + support_addresses()))
+    sender = notifications.mailer()
+    sent = 0
+    if recipients and sender is not None:
+        try:
+            sender.send(subject, body, recipients)
+            sent = len(recipients)
+        except DeliveryError as error:
+            log.warning("Alert of integration %s not sent: %s", integration_id, error)
+    conn.execute(
+        "INSERT INTO integracao.alerta (integracao_id, tipo, destinatarios, detalhe) VALUES (%s, %s, %s, %s)",
+        (integration_id, kind, sent, subject),
+    )

@@ -1,0 +1,87 @@
+"""The Painel's API: the health of the caller's integrations at a glance, recent failures, what needs
+attention, alerts sent; and an integration's tasks per day (its chart)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, Field
+
+from include.integracoes import db, health
+from include.integracoes.permissions import Action, Resource
+from integracoes.auth import Caller, require
+from integracoes.errors import language_of
+
+router = APIRouter(tags=["Painel"])
+
+
+class HealthCountOut(BaseModel):
+    health: health.Health
+    label: str
+    count: int
+
+
+class FailureCountOut(BaseModel):
+    name: str
+    last_24h: int
+    last_7d: int
+
+
+class AttentionOut(BaseModel):
+    integration_id: int
+    description: str
+    tenant: str
+    type_name: str
+    health: health.Health
+    health_label: str
+    since: datetime | None = Field(description="A falha, ou a última entrega (nulo: nunca entregou)")
+    consecutive_failures: int
+    last_error: str | None
+
+
+class AlertOut(BaseModel):
+    integration_id: int
+    description: str
+    kind: str = Field(description="falhas, atraso ou normalizado")
+    sent_at: datetime
+    recipients: int
+    detail: str
+
+
+class OverviewOut(BaseModel):
+    counts: list[HealthCountOut]
+    failures_by_type: list[FailureCountOut]
+    failures_by_tenant: list[FailureCountOut]
+    attention: list[AttentionOut]
+    alerts: list[AlertOut]
+
+
+@router.get("/overview", response_model=OverviewOut, summary="Painel: a saúde das integrações")
+def get_overview(request: Request, caller: Caller = Depends(require(Action.READ, Resource.INTEGRACOES))) -> OverviewOut:
+    language = language_of(request)
+    with db.pooled() as conn:
+        found = health.overview(conn, caller.principal)
+    return OverviewOut(
+        counts=[HealthCountOut(health=h, label=h.label(language), count=n) for h, n in found.counts.items()],
+        failures_by_type=[FailureCountOut(**vars(f)) for f in found.failures_by_type],
+        failures_by_tenant=[FailureCountOut(**vars(f)) for f in found.failures_by_tenant],
+        attention=[AttentionOut(**vars(a), health_label=a.health.label(language)) for a in found.attention],
+        alerts=[AlertOut(**vars(a)) for a in found.alerts],
+    )
+
+
+class DayOut(BaseModel):
+    day: date
+    counts: dict[str, int] = Field(description="Tarefas criadas no dia, por situação")
+
+
+@router.get("/integrations/{integration_id}/task-stats", response_model=list[DayOut], summary="Tarefas por dia")
+def task_stats(
+    integration_id: int,
+    days: int = Query(default=30, ge=1, le=90),
+    caller: Caller = Depends(require(Action.READ, Resource.TAREFAS)),
+) -> list[DayOut]:
+    with db.pooled() as conn:
+        found = health.tasks_per_day(conn, caller.principal, integration_id, days)
+    return [DayOut(day=d.day, counts=d.counts) for d in found]
