@@ -49,6 +49,23 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "pt-BR": "Campo obrigatório.",
         "en": "Required field.",
     },
+    "http.too_large": {
+        "pt-BR": "O corpo da requisição passa do limite de {limit} KB.",
+        "en": "The request body exceeds the {limit} KB limit.",
+    },
+    "http.text_unsupported": {
+        "pt-BR": "Contém caracteres não permitidos (caractere nulo ou Unicode inválido).",
+        "en": "Contains characters that are not allowed (null character or invalid Unicode).",
+    },
+    "http.number_out_of_range": {
+        "pt-BR": "Número fora do intervalo permitido.",
+        "en": "Number out of the allowed range.",
+    },
+    "http.json_invalid": {"pt-BR": "JSON inválido.", "en": "Invalid JSON."},
+    "http.json_too_deep": {
+        "pt-BR": "JSON com níveis demais de aninhamento.",
+        "en": "JSON nested too deeply.",
+    },
     "http.internal": {
         "pt-BR": "Erro interno. Tente novamente em instantes; se persistir, contate o suporte.",
         "en": "Internal error. Try again shortly; if it persists, contact support.",

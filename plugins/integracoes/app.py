@@ -11,11 +11,18 @@ from integracoes import pages
 from integracoes.api import catalog, files, integrations, logs, me, overview, pricing, reconciliation, runs, tasks
 from integracoes.auth import Caller, authenticated
 from integracoes.errors import install_error_handlers
+from integracoes.gate import Gate
 
 API_PREFIX = "/api/v1"
 
 
-def create_app() -> FastAPI:
+def create_app() -> Any:
+    """The app behind its gate (integracoes/gate.py): authentication, input and size checks run before
+    FastAPI reads the body; security headers go on every response."""
+    return Gate(create_routes())
+
+
+def create_routes() -> FastAPI:
     # Airflow mounts this app without authentication: `authenticated` guards every route, and the
     # default (unauthenticated) docs routes are replaced by one that requires it too.
     app = FastAPI(

@@ -63,11 +63,32 @@ async def _airflow_user(request: Request, bearer: HTTPAuthorizationCredentials |
         raise ApiError(401, key) from None
 
 
+def _origin(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) of a URL, the port made explicit: what "the same origin" compares."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    except ValueError:
+        return ("", "", None)
+    return parts.scheme.lower(), (parts.hostname or "").lower(), port
+
+
+def public_origin(request: Request) -> tuple[str, str, int | None]:
+    """The origin our pages are served from: Airflow's public base URL when configured (a proxy in front
+    rewrites Host, not this), else the request's own scheme and host."""
+    from airflow.configuration import conf
+
+    base_url = conf.get("api", "base_url", fallback="") or ""
+    if base_url.startswith(("http://", "https://")):
+        return _origin(base_url)
+    return _origin(f"{request.url.scheme}://{request.headers.get('host', '')}")
+
+
 def _check_same_origin(request: Request) -> None:
-    """A state change authenticated by the UI cookie must come from our own pages (CSRF)."""
+    """A state change authenticated by the UI cookie must come from our own pages (CSRF): the full origin —
+    scheme, host and port — of `Origin` (or `Referer`) must be ours."""
     origin = request.headers.get("origin") or request.headers.get("referer")
-    host = request.headers.get("host", "")
-    if not origin or urlsplit(origin).netloc != host:
+    if not origin or origin == "null" or _origin(origin) != public_origin(request):
         raise ApiError(403, "auth.csrf")
 
 

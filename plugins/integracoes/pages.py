@@ -56,7 +56,7 @@ def render(request: Request, template: str, caller: Caller, *, status: int = 200
     }
     html = _templates.get_template(template).render(
         lang=language, t=t, principal=caller.principal, page_data=page_data, list_href=f"{root}/",
-        feature_links=_feature_links(caller, root), **context,
+        feature_links=_feature_links(caller, root), csp_nonce=getattr(request.state, "csp_nonce", ""), **context,
     )  # fmt: skip
     return HTMLResponse(html, status_code=status, headers={"Content-Language": language, "Cache-Control": "no-store"})
 

@@ -141,6 +141,9 @@ def test_a_client_reviews_and_applies_a_decrease_in_the_browser(
         expect(page.locator("h1")).to_contain_text("Alteração de Preço/Oferta")
         page.select_option("#direction", "down")
         page.click("#price-filters button[type=submit]")
+        # The filtered answer is in once no increase is shown (the first, unfiltered one had some).
+        expect(page.locator("#suggestions tbody tr[data-id]").first).to_be_visible()
+        expect(page.locator("#suggestions tbody td.num.up")).to_have_count(0)
         # A decrease not applied yet (the API test applied some).
         first = page.locator("#suggestions tbody tr[data-id]", has_not_text="Aplicada").first
         expect(first).to_be_visible()

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from include.integracoes.permissions import Action, Resource
 from include.integracoes.principal import Principal, Tenant
 from integracoes import auth
-from integracoes.app import create_app
+from integracoes.app import create_routes
 from integracoes.errors import ApiError
 
 
@@ -57,7 +57,7 @@ def app(monkeypatch: pytest.MonkeyPatch) -> FastAPI:
     monkeypatch.setattr(auth, "is_authorized", fake_is_authorized)
     monkeypatch.setattr(auth, "load_principal", fake_principal)
     monkeypatch.setattr(auth.db, "pooled", NoPool)
-    application = create_app()
+    application = create_routes()
 
     @application.post("/probe")
     def probe(caller: auth.Caller = Depends(auth.authenticated)) -> dict[str, str]:

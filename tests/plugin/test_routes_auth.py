@@ -7,7 +7,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute
 
-from integracoes.app import create_app
+from integracoes.app import create_routes
 from integracoes.auth import authenticated, require
 
 
@@ -30,14 +30,14 @@ def unauthenticated_routes(app: FastAPI) -> list[str]:
 
 
 def test_every_route_of_the_app_is_authenticated() -> None:
-    app = create_app()
+    app = create_routes()
     assert [r for r in app.routes if isinstance(r, APIRoute)], "the app has no routes?"
     assert unauthenticated_routes(app) == []
 
 
 def test_every_route_declares_its_own_permission_or_identity_dependency() -> None:
     """Beyond the app-wide dependency, each handler names what it needs (defence in depth)."""
-    app = create_app()
+    app = create_routes()
     for route in app.routes:
         assert isinstance(route, APIRoute)
         direct = {d.call for d in route.dependant.dependencies}
@@ -66,7 +66,7 @@ def test_the_check_catches_a_route_without_auth() -> None:
 
 
 def test_default_docs_routes_are_disabled() -> None:
-    paths = {getattr(route, "path", None) for route in create_app().routes}
+    paths = {getattr(route, "path", None) for route in create_routes().routes}
     assert not {"/docs", "/redoc", "/openapi.json"} & paths
-    routes: list[BaseRoute] = create_app().routes
+    routes: list[BaseRoute] = create_routes().routes
     assert all(isinstance(route, APIRoute) for route in routes)
