@@ -2,13 +2,17 @@
 
 A support agent types URLs and SFTP hosts into an integration's configuration; without this rule a typo
 or a malicious edit could send a pharmacy's sales to any server, or probe our internal network from a
-worker. Production hosts are an allow-list per type (`IntegrationType.domains`); the partner sandbox of
-the demo and the tests is added by the stack through INTEGRACOES_PARTNER_HOSTS (never in production).
+worker. Production hosts are an allow-list per type (`IntegrationType.domains`), and at delivery time a
+partner's name must not resolve to a private, loopback or link-local address; the partner sandbox of the
+demo and the tests is added by the stack through INTEGRACOES_PARTNER_HOSTS (never in production), the one
+exception to both rules.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import socket
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -43,3 +47,17 @@ def ensure_allowed(url_or_host: str, domains: Iterable[str] | None = None) -> No
         domains = [domain for spec in TYPES for domain in spec.domains]
     if not host_allowed(host, domains):
         raise PartnerRejectedError(f"o endereço {host} não pertence ao parceiro")
+    if host.strip().rstrip(".").lower() not in extra_hosts() and _internal(host):
+        raise PartnerRejectedError(f"o endereço {host} aponta para uma rede interna")
+
+
+def _internal(host: str) -> bool:
+    """Whether a partner's name resolves to a private, loopback, link-local or otherwise non-public address
+    (a hijacked or mistaken DNS record must not turn a delivery into a probe of our network). A name that
+    does not resolve is left to the transport, which reports the partner unreachable."""
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return False
+    addresses = {ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos}
+    return any(not address.is_global for address in addresses)

@@ -46,6 +46,17 @@ def test_an_anonymous_request_gets_401_before_its_body_is_read(stack: RunningSta
         ("POST", "/integrations", '{"config": [{"key": "token", "value": "a\\u0000"}]}', 422, "config.0.value"),
         ("POST", "/integrations", "[" * 40 + "]" * 40, 422, "body"),
         ("POST", "/integrations", "{not json", 422, "body"),
+        # Strict types: a boolean is not an id or an interval, a word is not a boolean.
+        ("POST", "/integrations", '{"tenant_id": true, "description": "x"}', 422, "tenant_id"),
+        ("POST", "/integrations", '{"tenant_id": 1, "interval_minutes": true}', 422, "interval_minutes"),
+        ("PUT", "/integrations/1", '{"active": "yes"}', 422, "active"),
+        (
+            "POST",
+            "/integrations/1/price-suggestions/apply",
+            '{"start": "2026-01-01", "end": "2026-01-01", "zone_id": true}',
+            422,
+            "zone_id",
+        ),
     ],
 )
 def test_input_the_database_cannot_hold_is_a_4xx_naming_the_field(

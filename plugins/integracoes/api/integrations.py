@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from include.connectors.registry import is_available
 from include.integracoes import connection_check, db, integrations
@@ -25,12 +25,17 @@ _read = require(Action.READ, Resource.INTEGRACOES)
 
 
 class ConfigItemIn(BaseModel):
+    model_config = ConfigDict(strict=True)
+
     key: str = Field(max_length=100)
     value: str | None = None
 
 
 class IntegrationIn(BaseModel):
-    """Body of a create (every field) or an update (any subset; `tenant_id` cannot change)."""
+    """Body of a create (every field) or an update (any subset; `tenant_id` cannot change). Strict types:
+    `true` is not a tenant id, `"yes"` is not a boolean, `"5"` is not an interval."""
+
+    model_config = ConfigDict(strict=True)
 
     tenant_id: int | None = None
     description: str | None = None
@@ -179,6 +184,8 @@ def update_integration(
 
 class ConnectionCheckIn(BaseModel):
     """The form's values; with `integration_id`, blank secrets are taken from the stored integration."""
+
+    model_config = ConfigDict(strict=True)
 
     type_code: str | None = Field(default=None, max_length=50)
     integration_id: int | None = None

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool, StrictInt
 
 from include.integracoes import db, pricing
 from include.integracoes.messages import text
@@ -71,10 +71,12 @@ class SuggestionsQuery(FiltersIn):
 
 
 class ApplyIn(FiltersIn):
-    suggestion_ids: list[int] | None = Field(
+    # Strict where a JSON body could smuggle another type in (`true` is not an id, `"yes"` not a boolean).
+    zone_id: StrictInt = Field(description="Zona de preço (grupo de lojas)")
+    suggestion_ids: list[StrictInt] | None = Field(
         default=None, max_length=10_000, description="As sugestões escolhidas; omitido: todas as que os filtros mostram"
     )
-    include_stale: bool = Field(default=False, description="Aplicar também as desatualizadas")
+    include_stale: StrictBool = Field(default=False, description="Aplicar também as desatualizadas")
 
 
 class ApplyOut(BaseModel):

@@ -1,0 +1,59 @@
+"""Where deliveries may go: a partner's own domains only, and never a name that resolves to an internal
+address (private, loopback, link-local) — except the sandbox hosts the demo stack configures."""
+
+from __future__ import annotations
+
+import socket
+from typing import Any
+
+import pytest
+
+from include.connectors import hosts
+from include.connectors.errors import PartnerRejectedError
+
+SMARKET = ("smarket.com.br",)
+
+
+def resolving_to(monkeypatch: pytest.MonkeyPatch, *addresses: str) -> None:
+    def getaddrinfo(host: str, port: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        family = socket.AF_INET6 if ":" in addresses[0] else socket.AF_INET
+        return [(family, socket.SOCK_STREAM, 6, "", (address, 0)) for address in addresses]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+# Private, loopback, link-local (cloud metadata), IPv6 loopback and unique-local, carrier-grade NAT, unspecified.
+INTERNAL = ("10.0.0.5", "192.168.1.10", "127.0.0.1", "169.254.169.254", "::1", "fd00::1", "100.64.0.1",
+            "0.0.0.0")  # noqa: S104  # fmt: skip
+
+
+@pytest.mark.parametrize("address", INTERNAL)
+def test_a_partner_name_resolving_to_an_internal_address_is_refused(
+    monkeypatch: pytest.MonkeyPatch, address: str
+) -> None:
+    monkeypatch.delenv(hosts.EXTRA_HOSTS_ENV, raising=False)
+    resolving_to(monkeypatch, "200.160.2.3", address)  # one internal address among public ones is enough
+    with pytest.raises(PartnerRejectedError, match="aponta para uma rede interna"):
+        hosts.ensure_allowed("https://api.smarket.com.br/v1", SMARKET)
+
+
+def test_a_public_address_passes_and_an_unresolvable_name_is_left_to_the_transport(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv(hosts.EXTRA_HOSTS_ENV, raising=False)
+    resolving_to(monkeypatch, "200.160.2.3", "2804:214::1")
+    hosts.ensure_allowed("https://api.smarket.com.br/v1", SMARKET)
+
+    def unknown(*args: Any, **kwargs: Any) -> list[Any]:
+        raise socket.gaierror("Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", unknown)
+    hosts.ensure_allowed("https://api.smarket.com.br/v1", SMARKET)
+
+
+def test_the_configured_sandbox_hosts_are_the_only_exception(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(hosts.EXTRA_HOSTS_ENV, "127.0.0.1,localhost")
+    resolving_to(monkeypatch, "127.0.0.1")
+    hosts.ensure_allowed("https://127.0.0.1:8443/smarket/v1", SMARKET)
+    with pytest.raises(PartnerRejectedError, match="não pertence ao parceiro"):
+        hosts.ensure_allowed("https://10.0.0.5/smarket/v1", SMARKET)
