@@ -194,6 +194,10 @@ def airflow_environment(stack: Stack, *, start_embedded: bool = False) -> dict[s
         "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{stack.port}/execution/",
         "AIRFLOW__API_AUTH__JWT_SECRET": keys["jwt_secret"],
         "AIRFLOW__API__SECRET_KEY": keys["api_secret_key"],
+        # How long a login lasts (Airflow's JWT); live log streams end with it.
+        "AIRFLOW__API_AUTH__JWT_EXPIRATION_TIME": str(
+            int(float(os.environ.get("INTEGRACOES_SESSION_HOURS", "24")) * 3600)
+        ),
         "AIRFLOW__API__HOST": stack.host,
         "AIRFLOW__API__PORT": str(stack.port),
         "AIRFLOW__API__BASE_URL": f"{stack.url}/",

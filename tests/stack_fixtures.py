@@ -113,6 +113,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
         # Alerts after two failures in a row (three in production), to the support team's test address.
         "INTEGRACOES_ALERT_FAILURES": "2",
         "INTEGRACOES_SUPPORT_EMAIL": "suporte@integracoes.example.com",
+        # Live log streams re-check access every 2 s (30 in production), at most 3 per user (5).
+        "INTEGRACOES_STREAM_RECHECK_S": "2",
+        "INTEGRACOES_MAX_LOG_STREAMS": "3",
     }
     for name in ("AIRFLOW_DATABASE_URL", "INTEGRACOES_DATABASE_URL", "AIRFLOW_HOME", "AIRFLOW_CONFIG"):
         env.pop(name, None)

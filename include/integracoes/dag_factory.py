@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -49,11 +50,20 @@ def _schedule(integration: RegisteredIntegration) -> Any:
     return timedelta(minutes=integration.interval_minutes)
 
 
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&])")
+
+
+def _text(value: str) -> str:
+    """A user's text inside the DAG's Markdown doc as text only: no link, image, HTML or heading can be made."""
+    return _MARKDOWN.sub(r"\\\1", " ".join(value.split()))
+
+
 def _doc(integration: RegisteredIntegration) -> str:
     spec = CATALOG[integration.type_code]
     return (
-        f"### {integration.description}\n\n"
-        f"Cliente **{integration.tenant_name}** · tipo **{spec.name}** ({spec.transport}, {spec.file_format}).\n\n"
+        f"### {_text(integration.description)}\n\n"
+        f"Cliente **{_text(integration.tenant_name)}** · tipo **{spec.name}**"
+        f" ({spec.transport}, {spec.file_format}).\n\n"
         f"Cadastro e tarefas: Integrações → integração {integration.id}."
     )
 

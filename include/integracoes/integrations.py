@@ -10,6 +10,7 @@ change audited with secrets redacted.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -282,7 +283,8 @@ def create(
             """INSERT INTO integracao.integracao (tenant_id, tipo_codigo, descricao, ativa, intervalo_minutos,
                    criada_por, atualizada_por) VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id""",
             (
-                data.tenant_id, spec.code, data.description.strip(), data.active if data.active is not None else True,
+                data.tenant_id, spec.code, clean_description(data.description),
+                data.active if data.active is not None else True,
                 data.interval_minutes, principal.username, principal.username,
             ),
         ).fetchone()  # fmt: skip
@@ -326,7 +328,7 @@ def update(
                    intervalo_minutos = coalesce(%s, intervalo_minutos), atualizada_em = now(), atualizada_por = %s
                WHERE id = %s""",
             (
-                data.description.strip() if data.description is not None else None, data.active,
+                clean_description(data.description) if data.description is not None else None, data.active,
                 data.interval_minutes, principal.username, integration_id,
             ),
         )  # fmt: skip
@@ -377,12 +379,24 @@ def _validate_type(
     return spec
 
 
+# Characters a description may not carry: controls, invisible format characters (zero-width, direction
+# overrides that make "ofni" read "info"), line and paragraph separators, private-use and surrogates.
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs"})
+
+
+def clean_description(value: str) -> str:
+    """The description as stored and compared: trimmed, in Unicode NFC (so "é" typed as e + accent is "é")."""
+    return unicodedata.normalize("NFC", value.strip())
+
+
 def _validate_common(data: IntegrationInput, errors: dict[str, Problem], *, creating: bool) -> None:
     if creating or data.description is not None:
-        description = (data.description or "").strip()
+        description = clean_description(data.description or "")
         if not description:
             errors["description"] = Problem("integration.description_required")
-        elif len(description) > MAX_DESCRIPTION or any(ord(c) < 32 for c in description):
+        elif any(unicodedata.category(c) in _HIDDEN_CATEGORIES for c in description):
+            errors["description"] = Problem("integration.description_characters")
+        elif len(description) > MAX_DESCRIPTION:
             errors["description"] = Problem("integration.description_too_long", {"max": MAX_DESCRIPTION})
     if creating or data.interval_minutes is not None:
         interval = data.interval_minutes

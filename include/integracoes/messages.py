@@ -49,6 +49,10 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "pt-BR": "Campo obrigatório.",
         "en": "Required field.",
     },
+    "logs.too_many_streams": {
+        "pt-BR": "Você já acompanha {limit} logs ao vivo ao mesmo tempo. Feche uma das abas e tente novamente.",
+        "en": "You are already following {limit} live logs at once. Close one of the tabs and try again.",
+    },
     "http.too_large": {
         "pt-BR": "O corpo da requisição passa do limite de {limit} KB.",
         "en": "The request body exceeds the {limit} KB limit.",
@@ -139,6 +143,12 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
     },
     # --- integration registration (include/integracoes/integrations.py) ---
     "integration.description_required": {"pt-BR": "Informe a descrição.", "en": "Enter a description."},
+    "integration.description_characters": {
+        "pt-BR": "A descrição contém caracteres invisíveis ou de controle (quebras de linha, espaços de largura"
+        " zero, inversão de direção). Digite-a novamente.",
+        "en": "The description contains invisible or control characters (line breaks, zero-width spaces, direction"
+        " overrides). Type it again.",
+    },
     "integration.description_too_long": {
         "pt-BR": "A descrição deve ter no máximo {max} caracteres.",
         "en": "The description must have at most {max} characters.",
@@ -678,6 +688,7 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "pt-BR": "Agenda própria deste tipo: {schedule}. O intervalo não se aplica.",
         "en": "This type has its own schedule: {schedule}. The interval does not apply.",
     },
+    "ui.log_ended": {"pt-BR": "Encerrado", "en": "Ended"},
     "ui.features_nav": {"pt-BR": "Páginas da integração", "en": "Integration pages"},
     "ui.reconciliation_title": {"pt-BR": "Conciliação de vendas", "en": "Sales reconciliation"},
     "ui.reconciliation_from": {"pt-BR": "Vendas de", "en": "Sales from"},

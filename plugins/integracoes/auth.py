@@ -112,6 +112,31 @@ async def authenticated(request: Request, bearer: HTTPAuthorizationCredentials |
     return caller
 
 
+def token_expiry(request: Request) -> float | None:
+    """When the caller's token (Authorization header or the UI's cookie) expires, as a POSIX time — for
+    long-lived responses (the live log) that must end with the session. Already verified by
+    `authenticated`; read here only for its `exp`."""
+    import jwt
+    from airflow.api_fastapi.auth.managers.base_auth_manager import COOKIE_NAME_JWT_TOKEN
+
+    scheme, _, bearer = request.headers.get("authorization", "").partition(" ")
+    token = bearer.strip() if scheme.lower() == "bearer" else request.cookies.get(COOKIE_NAME_JWT_TOKEN, "")
+    try:
+        expiry = jwt.decode(token, options={"verify_signature": False}).get("exp")
+    except jwt.PyJWTError:
+        return None
+    return float(expiry) if isinstance(expiry, int | float) else None
+
+
+def reload_principal(caller: Caller) -> Principal:
+    """The caller's tenants as they are now (memberships may change while a stream is open)."""
+    with db.pooled() as conn:
+        return load_principal(
+            conn, username=caller.principal.username, roles=caller.principal.roles,
+            is_support_agent=caller.principal.is_support_agent,
+        )  # fmt: skip
+
+
 def require(action: Action, resource: Resource) -> Callable[..., Awaitable[Caller]]:
     """Dependency factory: the caller must hold `action` on `resource` (403 otherwise)."""
 

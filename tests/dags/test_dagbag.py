@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -134,3 +135,16 @@ def test_a_registry_blip_serves_the_last_snapshot(registered: list[int], monkeyp
     monkeypatch.setenv(registry.STRICT_ENV, "1")
     with pytest.raises(registry.RegistryUnavailableError):
         registry.read_shard(shard)
+
+
+def test_a_description_reaches_the_dag_doc_as_text_only() -> None:
+    """Markdown in a description (a link, an image, HTML) must not become one in Airflow's DAG docs."""
+    hostile = RegisteredIntegration(
+        3, "smarket", 1, "T <img src=x>", "Smarket [clique](http://evil.example) ![x](http://i) <b>oi</b>", True, 60,
+        "2026-11-01",
+    )  # fmt: skip
+    doc = dag_factory.build_dag(hostile).doc_md
+    unescaped = re.compile(r"(?<!\\)[\[\]()<>!]")  # a Markdown or HTML character without its backslash
+    user_text = doc.split("\n\n")[0] + doc.split("\n\n")[1].split("·")[0]
+    assert not unescaped.search(user_text.removeprefix("### ").replace("**", "")), doc
+    assert "\\[clique\\]" in doc

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -126,6 +127,10 @@ def test_update_without_secret_keeps_it(world: World) -> None:
         ({"interval_minutes": None}, "interval_minutes", "integration.interval_invalid"),
         ({"branches": []}, "branches", "integration.branches_required"),
         ({"tenant_id": None}, "tenant_id", "integration.tenant_required"),
+        ({"description": "Smarket \u202egnirts"}, "description", "integration.description_characters"),
+        ({"description": "Smar\u200bket"}, "description", "integration.description_characters"),
+        ({"description": "Smarket\u2028linha 2"}, "description", "integration.description_characters"),
+        ({"description": "Smarket\nlinha 2"}, "description", "integration.description_characters"),
         ({"tenant_id": 999_999}, "tenant_id", "integration.tenant_unknown"),
         ({"type_code": "boavista"}, "type_code", "integration.type_unavailable"),
         ({"config": [ConfigInput("codigo_cliente", "a")]}, "config.token", "validation.required"),
@@ -301,3 +306,12 @@ def test_search_and_paging_over_a_thousand_integrations(world: World) -> None:
                 break
             page += 1
         assert got == expected, search
+
+
+def test_a_description_is_unique_whatever_form_its_accents_were_typed_in(world: World) -> None:
+    integrations.create(world.conn, world.agent, smarket(world, description="Farmácia Central"))
+    decomposed = unicodedata.normalize("NFD", "Farmácia Central")
+    assert decomposed != "Farmácia Central"
+    with pytest.raises(Invalid) as refused:
+        integrations.create(world.conn, world.agent, smarket(world, description=decomposed))
+    assert refused.value.errors["description"].key == "integration.description_taken"

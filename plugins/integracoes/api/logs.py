@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import time
+from collections import Counter
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import datetime
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -13,13 +17,22 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from include.integracoes import db, integrations, logs
+from include.integracoes.errors import NotFound
 from include.integracoes.logs import LogLine
+from include.integracoes.messages import text
 from include.integracoes.permissions import Action, Resource
-from integracoes.auth import Caller, require
+from integracoes.auth import Caller, reload_principal, require, token_expiry
+from integracoes.errors import ApiError, language_of
 
 router = APIRouter(tags=["Logs da integração"])
 POLL_S = 1.0
 HEARTBEAT_S = 15.0
+# How often an open stream checks that its caller may still see the integration (memberships change).
+RECHECK_S = float(os.environ.get("INTEGRACOES_STREAM_RECHECK_S", "30"))
+# Live streams one user may hold open at once (per api-server process): tabs left open are fine, a loop
+# opening streams is not.
+MAX_STREAMS_PER_USER = int(os.environ.get("INTEGRACOES_MAX_LOG_STREAMS", "5"))
+_open_streams: Counter[str] = Counter()
 
 
 class LogLineOut(BaseModel):
@@ -51,6 +64,63 @@ def read_logs(
     return LogPageOut(items=[_out(line) for line in lines], next_cursor=cursor)
 
 
+@dataclass
+class _LiveLog:
+    """One open stream: new lines as they come, ended when the session or the membership no longer allows it."""
+
+    caller: Caller
+    integration_id: int
+    cursor: int
+    expires: float | None  # the token's expiry (POSIX time)
+    language: str
+
+    def fetch(self) -> list[LogLine]:
+        with db.pooled() as conn:
+            lines, self.cursor = logs.read(
+                conn, self.caller.principal, self.integration_id, after=self.cursor, limit=logs.MAX_PAGE
+            )
+        return lines
+
+    def still_allowed(self) -> bool:
+        principal = reload_principal(self.caller)
+        with db.pooled() as conn:
+            try:
+                integrations.get(conn, principal, self.integration_id)
+            except NotFound:
+                return False
+        return True
+
+    def ended(self, key: str) -> str:
+        """The last event of a stream the session no longer allows (the page shows it and stops)."""
+        return f"event: encerrado\ndata: {json.dumps({'reason': key, 'message': text(key, self.language)})}\n\n"
+
+    async def events(self, request: Request) -> AsyncIterator[str]:
+        username = self.caller.principal.username
+        idle, checked = 0.0, time.monotonic()
+        _open_streams[username] += 1
+        try:
+            yield "retry: 2000\n\n"
+            while not await request.is_disconnected():
+                if self.expires is not None and time.time() >= self.expires:
+                    yield self.ended("auth.expired")
+                    return
+                if time.monotonic() - checked >= RECHECK_S:
+                    checked = time.monotonic()
+                    if not await run_in_threadpool(self.still_allowed):
+                        yield self.ended("http.not_found")
+                        return
+                lines = await run_in_threadpool(self.fetch)
+                for line in lines:
+                    yield f"id: {line.cursor}\nevent: log\ndata: {json.dumps(_out(line).model_dump(mode='json'))}\n\n"
+                idle = 0.0 if lines else idle + POLL_S
+                if idle >= HEARTBEAT_S:
+                    idle = 0.0
+                    yield ": keep-alive\n\n"
+                await asyncio.sleep(POLL_S)
+        finally:
+            _open_streams[username] -= 1
+
+
 @router.get(
     "/integrations/{integration_id}/logs/stream",
     summary="Logs da integração ao vivo (SSE)",
@@ -62,31 +132,22 @@ async def stream_logs(
     after: int = Query(default=0, ge=0),
     caller: Caller = Depends(require(Action.READ, Resource.LOGS)),
 ) -> StreamingResponse:
+    """New lines as they are written; the stream ends (event `encerrado`) when the token expires or the
+    caller loses access to the integration, and one user holds at most MAX_STREAMS_PER_USER at once."""
+
     def check() -> None:
         with db.pooled() as conn:
             integrations.get(conn, caller.principal, integration_id)  # 404 before the stream starts
 
     await run_in_threadpool(check)
+    if _open_streams[caller.principal.username] >= MAX_STREAMS_PER_USER:
+        raise ApiError(429, "logs.too_many_streams", params={"limit": MAX_STREAMS_PER_USER})
     resume = request.headers.get("last-event-id", "")
-    start = int(resume) if resume.isdigit() else after
-
-    def fetch(cursor: int) -> tuple[list[LogLine], int]:
-        with db.pooled() as conn:
-            return logs.read(conn, caller.principal, integration_id, after=cursor, limit=logs.MAX_PAGE)
-
-    async def events() -> AsyncIterator[str]:
-        cursor, idle = start, 0.0
-        yield "retry: 2000\n\n"
-        while not await request.is_disconnected():
-            lines, cursor = await run_in_threadpool(fetch, cursor)
-            for line in lines:
-                yield f"id: {line.cursor}\nevent: log\ndata: {json.dumps(_out(line).model_dump(mode='json'))}\n\n"
-            idle = 0.0 if lines else idle + POLL_S
-            if idle >= HEARTBEAT_S:
-                idle = 0.0
-                yield ": keep-alive\n\n"
-            await asyncio.sleep(POLL_S)
-
+    live = _LiveLog(
+        caller, integration_id, int(resume) if resume.isdigit() else after, token_expiry(request),
+        language_of(request),
+    )  # fmt: skip
     return StreamingResponse(
-        events(), media_type="text/event-stream", headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
-    )
+        live.events(request), media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )  # fmt: skip

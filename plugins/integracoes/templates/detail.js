@@ -136,6 +136,13 @@
     stream.addEventListener("log", (event) => appendLine(JSON.parse(event.data)));
     stream.addEventListener("open", () => { $("log-live").textContent = t("ui.live"); $("log-live").className = "badge on"; });
     stream.addEventListener("error", () => { $("log-live").textContent = t("ui.reconnecting"); $("log-live").className = "badge pend"; });
+    // The server ended the stream for good (session expired, access removed): stop reconnecting, say why.
+    stream.addEventListener("encerrado", (event) => {
+      stream.close();
+      $("log-live").textContent = t("ui.log_ended");
+      $("log-live").className = "badge off";
+      flash(JSON.parse(event.data).message, "error");
+    });
   }
 
   let tasksLoaded = false;
