@@ -15,7 +15,6 @@ import os
 import psycopg
 
 from include.connectors.config import split_addresses
-from include.connectors.errors import DeliveryError
 from include.integracoes import health, notifications
 from include.integracoes.integrations import decrypted_config
 from include.integracoes.messages import text
@@ -70,29 +69,16 @@ def check_late(conn: psycopg.Connection) -> int:
 
 
 def _send(conn: psycopg.Connection, integration_id: int, kind: str, **params: object) -> None:
-    row = conn.execute(
-        "SELECT i.descricao, t.nome FROM integracao.integracao i JOIN integracao.tenant t ON t.id = i.tenant_id"
-        " WHERE i.id = %s",
-        (integration_id,),
-    ).fetchone()
-    description, tenant = (str(row[0]), str(row[1])) if row else (str(integration_id), "")
+    description, tenant = notifications.names(conn, integration_id)
     values = {"integration": description, "tenant": tenant, "failures": FAILURES_TO_ALERT, **params}
     subject = text(f"alert.{kind}.subject", LANGUAGE, **values)
-    body = text(f"alert.{kind}.body", LANGUAGE, **values)
     try:
         config = decrypted_config(conn, integration_id)
     except Exception:  # a configuration that cannot be read still alerts the support team
         log.exception("Configuration of integration %s unreadable for its alert", integration_id)
         config = {}
-    recipients = list(dict.fromkeys(split_addresses(config.get(notifications.ADDRESS_KEY, "")) + support_addresses()))
-    sender = notifications.mailer()
-    sent = 0
-    if recipients and sender is not None:
-        try:
-            sender.send(subject, body, recipients)
-            sent = len(recipients)
-        except DeliveryError as error:
-            log.warning("Alert of integration %s not sent: %s", integration_id, error)
+    recipients = list(dict.fromkeys(notifications.addresses(config) + support_addresses()))
+    sent = notifications.send(conn, integration_id, recipients, subject, text(f"alert.{kind}.body", LANGUAGE, **values))
     conn.execute(
         "INSERT INTO integracao.alerta (integracao_id, tipo, destinatarios, detalhe) VALUES (%s, %s, %s, %s)",
         (integration_id, kind, sent, subject),

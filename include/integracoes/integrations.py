@@ -155,6 +155,17 @@ def get(conn: psycopg.Connection, principal: Principal, integration_id: int) -> 
     )
 
 
+def get_of_types(
+    conn: psycopg.Connection, principal: Principal, integration_id: int, type_codes: Sequence[str], missing_key: str
+) -> Integration:
+    """An integration the caller can see, of one of these types (the pages only some partners have);
+    NotFound(`missing_key`) otherwise."""
+    integration = get(conn, principal, integration_id)
+    if integration.type_code not in type_codes:
+        raise NotFound(missing_key)
+    return integration
+
+
 def active_of_types(conn: psycopg.Connection, principal: Principal, type_codes: Sequence[str]) -> list[tuple[int, str]]:
     """(id, description) of the caller's active integrations of these types (e.g. the entries of the pages
     only some partners have: price changes, sales reconciliation)."""

@@ -46,22 +46,34 @@ def mailer() -> EmailSender | None:
     )
 
 
-def _send(conn: psycopg.Connection, integration_id: int, config: Mapping[str, str], subject: str, body: str) -> None:
-    recipients = split_addresses(config.get(ADDRESS_KEY, ""))
+def addresses(config: Mapping[str, str]) -> list[str]:
+    """The integration's notification addresses (its `email_notificacao` key)."""
+    return split_addresses(config.get(ADDRESS_KEY, ""))
+
+
+def send(conn: psycopg.Connection, integration_id: int, recipients: list[str], subject: str, body: str) -> int:
+    """One e-mail about an integration, logged in its log; how many addresses it went to (0: not sent)."""
     sender = mailer()
     if not recipients or sender is None:
-        return
+        return 0
     try:
         sender.send(subject, body, recipients)
-        logs.write(conn, integration_id, "log.notification_sent", subject=subject, count=len(recipients))
     except DeliveryError as error:
         log.warning("Notification of integration %s not sent: %s", integration_id, error)
         logs.write(conn, integration_id, "log.notification_failed", level="WARNING", subject=subject)
+        return 0
+    logs.write(conn, integration_id, "log.notification_sent", subject=subject, count=len(recipients))
+    return len(recipients)
 
 
-def _description(conn: psycopg.Connection, integration_id: int) -> str:
-    row = conn.execute("SELECT descricao FROM integracao.integracao WHERE id = %s", (integration_id,)).fetchone()
-    return str(row[0]) if row else str(integration_id)
+def names(conn: psycopg.Connection, integration_id: int) -> tuple[str, str]:
+    """(description, tenant) of the integration, as the e-mails name it."""
+    row = conn.execute(
+        "SELECT i.descricao, t.nome FROM integracao.integracao i JOIN integracao.tenant t ON t.id = i.tenant_id"
+        " WHERE i.id = %s",
+        (integration_id,),
+    ).fetchone()
+    return (str(row[0]), str(row[1])) if row else (str(integration_id), "")
 
 
 def reconciliation_summary(
@@ -75,7 +87,7 @@ def reconciliation_summary(
         (integration_id,),
     ).fetchone()
     params = {
-        "integration": _description(conn, integration_id),
+        "integration": names(conn, integration_id)[0],
         "day": day,
         "sent": sum(counts.values()),
         "reconciled": counts.get("conciliada", 0),
@@ -84,12 +96,12 @@ def reconciliation_summary(
         "failures": int(failed[0]) if failed else 0,
     }
     subject = text("notification.reconciliation.subject", LANGUAGE, **params)
-    _send(conn, integration_id, config, subject, text("notification.reconciliation.body", LANGUAGE, **params))
+    send(conn, integration_id, addresses(config), subject, text("notification.reconciliation.body", LANGUAGE, **params))
 
 
 def task_failed(
     conn: psycopg.Connection, integration_id: int, config: Mapping[str, str], code: int, reason: str
 ) -> None:
-    params = {"integration": _description(conn, integration_id), "code": code, "reason": reason}
+    params = {"integration": names(conn, integration_id)[0], "code": code, "reason": reason}
     subject = text("notification.task_failed.subject", LANGUAGE, **params)
-    _send(conn, integration_id, config, subject, text("notification.task_failed.body", LANGUAGE, **params))
+    send(conn, integration_id, addresses(config), subject, text("notification.task_failed.body", LANGUAGE, **params))

@@ -24,7 +24,7 @@ from psycopg.types.json import Jsonb
 
 from include.connectors.config import Problem
 from include.integracoes import integrations
-from include.integracoes.errors import Invalid, NotFound
+from include.integracoes.errors import Invalid
 from include.integracoes.paging import Page, check_paging
 from include.integracoes.periods import period_problems
 from include.integracoes.principal import Principal
@@ -93,10 +93,7 @@ def pricing_integration(
     conn: psycopg.Connection, principal: Principal, integration_id: int
 ) -> integrations.Integration:
     """An integration the caller can see whose partner returns price suggestions (else NotFound)."""
-    integration = integrations.get(conn, principal, integration_id)
-    if integration.type_code not in PRICING_TYPES:
-        raise NotFound("pricing.not_available")
-    return integration
+    return integrations.get_of_types(conn, principal, integration_id, PRICING_TYPES, "pricing.not_available")
 
 
 def zones(conn: psycopg.Connection, principal: Principal, integration_id: int) -> list[Zone]:

@@ -17,7 +17,7 @@ from psycopg.rows import dict_row
 
 from include.connectors.config import Problem
 from include.integracoes import integrations
-from include.integracoes.errors import Invalid, NotFound
+from include.integracoes.errors import Invalid
 from include.integracoes.messages import DEFAULT_LANGUAGE, text
 from include.integracoes.paging import Page, check_paging
 from include.integracoes.periods import period_problems
@@ -72,10 +72,8 @@ class Reconciliation:
 def reconciling_integration(
     conn: psycopg.Connection, principal: Principal, integration_id: int
 ) -> integrations.Integration:
-    integration = integrations.get(conn, principal, integration_id)
-    if integration.type_code not in RECONCILING_TYPES:
-        raise NotFound("reconciliation.not_available")
-    return integration
+    """An integration the caller can see whose partner reconciles sales (else NotFound)."""
+    return integrations.get_of_types(conn, principal, integration_id, RECONCILING_TYPES, "reconciliation.not_available")
 
 
 def check_filters(filters: Filters, integration: integrations.Integration) -> None:
@@ -121,6 +119,12 @@ def _query(integration: integrations.Integration, filters: Filters) -> tuple[sql
     return sql.SQL(_ROWS), params
 
 
+def _filtered(rows: sql.Composable, filters: Filters) -> sql.Composed:
+    """The rows of the filters, in the page's order (the page adds LIMIT/OFFSET, the CSV streams them all)."""
+    status = sql.SQL("WHERE q.situacao = %(status)s") if filters.status else sql.SQL("")
+    return sql.SQL("SELECT * FROM ({}) q {} ORDER BY q.data_venda, q.filial, q.cupom, q.nsu").format(rows, status)
+
+
 def _row(r: dict[str, Any]) -> Row:
     return Row(r["data_venda"], r["filial"], r["cnpj"], r["cupom"], r["nsu"], r["valor_enviado"], r["valor_parceiro"],
                Status(r["situacao"]), r["consultada_em"])  # fmt: skip
@@ -139,7 +143,6 @@ def reconciliation(
     integration = reconciling_integration(conn, principal, integration_id)
     check_filters(filters, integration)
     rows, params = _query(integration, filters)
-    status = sql.SQL("WHERE q.situacao = %(status)s") if filters.status else sql.SQL("")
     with conn.cursor(row_factory=dict_row) as cur:
         totals = cur.execute(
             sql.SQL("SELECT q.situacao, count(*) AS n, coalesce(sum(q.valor_enviado), 0) AS amount FROM ({}) q"
@@ -147,10 +150,9 @@ def reconciliation(
             params,
         ).fetchall()  # fmt: skip
         found = cur.execute(
-            sql.SQL("SELECT * FROM ({}) q {} ORDER BY q.data_venda, q.filial, q.cupom, q.nsu"
-                    " LIMIT %(limit)s OFFSET %(offset)s").format(rows, status),
+            sql.SQL("{} LIMIT %(limit)s OFFSET %(offset)s").format(_filtered(rows, filters)),
             params | {"status": str(filters.status or ""), "limit": page_size, "offset": (page - 1) * page_size},
-        ).fetchall()  # fmt: skip
+        ).fetchall()
     by_status: dict[Status | None, Total] = {s: Total(0, Decimal(0)) for s in Status} | {None: Total(0, Decimal(0))}
     for t in totals:
         by_status[Status(t["situacao"]) if t["situacao"] else None] = Total(int(t["n"]), Decimal(t["amount"]))
@@ -165,14 +167,10 @@ def csv_lines(
     integration = reconciling_integration(conn, principal, integration_id)
     check_filters(filters, integration)
     rows, params = _query(integration, filters)
-    status = sql.SQL("WHERE q.situacao = %(status)s") if filters.status else sql.SQL("")
     header = ["data_venda", "filial", "cnpj_filial", "cupom", "nsu", "valor_enviado", "valor_parceiro", "situacao"]
     yield ";".join(header) + "\n"
     with conn.cursor(name="conciliacao_csv", row_factory=dict_row) as cur:
-        cur.execute(
-            sql.SQL("SELECT * FROM ({}) q {} ORDER BY q.data_venda, q.filial, q.cupom, q.nsu").format(rows, status),
-            params | {"status": str(filters.status or "")},
-        )
+        cur.execute(_filtered(rows, filters), params | {"status": str(filters.status or "")})
         for r in cur:
             row = _row(r)
             cells = [row.sale_date.isoformat(), row.branch, row.branch_cnpj, str(row.receipt), row.nsu,
