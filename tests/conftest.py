@@ -13,7 +13,7 @@ from psycopg import sql
 
 from scripts import embedded_db
 
-pytest_plugins = ["tests.stack_fixtures", "tests.sandbox_fixtures", "tests.browser_fixtures"]
+pytest_plugins = ["tests.stack_fixtures", "tests.sandbox_fixtures", "tests.browser_fixtures", "tests.scorecard"]
 
 
 @pytest.fixture(scope="session")
