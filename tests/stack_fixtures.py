@@ -9,6 +9,7 @@ import ssl
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,7 +99,15 @@ def _alive(pid: int) -> bool:
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
-    data = tmp_path_factory.mktemp("stack") / "data"
+    with started_stack(tmp_path_factory.mktemp("stack") / "data") as running:
+        yield running
+
+
+@contextmanager
+def started_stack(data: Path, **settings: str) -> Iterator[RunningStack]:
+    """The product started with `make demo` on its own data folder and port, with the test settings below
+    (and `settings` on top: a test that needs a stack of its own, e.g. with a separate database), then
+    stopped, checking that no process is left behind."""
     env = {
         **os.environ,
         "INTEGRACOES_DATA": str(data),
@@ -117,8 +126,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
         "INTEGRACOES_STREAM_RECHECK_S": "2",
         "INTEGRACOES_MAX_LOG_STREAMS": "3",
     }
+    env.update(settings)
     for name in ("AIRFLOW_DATABASE_URL", "INTEGRACOES_DATABASE_URL", "AIRFLOW_HOME", "AIRFLOW_CONFIG"):
-        env.pop(name, None)
+        if name not in settings:
+            env.pop(name, None)
     started = subprocess.run(
         ["make", "demo"], cwd=REPO, env=env, capture_output=True, text=True, timeout=START_TIMEOUT_S, check=False
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from include.connectors import hosts
 from include.connectors.config import (
     ConfigKey,
     IntRange,
@@ -258,5 +259,6 @@ _DOMAINS: dict[str, tuple[str, ...]] = {
     "iqvia_api": ("iqvia.com.br", "iqvia.com"), "cosmos": ("bluesoft.com.br",),
     "scanntech": ("scanntech.com.br", "scanntech.com"),
 }  # fmt: skip
+_DOMAINS.update(hosts.configured_domains(known=_DOMAINS))
 TYPES: tuple[IntegrationType, ...] = tuple(replace(t, domains=_DOMAINS[t.code]) for t in _DECLARED)
 CATALOG: dict[str, IntegrationType] = {t.code: t for t in TYPES}

@@ -34,6 +34,7 @@ def connect(url: str | None = None, *, autocommit: bool = False) -> Iterator[psy
         yield conn
 
 
+POOL_WAIT_S = 5.0
 _pool: Any = None
 _pool_lock = threading.Lock()
 
@@ -56,5 +57,10 @@ def pooled() -> AbstractContextManager[psycopg.Connection]:
                     max_size=8,
                     open=True,
                     kwargs={"application_name": "integracoes-api", "autocommit": True},
+                    # After a database restart the pooled connections are dead: check each one as it is
+                    # handed out (a new one replaces it), and let a request wait seconds, not the default
+                    # half-minute, before it is told the database is unavailable (503).
+                    check=ConnectionPool.check_connection,
+                    timeout=POOL_WAIT_S,
                 )
     return _pool.connection()  # type: ignore[no-any-return]

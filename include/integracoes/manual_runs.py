@@ -21,6 +21,7 @@ from include.connectors.config import Problem
 from include.connectors.registry import is_available
 from include.integracoes import integrations, logs, tasks
 from include.integracoes.errors import Conflict, Forbidden, Invalid, NotFound
+from include.integracoes.periods import FIRST_DAY
 from include.integracoes.principal import Principal
 from include.integracoes.tasks import FailureClass, Origin, Status, Task
 
@@ -69,6 +70,8 @@ def validate_period(start: object, end: object, *, today: date, max_days: int | 
     """The requested movement period, or Invalid with one pt-BR message per offending field."""
     errors: dict[str, Problem] = {}
     first, last = _parse(start, "data_inicial", errors), _parse(end, "data_final", errors)
+    if first and first < FIRST_DAY:
+        errors["data_inicial"] = Problem("manual.date_too_old", {"first": f"{FIRST_DAY:%d/%m/%Y}"})
     if first and first > today:
         errors["data_inicial"] = Problem("manual.date_future")
     if last and last > today:

@@ -74,6 +74,10 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "pt-BR": "Erro interno. Tente novamente em instantes; se persistir, contate o suporte.",
         "en": "Internal error. Try again shortly; if it persists, contact support.",
     },
+    "http.database_unavailable": {
+        "pt-BR": "O banco de dados das integrações está indisponível no momento. Tente novamente em instantes.",
+        "en": "The integrations database is unavailable right now. Try again shortly.",
+    },
     "http.unavailable": {
         "pt-BR": "Serviço temporariamente indisponível. Tente novamente em instantes.",
         "en": "Service temporarily unavailable. Try again shortly.",
@@ -520,6 +524,10 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
     "manual.date_invalid": {
         "pt-BR": "Data inválida: use o formato AAAA-MM-DD.",
         "en": "Invalid date: use the YYYY-MM-DD format.",
+    },
+    "manual.date_too_old": {
+        "pt-BR": "A data não pode ser anterior a {first}.",
+        "en": "The date cannot be before {first}.",
     },
     "manual.date_future": {
         "pt-BR": "A data não pode ser posterior a hoje.",

@@ -7,6 +7,10 @@ from datetime import date
 from include.connectors.config import Problem
 
 MAX_DAYS = 93  # a quarter: enough to review, small enough to answer at once
+# No pharmacy movement we hold is older than FIRST_DAY, and no period ends after LAST_DAY: a date outside
+# them is a typo (year 0001, 20255) that must not reach date arithmetic, SQL or a partner.
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2099, 12, 31)
 
 
 def period_problems(start: date, end: date, *, max_days: int = MAX_DAYS) -> dict[str, Problem]:

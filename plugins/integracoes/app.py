@@ -10,7 +10,7 @@ from fastapi.openapi.utils import get_openapi
 from integracoes import pages
 from integracoes.api import catalog, files, integrations, logs, me, overview, pricing, reconciliation, runs, tasks
 from integracoes.auth import Caller, authenticated
-from integracoes.errors import install_error_handlers
+from integracoes.errors import document_errors, install_error_handlers
 from integracoes.gate import Gate
 
 API_PREFIX = "/api/v1"
@@ -49,6 +49,7 @@ def create_routes() -> FastAPI:
 
     app.include_router(api)
     app.include_router(pages.router)
+    document_errors(app)
 
     return app
 

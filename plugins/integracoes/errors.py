@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from psycopg_pool import PoolTimeout
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from include.connectors.config import Problem
 from include.integracoes import errors as service
@@ -45,16 +51,67 @@ class ApiError(Exception):
         self.extra = extra or {}
 
 
+# The application database is down or unreachable (restart, failover, network): a 503 the client may retry,
+# never a 500 — nothing was written, since every change is one transaction.
+DATABASE_DOWN: tuple[type[Exception], ...] = (psycopg.OperationalError, PoolTimeout)
+
+
+class ErrorOut(BaseModel):
+    """The body of every error answer."""
+
+    message: str = Field(description="O que aconteceu, no idioma do usuário")
+    errors: dict[str, str] | None = Field(default=None, description="Campo → o que há de errado com ele")
+
+
+# What each error status means on this API; `document_errors` puts them on the routes they apply to.
+_ERROR_MEANINGS = {
+    401: "Sem sessão válida (token ausente, inválido ou expirado)",
+    403: "O perfil do usuário não permite esta ação, ou a origem da requisição não é a do produto (CSRF)",
+    404: "Não existe, ou pertence a outro cliente",
+    409: "Conflita com uma tarefa pendente do mesmo período",
+    413: "Corpo maior que o limite",
+    422: "Dados inválidos: `errors` diz o que há de errado em cada campo",
+    429: "Conexões ao vivo demais abertas pelo mesmo usuário",
+    503: "Banco de dados das integrações ou o Airflow indisponível no momento; tente novamente",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    return {status: {"model": ErrorOut, "description": _ERROR_MEANINGS[status]} for status in statuses}
+
+
+def document_errors(app: FastAPI) -> None:
+    """Declare on every route the errors it can answer, so the OpenAPI document tells the truth: 401 and 503
+    everywhere (authentication and the database come first), 403 where a permission is required, 404 where
+    an id is in the path, 413 where there is a body, 422 where there are parameters. A route adds its own
+    (409, 429) in its decorator."""
+    for route in app.routes:
+        if not isinstance(route, APIRoute) or not route.include_in_schema:
+            continue
+        statuses = {401, 503}
+        if any(hasattr(dep.call, "required_permission") for dep in route.dependant.dependencies):
+            statuses.add(403)
+        if route.dependant.path_params:
+            statuses.add(404)
+        if route.body_field is not None:
+            statuses |= {413, 422}
+        if route.dependant.query_params or route.dependant.path_params:
+            statuses.add(422)
+        for status, response in error_responses(*sorted(statuses)).items():
+            route.responses.setdefault(status, response)
+
+
 def language_of(request: Request) -> str:
     return negotiate(request.headers.get("accept-language"))
 
 
-def error_response(request: Request, error: ApiError) -> JSONResponse:
+def error_response(request: Request, error: ApiError, headers: Mapping[str, str] | None = None) -> JSONResponse:
     language = language_of(request)
     body: dict[str, Any] = {"message": text(error.key, language, **error.params), **error.extra}
     if error.errors:
         body["errors"] = {field: text(p.key, language, **p.params) for field, p in error.errors.items()}
-    headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
+    if error.status == 401:
+        headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
     return JSONResponse(body, status_code=error.status, headers=headers)
 
 
@@ -65,7 +122,21 @@ async def _api_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    return error_response(request, ApiError(exc.status_code, _STATUS_KEYS.get(exc.status_code, "http.internal")))
+    headers = exc.headers
+    if exc.status_code == 405:  # every method of the address (Starlette names only the first route's)
+        headers = {"Allow": ", ".join(_allowed_methods(request))}
+    key = _STATUS_KEYS.get(exc.status_code, "http.internal")
+    return error_response(request, ApiError(exc.status_code, key), headers)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    methods: set[str] = set()
+    for route in request.app.routes:
+        if isinstance(route, APIRoute) and route.matches(request.scope)[0] is not Match.NONE:
+            methods |= route.methods
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -107,6 +178,11 @@ async def _service_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _database_down(request: Request, exc: Exception) -> JSONResponse:
+    log.warning("Application database unavailable on %s %s: %s", request.method, request.url.path, exc)
+    return error_response(request, ApiError(503, "http.database_unavailable"))
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     log.exception("Unexpected error on %s %s", request.method, request.url.path)
     return error_response(request, ApiError(500, "http.internal"))
@@ -117,4 +193,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(service.ServiceError, _service_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    for kind in DATABASE_DOWN:
+        app.add_exception_handler(kind, _database_down)
     app.add_exception_handler(Exception, _unexpected_error)

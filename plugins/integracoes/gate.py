@@ -20,12 +20,13 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from include.connectors.config import Problem
+from integracoes.api.params import MAX_ID
 from integracoes.auth import authenticated
-from integracoes.errors import ApiError, error_response
+from integracoes.errors import DATABASE_DOWN, ApiError, error_response
 
 MAX_BODY_BYTES = 256 * 1024  # JSON requests are small: a registration with its keys is a few KB
 MAX_JSON_DEPTH = 16
-MAX_INT = 2**31 - 1  # ids and counters are PostgreSQL integers
+
 # Query parameters that are integers (the others are text: an EAN searched is digits, but not a number).
 INT_PARAMS = frozenset({"page", "page_size", "tenant_id", "zone_id", "branch_id", "days", "after", "limit"})
 _DIGITS = re.compile(r"\d+")
@@ -70,6 +71,9 @@ class Gate:
         except ApiError as error:
             await error_response(request, error)(scope, receive, send_with_headers)
             return
+        except DATABASE_DOWN:  # the caller's tenants could not be loaded
+            await error_response(request, ApiError(503, "http.database_unavailable"))(scope, receive, send_with_headers)
+            return
         await self.app(scope, _replay(body, receive) if body is not None else receive, send_with_headers)
 
 
@@ -82,7 +86,7 @@ def _bearer(request: Request) -> HTTPAuthorizationCredentials | None:
 
 def _check_path(path: str) -> None:
     """An id beyond PostgreSQL's integers cannot exist: 404, as for any missing object."""
-    if any(_DIGITS.fullmatch(part) and int(part) > MAX_INT for part in path.split("/")):
+    if any(_DIGITS.fullmatch(part) and int(part) > MAX_ID for part in path.split("/")):
         raise ApiError(404, "http.not_found")
 
 
@@ -95,7 +99,7 @@ def _check_query(raw: bytes) -> None:
     for name, value in pairs:
         if _FORBIDDEN.search(name) or _FORBIDDEN.search(value):
             problems[_printable(name)] = Problem("http.text_unsupported")
-        elif name in INT_PARAMS and _DIGITS.fullmatch(value) and int(value) > MAX_INT:
+        elif name in INT_PARAMS and _DIGITS.fullmatch(value) and int(value) > MAX_ID:
             problems[name] = Problem("http.number_out_of_range")
     if problems:
         raise ApiError(422, "http.validation", errors=problems)
@@ -158,7 +162,7 @@ def _value_problem(value: Any, where: str) -> Problem | None:
     """What the database cannot hold: NUL or a lone surrogate (in a value or its key), an integer too big."""
     if _FORBIDDEN.search(where) or (isinstance(value, str) and _FORBIDDEN.search(value)):
         return Problem("http.text_unsupported")
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_ID:
         return Problem("http.number_out_of_range")
     return None
 

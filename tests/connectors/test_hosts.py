@@ -57,3 +57,29 @@ def test_the_configured_sandbox_hosts_are_the_only_exception(monkeypatch: pytest
     hosts.ensure_allowed("https://127.0.0.1:8443/smarket/v1", SMARKET)
     with pytest.raises(PartnerRejectedError, match="não pertence ao parceiro"):
         hosts.ensure_allowed("https://10.0.0.5/smarket/v1", SMARKET)
+
+
+def test_the_operator_replaces_a_type_s_domains_by_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(hosts.DOMAINS_ENV, '{"smarket": ["Smkt.net.", "smarket.com.br"]}')
+    assert hosts.configured_domains(known={"smarket", "dito"}) == {"smarket": ("smkt.net", "smarket.com.br")}
+    monkeypatch.delenv(hosts.DOMAINS_ENV)
+    assert hosts.configured_domains(known={"smarket"}) == {}
+
+
+@pytest.mark.parametrize(
+    ("setting", "reason"),
+    [
+        ("smarket.com.br", "not JSON"),
+        ('["smarket.com.br"]', "must be an object"),
+        ('{"nobody": ["x.com.br"]}', "unknown types: nobody"),
+        ('{"smarket": []}', "non-empty list"),
+        ('{"smarket": ["10.0.0.1"]}', "non-empty list"),
+        ('{"smarket": ["https://smarket.com.br"]}', "non-empty list"),
+    ],
+)
+def test_a_wrong_domains_setting_stops_with_its_reason(
+    monkeypatch: pytest.MonkeyPatch, setting: str, reason: str
+) -> None:
+    monkeypatch.setenv(hosts.DOMAINS_ENV, setting)
+    with pytest.raises(ValueError, match=reason):
+        hosts.configured_domains(known={"smarket"})

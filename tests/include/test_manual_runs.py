@@ -66,6 +66,8 @@ def test_split_covers_the_period_in_consecutive_chunks(days: int) -> None:
         ("2026-11-10", "2026-11-01", "data_final", "manual.period_reversed"),
         ("2026-10-01", "2026-11-01", "data_final", "manual.period_too_long"),
         ("2026-11-27", "2026-11-29", "data_final", "manual.date_future"),
+        ("0001-01-01", "0001-01-31", "data_inicial", "manual.date_too_old"),
+        ("1999-12-31", "2000-01-01", "data_inicial", "manual.date_too_old"),
     ],
 )
 def test_each_bad_period_gets_its_message(start: str, end: str, field: str, key: str) -> None:

@@ -57,6 +57,13 @@ def test_an_anonymous_request_gets_401_before_its_body_is_read(stack: RunningSta
             422,
             "zone_id",
         ),
+        # Strict query parameters: `yes` is not a boolean, 7 is not a page size, year 0001 is not a period.
+        ("POST", "/integrations/1/runs?dry_run=yes", '{"data_inicial": "2026-01-01"}', 422, "dry_run"),
+        ("GET", "/integrations?page_size=7", None, 422, "page_size"),
+        ("GET", "/integrations?page=0", None, 422, "page"),
+        ("GET", "/integrations/1/reconciliation?start=0001-01-01&end=0001-01-31", None, 422, "start"),
+        ("GET", "/integrations/1/price-suggestions?start=2026-01-01&end=2026-01-31&zone_id=true", None, 422, "zone_id"),
+        ("GET", "/integrations/1/tasks?status=sent,yes", None, 422, "status"),
     ],
 )
 def test_input_the_database_cannot_hold_is_a_4xx_naming_the_field(
@@ -71,6 +78,16 @@ def test_input_the_database_cannot_hold_is_a_4xx_naming_the_field(
     if field:
         assert field in body["errors"], body
         assert all("{" not in message for message in body["errors"].values()), "no placeholder left in a message"
+
+
+def test_a_method_an_address_does_not_have_is_405_listing_those_it_has(stack: RunningStack) -> None:
+    with stack.client("suporte") as agent:
+        answered = agent.put(f"{API}/integrations/check-connection", json={})
+        listed = agent.delete(f"{API}/integrations")
+    assert answered.status_code == 405, answered.text
+    assert answered.headers["allow"] == "POST"
+    assert listed.status_code == 405
+    assert listed.headers["allow"] == "GET, HEAD, POST"
 
 
 def test_a_body_over_the_cap_is_413(stack: RunningStack) -> None:

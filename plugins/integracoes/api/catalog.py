@@ -9,7 +9,9 @@ from include.integracoes import branches as branch_service
 from include.integracoes import catalog, db
 from include.integracoes.permissions import Action, Resource
 from include.integracoes.principal import Principal
+from integracoes.api.params import MAX_ID
 from integracoes.auth import Caller, require
+from integracoes.errors import error_responses
 
 router = APIRouter(tags=["Catálogo"])
 
@@ -68,9 +70,9 @@ def list_types(caller: Caller = Depends(require(Action.READ, Resource.INTEGRACOE
     return types_out(caller.principal)  # fmt: skip
 
 
-@router.get("/branches", response_model=list[BranchOut], summary="Filiais dos clientes")
+@router.get("/branches", response_model=list[BranchOut], summary="Filiais dos clientes", responses=error_responses(404))
 def list_branches(
-    tenant_id: int | None = Query(default=None, description="Um cliente; sem ele, todos os visíveis"),
+    tenant_id: int | None = Query(default=None, ge=1, le=MAX_ID, description="Um cliente; sem ele, todos os visíveis"),
     caller: Caller = Depends(require(Action.READ, Resource.INTEGRACOES)),
 ) -> list[BranchOut]:
     with db.pooled() as conn:

@@ -15,6 +15,7 @@ from include.integracoes import db, files
 from include.integracoes.messages import text
 from include.integracoes.permissions import Action, Resource
 from include.integracoes.tasks import Status
+from integracoes.api.params import FileId, TaskId
 from integracoes.auth import Caller, require
 from integracoes.errors import language_of
 
@@ -37,9 +38,9 @@ class FileOut(BaseModel):
     created_at: datetime
 
 
-@router.get("/tasks/{task_id}/files", response_model=list[FileOut], summary="Arquivos gerados da tarefa")
+@router.get("/tasks/{task_id:int}/files", response_model=list[FileOut], summary="Arquivos gerados da tarefa")
 def list_files(
-    request: Request, task_id: int, caller: Caller = Depends(require(Action.READ, Resource.ARQUIVOS))
+    request: Request, task_id: TaskId, caller: Caller = Depends(require(Action.READ, Resource.ARQUIVOS))
 ) -> list[FileOut]:
     language = language_of(request)
     with db.pooled() as conn:
@@ -93,8 +94,8 @@ def _zip_stream(stored: files.StoredFile) -> Iterator[bytes]:
     yield buffer.drain()
 
 
-@router.get("/files/{file_id}/download", summary="Baixar arquivo (.zip)", response_class=StreamingResponse)
-def download(file_id: int, caller: Caller = Depends(require(Action.READ, Resource.ARQUIVOS))) -> Any:
+@router.get("/files/{file_id:int}/download", summary="Baixar arquivo (.zip)", response_class=StreamingResponse)
+def download(file_id: FileId, caller: Caller = Depends(require(Action.READ, Resource.ARQUIVOS))) -> Any:
     with db.pooled() as conn:
         stored = files.for_download(conn, caller.principal, file_id)
     archive = stored.name.rsplit(".", 1)[0] + ".zip"

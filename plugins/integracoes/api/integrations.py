@@ -16,8 +16,9 @@ from include.integracoes.paging import Page
 from include.integracoes.permissions import Action, Resource
 from include.integracoes.reconciler import AirflowReconciler
 from integracoes.api.paging import PageOut, page_out
+from integracoes.api.params import IntegrationId, PageNumber, page_size_param
 from integracoes.auth import Caller, require
-from integracoes.errors import language_of
+from integracoes.errors import error_responses, language_of
 
 router = APIRouter(tags=["Integrações"])
 
@@ -146,8 +147,8 @@ def list_integrations(
     request: Request,
     search: str = Query(default="", max_length=120, description="Início da descrição (sem diferenciar acentos)"),
     health: health_service.Health | None = Query(default=None, description="Só as integrações nesta saúde"),
-    page: int = Query(default=1),
-    page_size: int = Query(default=10),
+    page: PageNumber = 1,
+    page_size: int = page_size_param(10),
     caller: Caller = Depends(_read),
 ) -> PageOut[IntegrationRowOut]:
     with db.pooled() as conn:
@@ -167,15 +168,17 @@ def create_integration(
     return detail_out(saved)
 
 
-@router.get("/integrations/{integration_id}", response_model=IntegrationDetailOut, summary="Integração")
-def get_integration(integration_id: int, caller: Caller = Depends(_read)) -> IntegrationDetailOut:
+@router.get("/integrations/{integration_id:int}", response_model=IntegrationDetailOut, summary="Integração")
+def get_integration(integration_id: IntegrationId, caller: Caller = Depends(_read)) -> IntegrationDetailOut:
     with db.pooled() as conn:
         return detail_out(integrations.get(conn, caller.principal, integration_id))
 
 
-@router.put("/integrations/{integration_id}", response_model=IntegrationDetailOut, summary="Alterar integração")
+@router.put("/integrations/{integration_id:int}", response_model=IntegrationDetailOut, summary="Alterar integração")
 def update_integration(
-    integration_id: int, body: IntegrationIn, caller: Caller = Depends(require(Action.EDIT, Resource.INTEGRACOES))
+    integration_id: IntegrationId,
+    body: IntegrationIn,
+    caller: Caller = Depends(require(Action.EDIT, Resource.INTEGRACOES)),
 ) -> IntegrationDetailOut:
     with db.pooled() as conn:
         saved = integrations.update(conn, caller.principal, integration_id, body.to_input(), AirflowReconciler())
@@ -197,7 +200,12 @@ class ConnectionCheckOut(BaseModel):
     message: str
 
 
-@router.post("/integrations/check-connection", response_model=ConnectionCheckOut, summary="Testar conexão")
+@router.post(
+    "/integrations/check-connection",
+    response_model=ConnectionCheckOut,
+    summary="Testar conexão",
+    responses=error_responses(404),  # the integration whose stored secrets it reuses
+)
 def check_connection(
     body: ConnectionCheckIn,
     request: Request,

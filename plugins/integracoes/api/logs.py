@@ -21,8 +21,9 @@ from include.integracoes.errors import NotFound
 from include.integracoes.logs import LogLine
 from include.integracoes.messages import text
 from include.integracoes.permissions import Action, Resource
+from integracoes.api.params import MAX_ID, IntegrationId
 from integracoes.auth import Caller, reload_principal, require, token_expiry
-from integracoes.errors import ApiError, language_of
+from integracoes.errors import ApiError, error_responses, language_of
 
 router = APIRouter(tags=["Logs da integração"])
 POLL_S = 1.0
@@ -52,10 +53,10 @@ def _out(line: LogLine) -> LogLineOut:
     return LogLineOut(cursor=line.cursor, ts=line.ts, level=line.level, task_code=line.task_code, message=line.message)
 
 
-@router.get("/integrations/{integration_id}/logs", response_model=LogPageOut, summary="Logs da integração")
+@router.get("/integrations/{integration_id:int}/logs", response_model=LogPageOut, summary="Logs da integração")
 def read_logs(
-    integration_id: int,
-    after: int = Query(default=0, ge=0),
+    integration_id: IntegrationId,
+    after: int = Query(default=0, ge=0, le=MAX_ID),
     limit: int = Query(default=100, ge=1, le=logs.MAX_PAGE),
     caller: Caller = Depends(require(Action.READ, Resource.LOGS)),
 ) -> LogPageOut:
@@ -122,14 +123,15 @@ class _LiveLog:
 
 
 @router.get(
-    "/integrations/{integration_id}/logs/stream",
+    "/integrations/{integration_id:int}/logs/stream",
     summary="Logs da integração ao vivo (SSE)",
     response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}}, **error_responses(429)},
 )
 async def stream_logs(
     request: Request,
-    integration_id: int,
-    after: int = Query(default=0, ge=0),
+    integration_id: IntegrationId,
+    after: int = Query(default=0, ge=0, le=MAX_ID),
     caller: Caller = Depends(require(Action.READ, Resource.LOGS)),
 ) -> StreamingResponse:
     """New lines as they are written; the stream ends (event `encerrado`) when the token expires or the

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from include.integracoes import db, health
 from include.integracoes.permissions import Action, Resource
+from integracoes.api.params import IntegrationId
 from integracoes.auth import Caller, require
 from integracoes.errors import language_of
 
@@ -76,9 +77,9 @@ class DayOut(BaseModel):
     counts: dict[str, int] = Field(description="Tarefas criadas no dia, por situação")
 
 
-@router.get("/integrations/{integration_id}/task-stats", response_model=list[DayOut], summary="Tarefas por dia")
+@router.get("/integrations/{integration_id:int}/task-stats", response_model=list[DayOut], summary="Tarefas por dia")
 def task_stats(
-    integration_id: int,
+    integration_id: IntegrationId,
     days: int = Query(default=30, ge=1, le=90),
     caller: Caller = Depends(require(Action.READ, Resource.TAREFAS)),
 ) -> list[DayOut]:

@@ -3,7 +3,7 @@ suggestions per zone and period, and applying them to the zone's prices."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
 
@@ -14,6 +14,7 @@ from include.integracoes import db, pricing
 from include.integracoes.messages import text
 from include.integracoes.permissions import Action, Resource
 from integracoes.api.paging import PageOut, page_out
+from integracoes.api.params import Amount, Day, IntegrationId, PageField, PageSizeField, RowId
 from integracoes.auth import Caller, require
 from integracoes.errors import language_of
 
@@ -50,14 +51,14 @@ def _out(s: pricing.Suggestion) -> SuggestionOut:
 
 
 class FiltersIn(BaseModel):
-    start: date = Field(description="Início do período de recebimento das sugestões")
-    end: date = Field(description="Fim do período (inclusive; até 93 dias)")
-    zone_id: int = Field(description="Zona de preço (grupo de lojas)")
+    start: Day = Field(description="Início do período de recebimento das sugestões (AAAA-MM-DD)")
+    end: Day = Field(description="Fim do período (inclusive; até 93 dias)")
+    zone_id: RowId = Field(description="Zona de preço (grupo de lojas)")
     direction: pricing.Direction | None = Field(
         default=None, description="up: só aumentos; down: só reduções (sugerido contra o preço enviado ao parceiro)"
     )
-    min_difference: Decimal | None = Field(
-        default=None, ge=0, description="Diferença mínima em R$ entre o sugerido e o preço enviado ao parceiro"
+    min_difference: Amount | None = Field(
+        default=None, description="Diferença mínima em R$ entre o sugerido e o preço enviado ao parceiro"
     )
     search: str = Field(default="", max_length=120, description="EAN (início) ou parte da descrição")
 
@@ -66,8 +67,8 @@ class FiltersIn(BaseModel):
 
 
 class SuggestionsQuery(FiltersIn):
-    page: int = 1
-    page_size: int = 25
+    page: PageField = 1
+    page_size: PageSizeField = 25
 
 
 class ApplyIn(FiltersIn):
@@ -86,19 +87,21 @@ class ApplyOut(BaseModel):
     stale: list[str]
 
 
-@router.get("/integrations/{integration_id}/price-zones", response_model=list[ZoneOut], summary="Zonas de preço")
-def list_zones(integration_id: int, caller: Caller = Depends(require(Action.READ, Resource.PRECOS))) -> list[ZoneOut]:
+@router.get("/integrations/{integration_id:int}/price-zones", response_model=list[ZoneOut], summary="Zonas de preço")
+def list_zones(
+    integration_id: IntegrationId, caller: Caller = Depends(require(Action.READ, Resource.PRECOS))
+) -> list[ZoneOut]:
     with db.pooled() as conn:
         return [ZoneOut(id=z.id, name=z.name) for z in pricing.zones(conn, caller.principal, integration_id)]
 
 
 @router.get(
-    "/integrations/{integration_id}/price-suggestions",
+    "/integrations/{integration_id:int}/price-suggestions",
     response_model=PageOut[SuggestionOut],
     summary="Sugestões de preço da zona no período",
 )
 def list_suggestions(
-    integration_id: int,
+    integration_id: IntegrationId,
     query: Annotated[SuggestionsQuery, Query()],
     caller: Caller = Depends(require(Action.READ, Resource.PRECOS)),
 ) -> PageOut[SuggestionOut]:
@@ -110,13 +113,13 @@ def list_suggestions(
 
 
 @router.post(
-    "/integrations/{integration_id}/price-suggestions/apply",
+    "/integrations/{integration_id:int}/price-suggestions/apply",
     response_model=ApplyOut,
     summary="Aplicar sugestões de preço à zona",
 )
 def apply_suggestions(
     request: Request,
-    integration_id: int,
+    integration_id: IntegrationId,
     body: ApplyIn,
     caller: Caller = Depends(require(Action.EDIT, Resource.PRECOS)),
 ) -> ApplyOut:

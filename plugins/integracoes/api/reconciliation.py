@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from include.integracoes import db, reconciliation
 from include.integracoes.permissions import Action, Resource
 from integracoes.api.paging import PageOut, page_out
+from integracoes.api.params import Day, IntegrationId, PageField, PageSizeField, RowId
 from integracoes.auth import Caller, require
 from integracoes.errors import language_of
 
@@ -22,9 +23,9 @@ router = APIRouter(tags=["Conciliação de vendas"])
 
 
 class FiltersIn(BaseModel):
-    start: date = Field(description="Primeiro dia de vendas")
-    end: date = Field(description="Último dia de vendas (inclusive; até 93 dias)")
-    branch_id: int | None = Field(default=None, description="Uma filial da integração")
+    start: Day = Field(description="Primeiro dia de vendas (AAAA-MM-DD)")
+    end: Day = Field(description="Último dia de vendas (inclusive; até 93 dias)")
+    branch_id: RowId | None = Field(default=None, description="Uma filial da integração")
     status: reconciliation.Status | None = Field(
         default=None, description="conciliada, divergente, nao_encontrada, aguardando"
     )
@@ -34,8 +35,8 @@ class FiltersIn(BaseModel):
 
 
 class ReconciliationQuery(FiltersIn):
-    page: int = 1
-    page_size: int = 25
+    page: PageField = 1
+    page_size: PageSizeField = 25
 
 
 class RowOut(BaseModel):
@@ -61,11 +62,13 @@ class ReconciliationOut(PageOut[RowOut]):
 
 
 @router.get(
-    "/integrations/{integration_id}/reconciliation", response_model=ReconciliationOut, summary="Conciliação de vendas"
+    "/integrations/{integration_id:int}/reconciliation",
+    response_model=ReconciliationOut,
+    summary="Conciliação de vendas",
 )
 def get_reconciliation(
     request: Request,
-    integration_id: int,
+    integration_id: IntegrationId,
     query: Annotated[ReconciliationQuery, Query()],
     caller: Caller = Depends(require(Action.READ, Resource.INTEGRACOES)),
 ) -> ReconciliationOut:
@@ -80,14 +83,14 @@ def get_reconciliation(
 
 
 @router.get(
-    "/integrations/{integration_id}/reconciliation.csv",
+    "/integrations/{integration_id:int}/reconciliation.csv",
     response_class=StreamingResponse,
     summary="Conciliação de vendas em CSV",
     responses={200: {"content": {"text/csv": {}}}},
 )
 def export_reconciliation(
     request: Request,
-    integration_id: int,
+    integration_id: IntegrationId,
     filters: Annotated[FiltersIn, Query()],
     caller: Caller = Depends(require(Action.READ, Resource.INTEGRACOES)),
 ) -> StreamingResponse:

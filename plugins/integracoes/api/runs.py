@@ -2,36 +2,48 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, WithJsonSchema
 
 from include.integracoes import db, manual_runs
 from include.integracoes.airflow_runs import AirflowRuns
 from include.integracoes.messages import text
 from include.integracoes.permissions import Action, Resource
+from integracoes.api.params import IntegrationId, StrictQueryBool, TaskId
 from integracoes.api.tasks import task_out
 from integracoes.auth import Caller, require
-from integracoes.errors import language_of
+from integracoes.errors import error_responses, language_of
 
 router = APIRouter(tags=["Execuções"])
 
 
+# Read as plain values (the service answers each wrong date with its own pt-BR message), documented as dates.
+_DATE = WithJsonSchema({"type": "string", "format": "date", "description": "AAAA-MM-DD"})
+
+
 class RunIn(BaseModel):
-    # Plain values: the service answers each wrong date with its own pt-BR message.
-    data_inicial: Any = None
-    data_final: Any = None
+    data_inicial: Annotated[Any, _DATE] = None
+    data_final: Annotated[Any, _DATE] = None
 
 
-@router.post("/integrations/{integration_id}/runs", status_code=202, summary="Executar integração")
+@router.post(
+    "/integrations/{integration_id:int}/runs",
+    status_code=202,
+    summary="Executar integração",
+    responses={
+        200: {"description": "Simulação (dry_run): as partes e os conflitos; nada gravado"},
+        **error_responses(409),
+    },
+)
 def request_run(
     request: Request,
-    integration_id: int,
+    integration_id: IntegrationId,
     body: RunIn,
-    split: bool = Query(default=False, description="Agentes: dividir em partes de até 31 dias"),
-    dry_run: bool = Query(default=False, description="Agentes: simular, sem gravar nada"),
+    split: Annotated[StrictQueryBool, Query(description="Agentes: dividir em partes de até 31 dias")] = False,
+    dry_run: Annotated[StrictQueryBool, Query(description="Agentes: simular, sem gravar nada")] = False,
     caller: Caller = Depends(require(Action.TRIGGER, Resource.INTEGRACOES)),
 ) -> JSONResponse:
     language = language_of(request)
@@ -67,9 +79,11 @@ def request_run(
     return JSONResponse(payload, status_code=202)
 
 
-@router.post("/tasks/{task_id}/reprocess", status_code=202, summary="Reprocessar tarefa")
+@router.post(
+    "/tasks/{task_id:int}/reprocess", status_code=202, summary="Reprocessar tarefa", responses=error_responses(409)
+)
 def reprocess(
-    request: Request, task_id: int, caller: Caller = Depends(require(Action.REPROCESS, Resource.TAREFAS))
+    request: Request, task_id: TaskId, caller: Caller = Depends(require(Action.REPROCESS, Resource.TAREFAS))
 ) -> JSONResponse:
     language = language_of(request)
     with db.pooled() as conn:

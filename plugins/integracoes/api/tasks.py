@@ -10,10 +10,14 @@ from pydantic import BaseModel
 from include.integracoes import db, tasks
 from include.integracoes.permissions import Action, Resource
 from integracoes.api.paging import PageOut, page_out
+from integracoes.api.params import IntegrationId, PageNumber, page_size_param
 from integracoes.auth import Caller, require
 from integracoes.errors import language_of
 
 router = APIRouter(tags=["Tarefas"])
+# One status or several separated by commas, as the document states them.
+_STATUS = "(pending|sent|completed|failed)"
+_STATUSES = rf"^{_STATUS}(,{_STATUS})*$"
 
 
 class TaskOut(BaseModel):
@@ -44,16 +48,20 @@ def task_out(task: tasks.Task, language: str) -> TaskOut:
     )
 
 
-@router.get("/integrations/{integration_id}/tasks", response_model=PageOut[TaskOut], summary="Tarefas da integração")
+@router.get(
+    "/integrations/{integration_id:int}/tasks", response_model=PageOut[TaskOut], summary="Tarefas da integração"
+)
 def list_tasks(
     request: Request,
-    integration_id: int,
+    integration_id: IntegrationId,
     search: str = Query(default="", max_length=120, description="Qualquer coluna: código, usuário, datas, situação…"),
     status: list[str] = Query(
-        default=[], description="pending, sent, completed, failed (repita ou separe por vírgula)"
+        default=[],
+        description="pending, sent, completed, failed (repita ou separe por vírgula)",
+        json_schema_extra={"items": {"type": "string", "pattern": _STATUSES}},
     ),
-    page: int = Query(default=1),
-    page_size: int = Query(default=10),
+    page: PageNumber = 1,
+    page_size: int = page_size_param(10),
     caller: Caller = Depends(require(Action.READ, Resource.TAREFAS)),
 ) -> PageOut[TaskOut]:
     language = language_of(request)
