@@ -290,7 +290,7 @@ def access_key(request: web.Request) -> str:
 async def enter(request: web.Request, route: str) -> str | web.Response:
     """The failure mode first (as for every partner), then the keys: the caller's access key, or the
     answer that refuses the request."""
-    if (failure := await _sandbox(request).misbehave(CODE, route)) is not None:
+    if (failure := await _sandbox(request).misbehave(CODE, route, request=request)) is not None:
         return failure
     return access_key(request) or _bad("chaves de acesso inválidas", 401)
 

@@ -81,7 +81,7 @@ class HttpsInbound:
     async def enter(self, request: web.Request, route: str = "") -> HttpsInbox | web.Response:
         """The failure mode, then the credential: the caller's inbox, or the answer that refuses it. Public:
         Proffer's uploads (sandbox/proffer.py) enter the same way."""
-        if (failure := await _sandbox(request).misbehave(self.code, route)) is not None:
+        if (failure := await _sandbox(request).misbehave(self.code, route, request=request)) is not None:
             return failure
         credential = basic_credential(request) if self.basic else bearer_credential(request)
         if not credential:

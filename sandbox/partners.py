@@ -42,11 +42,12 @@ def _sandbox(request: web.Request) -> Sandbox:
     return request.app["sandbox"]  # type: ignore[no-any-return]
 
 
-def _accept(request: web.Request, partner: str, body: bytes) -> web.Response:
+async def _accept(request: web.Request, partner: str, body: bytes) -> web.Response:
     key, name = request.headers.get("Idempotency-Key", ""), request.headers.get("X-Arquivo", "")
     if not key or not name or "/" in name:
         return _bad("Idempotency-Key e X-Arquivo são obrigatórios", 400)
     answer = _sandbox(request).record(partner, name, body, key)
+    await _sandbox(request).stored(partner, request)
     return web.json_response(answer, status=200 if answer.get("duplicado") else 201)
 
 
@@ -80,7 +81,7 @@ def _dito_problem(body: bytes) -> str | None:
 
 
 async def dito_events(request: web.Request) -> web.Response:
-    if (failure := await _sandbox(request).misbehave("dito")) is not None:
+    if (failure := await _sandbox(request).misbehave("dito", request=request)) is not None:
         return failure
     body = await request.read()
     if (refused := _dito_refused(request, body)) is not None:
@@ -91,11 +92,11 @@ async def dito_events(request: web.Request) -> web.Response:
         problem = _dito_problem(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         problem = f"JSON Lines inválido: {error}"
-    return _bad(problem) if problem else _accept(request, "dito", body)
+    return _bad(problem) if problem else await _accept(request, "dito", body)
 
 
 async def dito_ping(request: web.Request) -> web.Response:
-    if (failure := await _sandbox(request).misbehave("dito")) is not None:
+    if (failure := await _sandbox(request).misbehave("dito", request=request)) is not None:
         return failure
     return _dito_refused(request, b"") or web.json_response({"status": "ok"})
 
@@ -108,7 +109,7 @@ def _tokens(request: web.Request) -> dict[str, float]:
 
 
 async def iqvia_token(request: web.Request) -> web.Response:
-    if (failure := await _sandbox(request).misbehave("iqvia_api")) is not None:
+    if (failure := await _sandbox(request).misbehave("iqvia_api", request=request)) is not None:
         return failure
     auth = request.headers.get("Authorization", "")
     try:
@@ -134,7 +135,7 @@ def _iqvia_refused(request: web.Request) -> web.Response | None:
 
 
 async def iqvia_sellout(request: web.Request) -> web.Response:
-    if (failure := await _sandbox(request).misbehave("iqvia_api")) is not None:
+    if (failure := await _sandbox(request).misbehave("iqvia_api", request=request)) is not None:
         return failure
     if (refused := _iqvia_refused(request)) is not None:
         return refused
@@ -147,11 +148,11 @@ async def iqvia_sellout(request: web.Request) -> web.Response:
         return _bad(f"documento JSON fora do contrato: {error}")
     if missing is not None:
         return _bad(f"registro incompleto: {json.dumps(missing)[:120]}")
-    return _accept(request, "iqvia_api", body)
+    return await _accept(request, "iqvia_api", body)
 
 
 async def iqvia_ping(request: web.Request) -> web.Response:
-    if (failure := await _sandbox(request).misbehave("iqvia_api")) is not None:
+    if (failure := await _sandbox(request).misbehave("iqvia_api", request=request)) is not None:
         return failure
     return _iqvia_refused(request) or web.json_response({"status": "ok"})
 
@@ -199,17 +200,17 @@ def _sngpc_problem(request: web.Request, body: bytes) -> str | None:
 
 
 async def sngpc_movements(request: web.Request) -> web.Response:
-    if (failure := await _sandbox(request).misbehave("sngpc")) is not None:
+    if (failure := await _sandbox(request).misbehave("sngpc", request=request)) is not None:
         return failure
     if (refused := _sngpc_refused(request)) is not None:
         return refused
     body = await request.read()
     problem = _sngpc_problem(request, body)
-    return _bad(problem) if problem else _accept(request, "sngpc", body)
+    return _bad(problem) if problem else await _accept(request, "sngpc", body)
 
 
 async def sngpc_ping(request: web.Request) -> web.Response:
-    if (failure := await _sandbox(request).misbehave("sngpc")) is not None:
+    if (failure := await _sandbox(request).misbehave("sngpc", request=request)) is not None:
         return failure
     return _sngpc_refused(request) or web.json_response({"status": "ok"})
 
@@ -244,7 +245,7 @@ class JsonDocumentPartner:
         return credential_refused(request, bearer=self.bearer)
 
     async def receive(self, request: web.Request) -> web.Response:
-        if (failure := await _sandbox(request).misbehave(self.code)) is not None:
+        if (failure := await _sandbox(request).misbehave(self.code, request=request)) is not None:
             return failure
         if (refused := self._refused(request)) is not None:
             return refused
@@ -261,10 +262,10 @@ class JsonDocumentPartner:
             return _bad(f"documento JSON fora do contrato: {error}")
         if incomplete is not None:
             return _bad(f"registro incompleto: {json.dumps(incomplete)[:120]}")
-        return _accept(request, self.code, body)
+        return await _accept(request, self.code, body)
 
     async def ping(self, request: web.Request) -> web.Response:
-        if (failure := await _sandbox(request).misbehave(self.code)) is not None:
+        if (failure := await _sandbox(request).misbehave(self.code, request=request)) is not None:
             return failure
         return self._refused(request) or web.json_response({"status": "ok"})
 
@@ -284,13 +285,13 @@ PRICEFY_HEADER = "zona_preco;ean;descricao;fabricante;preco;preco_promocional"
 
 
 async def pricefy_ping(request: web.Request) -> web.Response:
-    if (failure := await _sandbox(request).misbehave("pricefy")) is not None:
+    if (failure := await _sandbox(request).misbehave("pricefy", request=request)) is not None:
         return failure
     return credential_refused(request, bearer=True) or web.json_response({"status": "ok"})
 
 
 async def pricefy_prices(request: web.Request) -> web.Response:
-    if (failure := await _sandbox(request).misbehave("pricefy")) is not None:
+    if (failure := await _sandbox(request).misbehave("pricefy", request=request)) is not None:
         return failure
     if (refused := credential_refused(request, bearer=True)) is not None:
         return refused
@@ -300,7 +301,7 @@ async def pricefy_prices(request: web.Request) -> web.Response:
     first_line = body.split(b"\n", 1)[0].decode("utf-8", errors="replace")
     if first_line != PRICEFY_HEADER:
         return _bad(f"cabeçalho do arquivo fora do layout: {first_line[:80]}")
-    return _accept(request, "pricefy", body)
+    return await _accept(request, "pricefy", body)
 
 
 ROUTES: list[Any] = [

@@ -6,6 +6,10 @@ key ID containing "RECUSAD" gets 403 InvalidAccessKeyId, and a request signed wi
 records each object written into `<data>/received/<partner>/index.jsonl` (partner = the bucket name up to
 its first "-": `propz-farmacia-vida` -> `propz`), like the other sandbox servers. Objects live in moto's
 in-memory backend (lost on restart), which is all a stand-in partner bucket needs.
+
+Failure modes share the HTTP control API's object (`POST /_sandbox/<partner>/mode`, `"credencial"`: an access key
+ID) and apply to object writes (PUT) only: "fail" answers `status` (503 SlowDown) without storing, "stall" hangs
+before storing anything, "stall_after_store" stores and records the object and then never answers.
 """
 
 from __future__ import annotations
@@ -18,12 +22,14 @@ import re
 import ssl
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, MutableMapping
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from sandbox import certs
+from sandbox.server import STALL_S, Mode, take_mode
 
 DEMO_BUCKETS = ("propz-drogaria-saude", "propz-farmacia-vida", "propz-sandbox")
 REGION = "sa-east-1"
@@ -39,11 +45,13 @@ WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 class _Partner:
-    """WSGI layer in front of moto: the partner's refusals, and the record of what it received."""
+    """WSGI layer in front of moto: the partner's refusals, its failure modes, and the record of what it
+    received."""
 
-    def __init__(self, app: WsgiApp, data: Path) -> None:
+    def __init__(self, app: WsgiApp, data: Path, modes: MutableMapping[str, Mode] | None = None) -> None:
         self.app = app
         self.data = data
+        self.modes: MutableMapping[str, Mode] = {} if modes is None else modes
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         signed = _AUTHORIZATION.match(environ.get("HTTP_AUTHORIZATION", ""))
@@ -51,6 +59,13 @@ class _Partner:
             return _refuse(environ, start_response, "InvalidAccessKeyId", "The AWS Access Key Id does not exist")
         if signed and any(_signed_with(environ, signed, secret) for secret in REFUSED_SECRETS):
             return _refuse(environ, start_response, "SignatureDoesNotMatch", "The signature does not match")
+        write = _object_write(environ)
+        partner = write[0].split("-", 1)[0] if write else ""
+        credential = signed["key"] if signed else ""
+        if write and (mode := take_mode(self.modes, partner, credential=credential)):
+            if mode.mode == "stall":
+                time.sleep(STALL_S)  # a thread of its own per request (werkzeug's threaded server)
+            return _refuse(environ, start_response, "SlowDown", "Please reduce your request rate", mode.status)
         statuses: list[str] = []
 
         def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
@@ -60,6 +75,8 @@ class _Partner:
         answer = self.app(environ, capture)  # Flask has answered (and called start_response) on return
         if environ["REQUEST_METHOD"] == "PUT" and statuses[-1:] and statuses[-1].startswith("200"):
             self._record(environ)
+            if write and take_mode(self.modes, partner, credential=credential, after_store=True):
+                time.sleep(STALL_S)  # stored and recorded; the answer (sent on return) never comes
         return answer
 
     def _record(self, environ: dict[str, Any]) -> None:
@@ -84,11 +101,26 @@ class _Partner:
             handle.write(json.dumps(entry) + "\n")
 
 
-def _refuse(environ: dict[str, Any], start_response: Callable[..., Any], code: str, message: str) -> list[bytes]:
+def _object_write(environ: dict[str, Any]) -> tuple[str, str] | None:
+    """(bucket, key) of a PUT that writes an object (not `?tagging`, `?acl`...), else None."""
+    if environ["REQUEST_METHOD"] != "PUT" or environ.get("QUERY_STRING"):
+        return None
+    path = unquote(urlsplit(environ.get("RAW_URI") or environ.get("PATH_INFO", "")).path)
+    bucket, _, key = path.lstrip("/").partition("/")
+    return (bucket, key) if key else None
+
+
+def _refuse(
+    environ: dict[str, Any], start_response: Callable[..., Any], code: str, message: str, status: int = 403
+) -> list[bytes]:
     _drain(environ)  # closing on a client still sending its body would break the TLS stream before our answer
     # A HEAD answer has no body; clients then see the bare status (403), as with AWS.
     body = b"" if environ.get("REQUEST_METHOD") == "HEAD" else _ERROR.format(code=code, message=message).encode()
-    start_response("403 Forbidden", [("Content-Type", "application/xml"), ("Content-Length", str(len(body)))])
+    try:
+        reason = HTTPStatus(status).phrase
+    except ValueError:
+        reason = "Error"
+    start_response(f"{status} {reason}", [("Content-Type", "application/xml"), ("Content-Length", str(len(body)))])
     return [body]
 
 
@@ -129,10 +161,13 @@ def _drain(environ: dict[str, Any]) -> None:
 class S3Sandbox:
     """moto's S3 application behind a TLS werkzeug server; start() returns once it listens."""
 
-    def __init__(self, data: Path, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self, data: Path, host: str = "127.0.0.1", port: int = 0, modes: MutableMapping[str, Mode] | None = None
+    ) -> None:
         self.data = data
         self.host = host
         self.port = port
+        self.modes: MutableMapping[str, Mode] = {} if modes is None else modes
         self._server: Any = None
         self._thread: threading.Thread | None = None
 
@@ -149,7 +184,7 @@ class S3Sandbox:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(cert, key)
         # Only the S3 backend is served: the sandbox stands in for a bucket, not for all of AWS.
-        app = _Partner(create_backend_app("s3"), self.data)
+        app = _Partner(create_backend_app("s3"), self.data, self.modes)
         self._server = make_server(
             self.host, self.port, app, threaded=True, request_handler=MotoRequestHandler, ssl_context=context
         )

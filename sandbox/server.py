@@ -3,8 +3,15 @@ can be told to fail, stall or answer garbage.
 
     python -m sandbox --data DIR --port PORT
 
-Control (loopback only, no auth): POST /_sandbox/<partner>/mode {"mode": "ok|fail|stall|garbage",
-"status": 503, "times": 3}; GET /_sandbox/<partner>/received; GET /_sandbox/health.
+Control (loopback only, no auth): POST /_sandbox/<partner>/mode {"mode": "ok|fail|stall|garbage|
+stall_after_store", "status": 503, "times": 3, "rota": "confirmacao", "credencial": "token-x"}; GET the same
+path (?credencial=) reads the mode still set ({"mode": "ok"} once a `times` mode is used up);
+GET /_sandbox/<partner>/received; GET /_sandbox/health. "stall" hangs a request before the partner reads or
+stores anything; "stall_after_store" stores the upload completely (recorded, visible to the partner) and then
+never answers — the two sides of a client that dies mid-delivery. "credencial" limits a mode to the requests of
+one credential (Bearer token, API key, Basic user; the SFTP user; the S3 access key ID) and keeps it apart from
+the partner's other modes, so a test never disturbs another integration of the type, nor another test of the
+same partner.
 
 Inbound partners (linx_wms, delage_wms, exact_wms, fisoft_wms, cosmos, proffer; see sandbox/inbound_routes.py
 and sandbox/proffer.py for their own routes) offer files per credential (Bearer token, Basic user name or SFTP
@@ -24,10 +31,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import hashlib
 import json
 import ssl
+import threading
 import time
+from collections.abc import MutableMapping
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,12 +53,55 @@ SMARKET_HEADER = (
 MAX_BODY = 512 * 1024 * 1024
 
 
+STALL_AFTER_STORE = "stall_after_store"
+STALL_S = 3600
+_MODES_LOCK = threading.Lock()  # the S3 server takes modes from its own threads
+
+
 @dataclass
 class Mode:
     mode: str = "ok"
     status: int = 503
     times: int = 0  # 0 = until changed
     route: str = ""  # only this kind of request (e.g. "confirmacao"); empty: every request of the partner
+    credential: str = ""  # only the requests of this credential; empty: every client of the partner
+
+
+def take_mode(
+    modes: MutableMapping[str, Mode], key: str, *, route: str = "", credential: str = "", after_store: bool = False
+) -> Mode | None:
+    """The failure mode set for `key` that applies to this request, counting down `times`; None when there is
+    none, it is for another route or credential, or for the other moment of the request (`stall_after_store`
+    applies once the upload is stored, every other mode before anything is read)."""
+    with _MODES_LOCK:
+        for slot in (mode_key(key, credential), key) if credential else (key,):
+            mode = modes.get(slot)
+            if mode is None or mode.mode == "ok" or (mode.route and mode.route != route):
+                continue
+            if (mode.credential and mode.credential != credential) or (mode.mode == STALL_AFTER_STORE) != after_store:
+                continue
+            if mode.times:
+                mode.times -= 1
+                if mode.times == 0:
+                    modes.pop(slot, None)
+            return mode
+        return None
+
+
+def mode_key(partner: str, credential: str) -> str:
+    """Where a mode is kept: one per partner, and one per credential of it (tests of one partner in parallel)."""
+    return f"{partner}/{credential}" if credential else partner
+
+
+def credential_of(request: web.Request) -> str:
+    """Who is calling, for modes limited to one credential: a Bearer token, an API key or a Basic user."""
+    auth = request.headers.get("Authorization", "")
+    if auth.startswith("Bearer "):
+        return auth.removeprefix("Bearer ").strip()
+    if auth.startswith("Basic "):
+        with suppress(ValueError):
+            return base64.b64decode(auth.removeprefix("Basic ")).decode().partition(":")[0]
+    return request.headers.get("X-Api-Key", "")
 
 
 class Sandbox:
@@ -63,21 +117,24 @@ class Sandbox:
         path = self.index(partner)
         return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
-    async def misbehave(self, partner: str, route: str = "") -> web.Response | None:
+    async def misbehave(self, partner: str, route: str = "", request: web.Request | None = None) -> web.Response | None:
         """Apply the partner's current failure mode, if any (counting down `times`); a mode set for one
-        route (`"rota"`) leaves the partner's other requests alone."""
-        mode = self.modes.get(partner)
-        if mode is None or mode.mode == "ok" or (mode.route and mode.route != route):
+        route (`"rota"`) or one credential (`"credencial"`) leaves the partner's other requests alone."""
+        credential = credential_of(request) if request is not None else ""
+        mode = take_mode(self.modes, partner, route=route, credential=credential)
+        if mode is None:
             return None
-        if mode.times:
-            mode.times -= 1
-            if mode.times == 0:
-                self.modes.pop(partner)
         if mode.mode == "stall":
-            await asyncio.sleep(3600)
+            await asyncio.sleep(STALL_S)
         if mode.mode == "garbage":
             return web.Response(status=200, text="<html>surpresa</html>", content_type="text/html")
         return web.json_response({"mensagem": "Serviço indisponível"}, status=mode.status)
+
+    async def stored(self, partner: str, request: web.Request, route: str = "") -> None:
+        """After an upload is stored and recorded: `stall_after_store` never answers (the partner has the
+        file; the client does not know it)."""
+        if take_mode(self.modes, partner, route=route, credential=credential_of(request), after_store=True):
+            await asyncio.sleep(STALL_S)
 
     def record(self, partner: str, name: str, body: bytes, key: str) -> dict[str, Any]:
         if key in self.protocols:
@@ -106,7 +163,7 @@ def _bad(message: str, status: int = 422) -> web.Response:
 
 async def smarket_sellout(request: web.Request) -> web.Response:
     sandbox: Sandbox = request.app["sandbox"]
-    if (failure := await sandbox.misbehave("smarket")) is not None:
+    if (failure := await sandbox.misbehave("smarket", request=request)) is not None:
         return failure
     if (refused := partners.credential_refused(request, bearer=True)) is not None:
         return refused
@@ -122,26 +179,40 @@ async def smarket_sellout(request: web.Request) -> web.Response:
     if first_line != SMARKET_HEADER:
         return _bad(f"cabeçalho do arquivo fora do layout: {first_line[:80]}")
     answer = sandbox.record("smarket", name, body, key)
+    await sandbox.stored("smarket", request)
     return web.json_response(answer, status=200 if answer.get("duplicado") else 201)
 
 
 async def smarket_ping(request: web.Request) -> web.Response:
     """Connection check: authenticates, receives nothing."""
     sandbox: Sandbox = request.app["sandbox"]
-    if (failure := await sandbox.misbehave("smarket")) is not None:
+    if (failure := await sandbox.misbehave("smarket", request=request)) is not None:
         return failure
     return partners.credential_refused(request, bearer=True) or web.json_response({"status": "ok"})
 
 
 async def set_mode(request: web.Request) -> web.Response:
     payload = await request.json()
-    request.app["sandbox"].modes[request.match_info["partner"]] = Mode(
+    credential = str(payload.get("credencial", ""))
+    request.app["sandbox"].modes[mode_key(request.match_info["partner"], credential)] = Mode(
         str(payload.get("mode", "ok")),
         int(payload.get("status", 503)),
         int(payload.get("times", 0)),
         str(payload.get("rota", "")),
+        credential,
     )
     return web.json_response({"ok": True})
+
+
+async def get_mode(request: web.Request) -> web.Response:
+    """The mode still set (?credencial=: the one of that credential); a test waits for a `times` mode to be
+    used up: its request has reached it."""
+    key = mode_key(request.match_info["partner"], request.query.get("credencial", ""))
+    mode = request.app["sandbox"].modes.get(key)
+    if mode is None:
+        return web.json_response({"mode": "ok"})
+    fields = {"mode": mode.mode, "status": mode.status, "times": mode.times, "rota": mode.route}
+    return web.json_response({**fields, "credencial": mode.credential})
 
 
 async def received(request: web.Request) -> web.Response:
@@ -164,6 +235,7 @@ def create_app(data: Path) -> web.Application:
             *proffer.ROUTES,
             *boavista.ROUTES,
             web.post("/_sandbox/{partner}/mode", set_mode),
+            web.get("/_sandbox/{partner}/mode", get_mode),
             web.get("/_sandbox/{partner}/received", received),
             web.get("/_sandbox/health", health),
         ]
@@ -198,7 +270,8 @@ def main() -> None:
             servers.append(await sftp_server.listen("127.0.0.1", args.sftp_port))
         if args.smtp_port:
             servers.append(await smtp.SmtpSink(args.data).listen("127.0.0.1", args.smtp_port))
-        bucket = s3.S3Sandbox(args.data, port=args.s3_port) if args.s3_port else None
+        # The S3 server takes its modes from the same dict: POST /_sandbox/<bucket's partner>/mode.
+        bucket = s3.S3Sandbox(args.data, port=args.s3_port, modes=app["sandbox"].modes) if args.s3_port else None
         if bucket is not None:
             await asyncio.to_thread(bucket.start)  # moto's WSGI server runs in a thread of its own
         yield

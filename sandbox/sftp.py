@@ -15,7 +15,10 @@ Failure modes share the HTTP control API's object. `POST /_sandbox/<user>/mode` 
 connections (`times` counts logins): "fail" with status 401/403 refuses the login, any other "fail" refuses
 writes, "stall" never answers, "reset" drops the connection. `POST /_sandbox/<partner>/mode` does the same
 for uploads and listings in that partner's directory, and downloads of its returns (`times` counts those; a
-login cannot be refused there, since the directory is not known yet, so 401/403 refuse the write instead).
+login cannot be refused there, since the directory is not known yet, so 401/403 refuse the write instead);
+`"credencial": "<user>"` limits it to that user. "stall_after_store" lets the upload's rename happen (the final
+file is in place and recorded) and then never answers it — a client that dies there has delivered without
+knowing it.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ import asyncssh
 
 from sandbox import inbound
 from sandbox.inbound import SFTP_USER, ReturnFile
-from sandbox.server import Mode
+from sandbox.server import STALL_S, Mode, take_mode
 from sandbox.wms_layouts import LayoutError
 
 # Each partner's directory (the default `sftp_diretorio` of its catalog entry) -> the partner's code.
@@ -72,16 +75,10 @@ class SftpSandbox:
         """What `POST /_sandbox/<user or partner>/mode` does, for in-process callers."""
         self.modes[key] = Mode(mode, status, times)
 
-    def take_mode(self, key: str) -> Mode | None:
-        """The failure mode set for a user or a partner, for one use (counting down `times`), or None."""
-        mode = self.modes.get(key)
-        if mode is None or mode.mode == "ok" or mode.route:  # a mode for one HTTP route is not the server's
-            return None
-        if mode.times:
-            mode.times -= 1
-            if mode.times == 0:
-                self.modes.pop(key, None)
-        return mode
+    def take_mode(self, key: str, user: str = "", *, after_store: bool = False) -> Mode | None:
+        """The failure mode set for a user or a partner, for one use (counting down `times`), or None (a mode
+        for one HTTP route is not the server's)."""
+        return take_mode(self.modes, key, credential=user, after_store=after_store)
 
     def index(self, folder: str) -> Path:
         return self.data / "received" / folder / "index.jsonl"
@@ -184,11 +181,11 @@ class _Files(asyncssh.SFTPServer):
 
     async def _misbehave(self, path: bytes) -> None:
         """Apply the connection's mode (set for the user), else the mode set for the directory's partner."""
-        mode = self.mode or self.sandbox.take_mode(partner_of(os.fsdecode(path)))
+        mode = self.mode or self.sandbox.take_mode(partner_of(os.fsdecode(path)), self.user)
         if mode is None:
             return
         if mode.mode == "stall":
-            await asyncio.sleep(3600)
+            await asyncio.sleep(STALL_S)
         if mode.mode == "reset":
             self.connection.abort()
             raise asyncssh.SFTPConnectionLost("conexão encerrada")
@@ -207,19 +204,30 @@ class _Files(asyncssh.SFTPServer):
         async for name in super().scandir(path):
             yield name
 
-    def rename(self, oldpath: bytes, newpath: bytes) -> None:
+    async def rename(self, oldpath: bytes, newpath: bytes) -> None:
         if self._acknowledge(oldpath, newpath):
             return
         returns = self._check(oldpath, newpath)
         super().rename(oldpath, newpath)
         self._record(newpath, returns)
+        await self._stored(newpath)
 
-    def posix_rename(self, oldpath: bytes, newpath: bytes) -> None:
+    async def posix_rename(self, oldpath: bytes, newpath: bytes) -> None:
         if self._acknowledge(oldpath, newpath):
             return
         returns = self._check(oldpath, newpath)
         super().posix_rename(oldpath, newpath)
         self._record(newpath, returns)
+        await self._stored(newpath)
+
+    async def _stored(self, newpath: bytes) -> None:
+        """`stall_after_store` (set for the user, or for the partner): the file has its final name, the answer
+        never comes."""
+        partner = partner_of(os.fsdecode(newpath))
+        if self.sandbox.take_mode(self.user, after_store=True) or self.sandbox.take_mode(
+            partner, self.user, after_store=True
+        ):
+            await asyncio.sleep(STALL_S)
 
     def _acknowledge(self, oldpath: bytes, newpath: bytes) -> bool:
         """A move into `<dir>/retorno/processados/` is the client confirming a return file, not an upload;

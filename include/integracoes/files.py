@@ -133,6 +133,18 @@ def record(
     return int(row[0])
 
 
+def rendered_before(conn: psycopg.Connection, task_id: int, name: str) -> int | None:
+    """The file this task already rendered under `name` whose delivery did not fail — sent, or pending: a
+    delivery cut short (a killed worker, a run ended from outside) may have reached the partner —, if its
+    bytes are still in storage."""
+    row = conn.execute(
+        """SELECT id, uri FROM integracao.arquivo WHERE tarefa_id = %s AND nome = %s AND direcao = 'enviado'
+             AND situacao IN ('pending', 'sent') ORDER BY id DESC LIMIT 1""",
+        (task_id, name),
+    ).fetchone()
+    return int(row[0]) if row and _path(row[1]).exists() else None
+
+
 def delivered_before(conn: psycopg.Connection, stored: StoredFile) -> bool:
     """Whether identical bytes for the same integration and period were already delivered (never resend)."""
     row = conn.execute(

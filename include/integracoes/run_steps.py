@@ -217,6 +217,11 @@ def produce_files(integration_id: int, **context: Any) -> list[int]:
 
 def _produce_one(conn: psycopg.Connection, dataset: DataSet, scope: RunScope, task_id: int) -> int:
     name = dataset.name_for(scope)
+    # Reprocessing (or retrying) a task whose delivery may already have reached the partner sends the very
+    # bytes it rendered then: rendering data changed since would send the partner a second, different file of
+    # the period under the same name (SFTP and S3 refuse it for good), and overwrite the stored one.
+    if (earlier := files.rendered_before(conn, task_id, name)) is not None:
+        return earlier
     with files.writer(scope.tenant_id, scope.integration_id, task_id, name) as (sink, path):
         result = export.export_dataset(db.database_url(), dataset, scope, sink)
     file_id = files.record(

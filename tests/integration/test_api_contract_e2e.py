@@ -45,7 +45,8 @@ def run_schemathesis(stack: RunningStack, user: str, schema: Path, *, phases: st
         "--phases", phases, "--seed", str(seed),
     ]  # fmt: skip
     env = {**os.environ, "SCHEMATHESIS_HOOKS": "tests.contract.hooks", "PYTHONPATH": str(REPO), "NO_COLOR": "1"}
-    done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=900, check=False)
+    # Run where the schema is: schemathesis keeps its example cache in the working folder.
+    done = subprocess.run(command, cwd=schema.parent, env=env, capture_output=True, text=True, timeout=900, check=False)
     return done.returncode, done.stdout + done.stderr
 
 
