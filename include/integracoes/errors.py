@@ -30,6 +30,10 @@ class Invalid(ServiceError):
         self.errors = errors
 
 
+class Gone(ServiceError):
+    """It existed and the caller may see it, but it is no more (an expired file)."""
+
+
 class Conflict(ServiceError):
     """The request contradicts the current state (e.g. an overlapping pending task)."""
 

@@ -17,11 +17,13 @@ from typing import IO, Any
 import psycopg
 
 from include.integracoes import integrations
-from include.integracoes.errors import NotFound
+from include.integracoes.errors import Gone, NotFound
 from include.integracoes.principal import Principal
 
 FILES_URL_ENV = "INTEGRACOES_FILES_URL"  # e.g. s3://bucket/prefix; default: <data folder>/arquivos
 FILES_CONN_ENV = "INTEGRACOES_FILES_CONN_ID"  # Airflow connection for S3
+RETENTION_ENV = "INTEGRACOES_FILE_RETENTION_DAYS"  # 0 keeps files forever
+DEFAULT_RETENTION_DAYS = 90
 LAST_FILES = 7
 
 
@@ -42,6 +44,11 @@ class StoredFile:
     content_type: str
     direction: str = "enviado"  # or "recebido": a file a partner sent us
     partner_id: str | None = None
+    expired_at: datetime | None = None  # its bytes were removed after the retention period
+
+    @property
+    def expired(self) -> bool:
+        return self.expired_at is not None
 
 
 def storage_root() -> Any:
@@ -139,7 +146,7 @@ def rendered_before(conn: psycopg.Connection, task_id: int, name: str) -> int | 
     bytes are still in storage."""
     row = conn.execute(
         """SELECT id, uri FROM integracao.arquivo WHERE tarefa_id = %s AND nome = %s AND direcao = 'enviado'
-             AND situacao IN ('pending', 'sent') ORDER BY id DESC LIMIT 1""",
+             AND situacao IN ('pending', 'sent') AND expirado_em IS NULL ORDER BY id DESC LIMIT 1""",
         (task_id, name),
     ).fetchone()
     return int(row[0]) if row and _path(row[1]).exists() else None
@@ -194,7 +201,7 @@ def set_status(conn: psycopg.Connection, file_id: int, status: str, reason: str 
 
 _SELECT = """SELECT a.id, a.tarefa_id, a.nome, a.uri, a.tamanho, a.sha256, a.linhas, a.totais, a.situacao,
                     a.motivo_falha, a.criado_em, a.conjunto, a.tipo_conteudo, a.direcao,
-                    a.id_parceiro FROM integracao.arquivo a"""
+                    a.id_parceiro, a.expirado_em FROM integracao.arquivo a"""
 
 
 def _file(row: Any) -> StoredFile:
@@ -228,13 +235,51 @@ def files_of_task(conn: psycopg.Connection, principal: Principal, task_id: int) 
 
 
 def for_download(conn: psycopg.Connection, principal: Principal, file_id: int) -> StoredFile:
-    """A file the caller may download (NotFound for another tenant's)."""
+    """A file the caller may download (NotFound for another tenant's, Gone once expired)."""
     stored = get(conn, file_id)
     try:
         integrations.get(conn, principal, _integration_of_task(conn, stored.task_id))
     except NotFound:
         raise NotFound("file.not_found") from None
+    if stored.expired:
+        raise Gone("file.expired", days=retention_days() or DEFAULT_RETENTION_DAYS)
     return stored
+
+
+def retention_days() -> int:
+    """How long files are kept (days; 0 = forever)."""
+    value = os.environ.get(RETENTION_ENV, "").strip()
+    return int(value) if value.isdigit() else DEFAULT_RETENTION_DAYS
+
+
+def expire_old(conn: psycopg.Connection, days: int, *, now: datetime | None = None, batch: int = 500) -> int:
+    """Remove from storage the bytes of files older than `days` and mark their rows expired; returns how many.
+
+    A batch per transaction, rows locked with SKIP LOCKED (two api-servers or reconcilers never fight over
+    one file). The row is marked even when its bytes are already gone (removed by hand, a lost bucket): what
+    matters is that nobody is offered a download that cannot work."""
+    if days <= 0:
+        return 0
+    expired = 0
+    while True:
+        with conn.transaction():
+            rows = conn.execute(
+                """SELECT id, uri FROM integracao.arquivo
+                    WHERE expirado_em IS NULL AND criado_em < coalesce(%(now)s, now()) - make_interval(days => %(days)s)
+                    ORDER BY criado_em LIMIT %(batch)s FOR UPDATE SKIP LOCKED""",
+                {"now": now, "days": days, "batch": batch},
+            ).fetchall()
+            for _, uri in rows:
+                with suppress(FileNotFoundError):
+                    _path(uri).unlink()
+            if rows:
+                conn.execute(
+                    "UPDATE integracao.arquivo SET expirado_em = coalesce(%s, now()) WHERE id = ANY(%s)",
+                    (now, [row[0] for row in rows]),
+                )
+        expired += len(rows)
+        if len(rows) < batch:
+            return expired
 
 
 def _path(uri: str) -> Any:

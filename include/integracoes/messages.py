@@ -313,6 +313,10 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
     },
     "task.not_found": {"pt-BR": "Tarefa não encontrada.", "en": "Task not found."},
     "file.not_found": {"pt-BR": "Arquivo não encontrado.", "en": "File not found."},
+    "file.expired": {
+        "pt-BR": "Arquivo expirado: os arquivos são guardados por {days} dias.",
+        "en": "File expired: files are kept for {days} days.",
+    },
     # --- Testar conexão (include/integracoes/connection_check.py) ---
     "check.ok": {
         "pt-BR": "Conexão bem-sucedida: o parceiro {type} aceitou as credenciais.",
@@ -618,6 +622,7 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
     "ui.files_generated": {"pt-BR": "Arquivos gerados", "en": "Generated files"},
     "ui.file_name": {"pt-BR": "Arquivo", "en": "File"},
     "ui.download": {"pt-BR": "Download", "en": "Download"},
+    "ui.file_expired": {"pt-BR": "arquivo expirado", "en": "file expired"},
     "ui.no_tasks": {"pt-BR": "Nenhuma tarefa encontrada.", "en": "No task found."},
     "ui.no_files": {"pt-BR": "Nenhum arquivo gerado para esta tarefa.", "en": "No file generated for this task."},
     "ui.no_logs": {

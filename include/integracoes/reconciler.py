@@ -122,6 +122,7 @@ def reconcile_all(conn: psycopg.Connection) -> None:
 # after the run ended before it steps in with its generic one.
 DEAD_RUN_GRACE = timedelta(seconds=20)
 WATCH_INTERVAL_S = 30.0
+EXPIRY_EVERY_S = 3600.0  # files expire by the day: an hourly pass is plenty
 
 
 def end_dead_runs(conn: psycopg.Connection, *, now: datetime | None = None) -> list[int]:
@@ -157,16 +158,21 @@ def end_dead_runs(conn: psycopg.Connection, *, now: datetime | None = None) -> l
     return ended_tasks
 
 
-def watch(interval_s: float = WATCH_INTERVAL_S) -> None:
-    """The stack's reconciler process: the dead-run safety net, and the late integrations' alerts, every
-    `interval_s` seconds."""
-    from include.integracoes import db
+def watch(interval_s: float = WATCH_INTERVAL_S, expiry_every_s: float = EXPIRY_EVERY_S) -> None:
+    """The stack's reconciler process: the dead-run safety net and the late integrations' alerts every
+    `interval_s` seconds, and the files past their retention period every `expiry_every_s`."""
+    from include.integracoes import db, files
 
+    next_expiry = 0.0
     while True:
         try:
             with db.connect(autocommit=True) as conn:
                 end_dead_runs(conn)
                 alerts.check_late(conn)
+                if time.monotonic() >= next_expiry:
+                    if expired := files.expire_old(conn, files.retention_days()):
+                        log.info("Expired %d file(s) past %d days", expired, files.retention_days())
+                    next_expiry = time.monotonic() + expiry_every_s
         except Exception:  # a database or metadata blip: try again next round
             log.exception("Dead-run reconciliation failed")
         time.sleep(interval_s)

@@ -69,6 +69,7 @@ _ERROR_MEANINGS = {
     403: "O perfil do usuário não permite esta ação, ou a origem da requisição não é a do produto (CSRF)",
     404: "Não existe, ou pertence a outro cliente",
     409: "Conflita com uma tarefa pendente do mesmo período",
+    410: "O arquivo expirou: passou do prazo de guarda e foi removido",
     413: "Corpo maior que o limite",
     422: "Dados inválidos: `errors` diz o que há de errado em cada campo",
     429: "Conexões ao vivo demais abertas pelo mesmo usuário",
@@ -160,6 +161,7 @@ _SERVICE_STATUS: dict[type[service.ServiceError], int] = {
     service.Forbidden: 403,
     service.Invalid: 422,
     service.Conflict: 409,
+    service.Gone: 410,
 }
 
 

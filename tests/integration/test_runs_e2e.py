@@ -13,8 +13,10 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+import psycopg
 import pytest
 
+from include.integracoes import files as files_service
 from tests.stack_fixtures import RunningStack
 
 pytestmark = pytest.mark.stack
@@ -114,6 +116,19 @@ def test_scheduled_run_delivers_the_file_and_the_client_follows_it(stack: Runnin
         assert other.get(f"{API}/files/{stored['id']}/download").status_code == 404
         assert other.get(f"{API}/tasks/{task['id']}/files").status_code == 404
         assert other.get(f"{API}/integrations/{integration['id']}/logs").status_code == 404
+
+    # Past the retention period the bytes leave storage; the row stays, marked expired, and a download says so.
+    with psycopg.connect(stack.database_url, autocommit=True) as conn:
+        conn.execute("UPDATE integracao.arquivo SET criado_em = now() - interval '91 days' WHERE id = %s",
+                     (stored["id"],))  # fmt: skip
+        assert files_service.expire_old(conn, 90) >= 1
+    with stack.client("cliente1") as client:
+        (expired,) = client.get(f"{API}/tasks/{task['id']}/files").json()
+        gone = client.get(f"{API}/files/{stored['id']}/download")
+    assert expired["expired"] is True
+    assert expired["sha256"] == stored["sha256"]
+    assert gone.status_code == 410
+    assert gone.json()["message"] == "Arquivo expirado: os arquivos são guardados por 90 dias."
 
 
 def test_partner_down_ends_in_falha_no_envio_with_a_reason(stack: RunningStack) -> None:

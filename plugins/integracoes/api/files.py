@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from include.integracoes import db, files
 from include.integracoes.messages import text
@@ -17,7 +17,7 @@ from include.integracoes.permissions import Action, Resource
 from include.integracoes.tasks import Status
 from integracoes.api.params import FileId, TaskId
 from integracoes.auth import Caller, require
-from integracoes.errors import language_of
+from integracoes.errors import error_responses, language_of
 
 router = APIRouter(tags=["Arquivos"])
 _DIRECTIONS: dict[str, Literal["sent", "received"]] = {"enviado": "sent", "recebido": "received"}
@@ -36,6 +36,7 @@ class FileOut(BaseModel):
     sha256: str
     rows: int
     created_at: datetime
+    expired: bool = Field(description="Passou do prazo de guarda: os bytes foram removidos, o registro fica")
 
 
 @router.get("/tasks/{task_id:int}/files", response_model=list[FileOut], summary="Arquivos gerados da tarefa")
@@ -51,6 +52,7 @@ def list_files(
             direction=_DIRECTIONS[f.direction],
             direction_label=text(f"file.direction.{_DIRECTIONS[f.direction]}", language),
             failure_reason=f.failure_reason, size=f.size, sha256=f.sha256, rows=f.rows, created_at=f.created_at,
+            expired=f.expired,
         )
         for f in found
     ]  # fmt: skip
@@ -94,7 +96,12 @@ def _zip_stream(stored: files.StoredFile) -> Iterator[bytes]:
     yield buffer.drain()
 
 
-@router.get("/files/{file_id:int}/download", summary="Baixar arquivo (.zip)", response_class=StreamingResponse)
+@router.get(
+    "/files/{file_id:int}/download",
+    summary="Baixar arquivo (.zip)",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/zip": {}}}, **error_responses(410)},
+)
 def download(file_id: FileId, caller: Caller = Depends(require(Action.READ, Resource.ARQUIVOS))) -> Any:
     with db.pooled() as conn:
         stored = files.for_download(conn, caller.principal, file_id)

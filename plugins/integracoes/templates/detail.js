@@ -102,7 +102,9 @@
           ? el("span", { class: "badge received", title: file.direction_label }, file.direction_label) : ""),
         el("td", {}, el("span", { class: "badge " + statusClass[file.status] }, file.status_label)),
         el("td", {}, file.failure_reason || ""),
-        el("td", {}, actionMenu(t("ui.col_actions"), [{ label: t("ui.download"), href: `${PAGE.api}/files/${file.id}/download` }]))));
+        el("td", {}, file.expired  // kept past the retention period: the row stays, the bytes are gone
+          ? el("span", { class: "muted" }, t("ui.file_expired"))
+          : actionMenu(t("ui.col_actions"), [{ label: t("ui.download"), href: `${PAGE.api}/files/${file.id}/download` }]))));
     }
   }
   async function openFiles(task) {
