@@ -281,6 +281,20 @@ def _is_healthy(health: dict[str, Any] | None) -> bool:
     return all((health.get(part) or {}).get("status") == "healthy" for part in parts)
 
 
+def _product_health(stack: Stack) -> dict[str, Any] | None:
+    """The plugin's own health (application database, storage, partners): 503 still carries its body."""
+    try:
+        with urllib.request.urlopen(f"{stack.url}/integracoes/api/v1/health", timeout=10) as response:  # noqa: S310
+            return dict(json.load(response))
+    except urllib.error.HTTPError as error:
+        try:
+            return dict(json.load(error))
+        except ValueError:
+            return None
+    except (urllib.error.URLError, OSError, ValueError):
+        return None
+
+
 def _sandbox_up(stack: Stack) -> bool:
     context = ssl.create_default_context(cafile=str(stack.data / "sandbox" / "ca-bundle.pem"))
     try:
@@ -406,7 +420,10 @@ def status() -> int:
         print(f"{component:<14} {'running (pid ' + str(pid) + ')' if pid else 'stopped'}")
     health = _health(stack)
     print(f"health         {json.dumps(health) if health else 'unreachable'} at {stack.url}")
-    return 0 if _is_healthy(health) else 1
+    product = _product_health(stack)
+    print(f"integracoes    {json.dumps(product) if product else 'unreachable'}")
+    print(f"sandbox        {'answering' if _sandbox_up(stack) else 'not answering'} at {stack.sandbox_url}")
+    return 0 if _is_healthy(health) and (product or {}).get("status") == "ok" else 1
 
 
 def main() -> None:

@@ -1,6 +1,7 @@
 """The gate every request of the app passes before any of it is read or parsed, and every response leaves by.
 
-In order: who is calling (401 before a byte of the body is read — an anonymous 30 MB body is never
+`GET /api/v1/health` is answered here, without authentication (counts only, see include/integracoes/status.py).
+Then, in order: who is calling (401 before a byte of the body is read — an anonymous 30 MB body is never
 parsed), where the state change comes from (CSRF, in `authenticated`), ids no row can have (404), query
 values and bodies the database cannot hold (NUL, lone surrogates, integers out of range, JSON nested too
 deep → 422 naming the field), and the body's size (413). Responses get the security headers, and pages a
@@ -16,14 +17,18 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi.security import HTTPAuthorizationCredentials
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from include.connectors.config import Problem
+from include.integracoes import status
 from integracoes.api.params import MAX_ID
 from integracoes.auth import authenticated
 from integracoes.errors import DATABASE_DOWN, ApiError, error_response
 
+HEALTH_PATH = "/api/v1/health"
 MAX_BODY_BYTES = 256 * 1024  # JSON requests are small: a registration with its keys is a few KB
 MAX_JSON_DEPTH = 16
 
@@ -63,6 +68,9 @@ class Gate:
             await send(message)
 
         request = Request(scope)
+        if _route_path(scope) == HEALTH_PATH and scope["method"] in ("GET", "HEAD"):
+            await (await _health())(scope, receive, send_with_headers)
+            return
         try:
             await authenticated(request, _bearer(request))
             _check_path(scope["path"])
@@ -75,6 +83,19 @@ class Gate:
             await error_response(request, ApiError(503, "http.database_unavailable"))(scope, receive, send_with_headers)
             return
         await self.app(scope, _replay(body, receive) if body is not None else receive, send_with_headers)
+
+
+def _route_path(scope: Scope) -> str:
+    """The path inside this app (Starlette may keep the mount's prefix in `path`, with it in `root_path`)."""
+    path, root = str(scope["path"]), str(scope.get("root_path", ""))
+    return path[len(root) :] if root and path.startswith(root) else path
+
+
+async def _health() -> JSONResponse:
+    """The one public route: the product's health for load balancers and `make status` (counts only, no tenant
+    data). Answered here, before authentication, so the app itself keeps every route authenticated."""
+    healthy, body = await run_in_threadpool(status.report)
+    return JSONResponse(body, status_code=200 if healthy else 503, headers={"Cache-Control": "no-store"})
 
 
 def _bearer(request: Request) -> HTTPAuthorizationCredentials | None:

@@ -97,6 +97,7 @@ def test_a_database_restart_mid_run_is_a_503_then_recovers_and_the_task_ends(
                 answer = client.get(f"{API}/integrations")
                 slowest = max(slowest, time.perf_counter() - started)
                 answers.append(answer)
+            health = httpx.get(f"{stack.url}/integracoes/api/v1/health", timeout=30)
     finally:
         start_again(app_database, options)
     back = time.monotonic()
@@ -105,6 +106,8 @@ def test_a_database_restart_mid_run_is_a_503_then_recovers_and_the_task_ends(
     assert all(a.status_code == 503 for a in answers), [(a.status_code, a.text[:120]) for a in answers]
     assert answers[-1].json()["message"] == UNAVAILABLE
     assert slowest < 10, f"a request waited {slowest:.1f} s for the database"
+    assert health.status_code == 503
+    assert health.json()["database"] == {"status": "unavailable"}
 
     def listing_answers() -> bool:
         with stack.client("cliente1") as client:

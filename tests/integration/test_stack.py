@@ -26,6 +26,21 @@ def test_all_four_components_report_healthy(stack: RunningStack) -> None:
     assert set(stack.pids()) == {"sandbox", "scheduler", "dag-processor", "triggerer", "api-server", "reconciler"}
 
 
+def test_the_product_reports_its_own_health_to_anyone_without_tenant_data(stack: RunningStack) -> None:
+    answer = httpx.get(f"{stack.url}/integracoes/api/v1/health", timeout=10)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["status"] == "ok"
+    assert body["database"]["status"] == body["storage"]["status"] == "ok"
+    assert body["partners"]["active_integrations"] >= body["partners"]["failing"] >= 0
+    assert "Farmácia" not in answer.text
+    assert "Drogaria" not in answer.text
+    assert "127.0.0.1" not in answer.text
+    shown = stack.make("status", timeout=60)
+    assert shown.returncode == 0, shown.stdout + shown.stderr
+    assert '"database": {"status": "ok"' in shown.stdout
+
+
 def test_secrets_are_generated_once_and_private(stack: RunningStack) -> None:
     secrets_file = stack.data / "secrets.json"
     assert secrets_file.stat().st_mode & 0o077 == 0
