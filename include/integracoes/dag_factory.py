@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from include.connectors.catalog import CATALOG, Direction, OwnTimetable
 from include.connectors.registry import is_available
-from include.integracoes.integrations import dag_id_for, pool_for
+from include.integracoes.integrations import EXTRACTION_POOL, dag_id_for, pool_for
 from include.integracoes.registry import RegisteredIntegration, read_shard, strict
 
 log = logging.getLogger(__name__)
@@ -34,8 +34,11 @@ DEFAULT_ARGS: dict[str, Any] = {
     "retry_delay": RETRY_DELAY,
     "retry_exponential_backoff": 2.0,
     "max_retry_delay": timedelta(minutes=15),
-    "execution_timeout": timedelta(hours=2),
+    # A step that hangs (a partner that never answers, a lock in the ERP) is ended, retried, then failed with
+    # its reason; and a whole run never holds its integration (max_active_runs=1) longer than RUN_TIMEOUT.
+    "execution_timeout": timedelta(minutes=int(os.environ.get("INTEGRACOES_STEP_TIMEOUT_MIN", "30"))),
 }
+RUN_TIMEOUT = timedelta(minutes=int(os.environ.get("INTEGRACOES_RUN_TIMEOUT_MIN", "180")))
 RUN_STEPS = "include.integracoes.run_steps"
 
 
@@ -82,6 +85,7 @@ def build_dag(integration: RegisteredIntegration) -> Any:
         start_date=START_DATE,
         catchup=False,
         max_active_runs=1,
+        dagrun_timeout=RUN_TIMEOUT,
         is_paused_upon_creation=not integration.active,
         tags=[f"cliente:{integration.tenant_id}", f"tipo:{integration.type_code}", "integracoes"],
         doc_md=_doc(integration),
@@ -96,7 +100,7 @@ def build_dag(integration: RegisteredIntegration) -> Any:
         )
         produce = PythonOperator(
             task_id="extrair_e_gerar_arquivo", python_callable=run_steps.produce_files, op_kwargs=arguments,
-            **on_failure,
+            pool=EXTRACTION_POOL, **on_failure,
         )  # fmt: skip
         deliver = PythonOperator(
             task_id="entregar",

@@ -10,6 +10,7 @@ change audited with secrets redacted.
 from __future__ import annotations
 
 import json
+import os
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -43,6 +44,18 @@ def dag_id_for(integration_id: int, type_code: str) -> str:
 def pool_for(type_code: str) -> str:
     """The Airflow pool that caps simultaneous deliveries to one partner across all tenants."""
     return f"parceiro_{type_code}"
+
+
+# The pool of the extraction step of every integration: how many exports read the ERP database at once.
+EXTRACTION_POOL = "extracao_erp"
+EXTRACTION_SLOTS_ENV = "INTEGRACOES_EXTRACTION_SLOTS"
+DEFAULT_EXTRACTION_SLOTS = 4
+
+
+def extraction_slots() -> int | None:
+    """The operator's setting for the extraction pool, if any (None: keep what the pool has)."""
+    value = os.environ.get(EXTRACTION_SLOTS_ENV, "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else None
 
 
 # --- input and output ----------------------------------------------------------------------------

@@ -266,6 +266,10 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "pt-BR": "Erro interno no processamento. O suporte foi avisado; você pode reprocessar a tarefa.",
         "en": "Internal processing error. Support was notified; you can reprocess the task.",
     },
+    "task.failure.integration_inactive": {
+        "pt-BR": "A integração foi desativada antes de esta tarefa ser processada. Reative-a e reprocesse a tarefa.",
+        "en": "The integration was deactivated before this task was processed. Reactivate it and reprocess the task.",
+    },
     "task.failure.run_lost": {
         "pt-BR": "O processamento foi interrompido antes de terminar. Reprocesse a tarefa.",
         "en": "Processing stopped before it finished. Reprocess the task.",

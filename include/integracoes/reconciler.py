@@ -16,12 +16,20 @@ import threading
 import time
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import psycopg
 
 from include.connectors.catalog import CATALOG, TYPES, IntegrationType
 from include.integracoes import alerts, logs, tasks
-from include.integracoes.integrations import Integration, dag_id_for, pool_for
+from include.integracoes.integrations import (
+    DEFAULT_EXTRACTION_SLOTS,
+    EXTRACTION_POOL,
+    Integration,
+    dag_id_for,
+    extraction_slots,
+    pool_for,
+)
 from include.integracoes.registry import shard_of
 
 log = logging.getLogger(__name__)
@@ -48,8 +56,19 @@ def ensure_pools(types: Iterable[IntegrationType] = TYPES) -> list[str]:
                     session=session,
                 )
                 created.append(name)
+        # The extraction pool: created with the setting (or the default); an explicit setting always wins.
+        slots = extraction_slots()
+        if slots is not None or Pool.get_pool(EXTRACTION_POOL, session=session) is None:
+            Pool.create_or_update_pool(
+                EXTRACTION_POOL,
+                slots or DEFAULT_EXTRACTION_SLOTS,
+                "Extrações simultâneas do banco do ERP (todas as integrações)",
+                include_deferred=False,
+                session=session,
+            )
+            created.append(EXTRACTION_POOL)
     if created:
-        log.info("Created pools: %s", ", ".join(created))
+        log.info("Created or sized pools: %s", ", ".join(created))
     return created
 
 
@@ -148,6 +167,9 @@ def end_dead_runs(conn: psycopg.Connection, *, now: datetime | None = None) -> l
             return str(state) in ("queued", "running") or (ended is not None and ended > limit)
 
         ended_tasks = tasks.end_orphans(conn, run_is_alive)
+        inactive = tasks.end_inactive(conn, deactivated_before=limit)
+        _fail_queued_runs(session, inactive)
+        ended_tasks += inactive
     for task_id in ended_tasks:
         task = tasks.get_task(conn, task_id)
         logs.write(conn, task.integration_id, "log.task_failed", task_id=task_id, level="ERROR",
@@ -156,6 +178,22 @@ def end_dead_runs(conn: psycopg.Connection, *, now: datetime | None = None) -> l
     if ended_tasks:
         log.info("Ended %d task(s) of dead runs", len(ended_tasks))
     return ended_tasks
+
+
+def _fail_queued_runs(session: Any, task_ids: list[int]) -> None:
+    """The queued runs requested for tasks ended because their integration is inactive: failed, so that
+    reactivating it does not start runs for tasks that already ended (its paused DAG kept them queued)."""
+    from airflow.models.dagrun import DagRun
+    from airflow.utils.state import DagRunState
+    from sqlalchemy import select
+
+    if not task_ids:
+        return
+    wanted = set(task_ids)
+    for run in session.scalars(select(DagRun).where(DagRun.state == DagRunState.QUEUED)):
+        if (run.conf or {}).get("task_id") in wanted:
+            run.set_state(DagRunState.FAILED)
+    session.commit()
 
 
 def watch(interval_s: float = WATCH_INTERVAL_S, expiry_every_s: float = EXPIRY_EVERY_S) -> None:

@@ -72,6 +72,7 @@ class FailureClass(StrEnum):
     RUN_FAILED = "run_failed"
     RUN_TIMEOUT = "run_timeout"
     RECEIVED_REFUSED = "received_refused"
+    INTEGRATION_INACTIVE = "integration_inactive"
 
     def reason(self, language: str = DEFAULT_LANGUAGE, **params: object) -> str:
         return text(f"task.failure.{self.value}", language, **params)
@@ -381,6 +382,23 @@ def end_orphans(
             mark_failed(conn, task_id, FailureClass.RUN_LOST)
             ended.append(int(task_id))
     return ended
+
+
+def end_inactive(conn: psycopg.Connection, *, deactivated_before: datetime) -> list[int]:
+    """End the pending tasks of integrations deactivated before `deactivated_before` that no run is working
+    on: a paused DAG never starts its queued runs, so without this they would stay Pendente forever. A run
+    already under way when the integration was deactivated finishes its tasks itself (its attempt is open)."""
+    rows = conn.execute(
+        """SELECT t.id FROM integracao.tarefa t JOIN integracao.integracao i ON i.id = t.integracao_id
+            WHERE t.situacao = 'pending' AND NOT i.ativa AND i.atualizada_em < %s
+              AND NOT EXISTS (SELECT 1 FROM integracao.tarefa_tentativa a
+                               WHERE a.tarefa_id = t.id AND a.finalizada_em IS NULL)
+            ORDER BY t.id""",
+        (deactivated_before,),
+    ).fetchall()
+    for (task_id,) in rows:
+        mark_failed(conn, task_id, FailureClass.INTEGRATION_INACTIVE)
+    return [int(task_id) for (task_id,) in rows]
 
 
 # --- listing (Tarefas tab) -----------------------------------------------------------------------

@@ -87,6 +87,9 @@ def test_dag_policy(dagbag: Any, migrated_db: psycopg.Connection) -> None:
             assert task.execution_timeout is not None
             assert task.retry_exponential_backoff
         assert dag.get_task("entregar").pool == f"parceiro_{type_code}"
+        assert dag.get_task("extrair_e_gerar_arquivo").pool == "extracao_erp"
+        assert dag.dagrun_timeout is not None
+        assert all(task.execution_timeout <= dag.dagrun_timeout for task in dag.tasks)
 
 
 def test_definitions_are_deterministic(registered: list[int]) -> None:

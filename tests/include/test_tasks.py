@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import psycopg
@@ -146,3 +146,25 @@ def test_a_task_waiting_for_its_next_run_is_not_an_orphan(migrated_db: psycopg.C
     tasks.reopen(migrated_db, task.id, "cliente1")  # reprocessing requested; its run has not started yet
     assert tasks.end_orphans(migrated_db, lambda dag_id, run_id: False) == []
     assert tasks.get_task(migrated_db, task.id).status is Status.PENDING
+
+
+def test_tasks_of_a_deactivated_integration_do_not_stay_pending(
+    migrated_db: psycopg.Connection, integration: int
+) -> None:
+    conn = migrated_db
+    queued = tasks.insert_pending(conn, integration, date(2026, 11, 10), date(2026, 11, 12), "cliente1",
+                                  tasks.Origin.MANUAL)  # fmt: skip
+    (running,) = open_run(conn, integration, "under-way", first_day=date(2026, 11, 19))  # its attempt is open
+    now = datetime.now(UTC)
+    assert tasks.end_inactive(conn, deactivated_before=now) == [], "an active integration's tasks wait"
+
+    conn.execute("UPDATE integracao.integracao SET ativa = false, atualizada_em = %s WHERE id = %s",
+                 (now - timedelta(minutes=5), integration))  # fmt: skip
+    assert tasks.end_inactive(conn, deactivated_before=now - timedelta(minutes=10)) == [], "within the grace"
+    assert tasks.end_inactive(conn, deactivated_before=now) == [queued.id]
+    ended = tasks.get_task(conn, queued.id)
+    assert ended.status is Status.FAILED
+    assert ended.failure_reason == (
+        "A integração foi desativada antes de esta tarefa ser processada. Reative-a e reprocesse a tarefa."
+    )
+    assert tasks.get_task(conn, running.id).status is Status.PENDING, "the run under way finishes it itself"
