@@ -237,13 +237,35 @@ def airflow_environment(stack: Stack, *, start_embedded: bool = False) -> dict[s
 
 
 def _running_pid(stack: Stack, component: str) -> int | None:
+    """The component's process, if it still runs — and is still ours: after a crash or a reboot the number in
+    a stale PID file may belong to a stranger, which `stop` must never signal."""
     path = stack.pid_file(component)
     try:
         pid = int(path.read_text().strip())
         os.kill(pid, 0)
-    except (FileNotFoundError, ValueError, ProcessLookupError):
+        written = path.stat().st_mtime
+    except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
+        return None
+    started = process_start_time(pid)
+    # Ours started just before its PID file was written; a process that started later reuses the number.
+    if started is not None and started > written + PID_CLOCK_SLACK_S:
+        log.warning("%s: PID %s in %s belongs to another process now; ignoring the stale file", component, pid, path)
         return None
     return pid
+
+
+PID_CLOCK_SLACK_S = 2.0  # /proc times have a tick's resolution; the file is written right after the fork
+
+
+def process_start_time(pid: int) -> float | None:
+    """When a process started (POSIX time), from /proc; None where /proc is not available."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        boot = next(line for line in Path("/proc/stat").read_text().splitlines() if line.startswith("btime "))
+    except (OSError, StopIteration):
+        return None
+    ticks = int(stat.rsplit(")", 1)[1].split()[19])  # field 22, counted after the parenthesised command
+    return int(boot.split()[1]) + ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _start_component(stack: Stack, env: dict[str, str], component: str) -> None:
