@@ -7,6 +7,7 @@ import os
 import socket
 import ssl
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,6 +36,29 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+class MetricsSink:
+    """A StatsD collector on a UDP port of its own: what the stack's components send (the product's own
+    metrics only are kept, Airflow's are many)."""
+
+    def __init__(self) -> None:
+        self.socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.socket.bind(("127.0.0.1", 0))
+        self.port = int(self.socket.getsockname()[1])
+        self.lines: list[str] = []
+        threading.Thread(target=self._collect, daemon=True).start()
+
+    def _collect(self) -> None:
+        while True:
+            try:
+                datagram = self.socket.recv(65535)
+            except OSError:  # closed
+                return
+            self.lines += [line for line in datagram.decode(errors="replace").splitlines() if ".integracoes." in line]
+
+    def close(self) -> None:
+        self.socket.close()
+
+
 @dataclass
 class RunningStack:
     url: str
@@ -42,6 +66,7 @@ class RunningStack:
     env: dict[str, str]
     start_output: str
     _tokens: dict[str, str] = field(default_factory=dict)
+    metrics: MetricsSink | None = None
 
     def make(self, target: str, timeout: float = START_TIMEOUT_S) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -126,6 +151,15 @@ def started_stack(data: Path, **settings: str) -> Iterator[RunningStack]:
         "INTEGRACOES_STREAM_RECHECK_S": "2",
         "INTEGRACOES_MAX_LOG_STREAMS": "3",
     }
+    # Airflow's StatsD client in every component sends to the test's collector (the product's metrics).
+    sink = MetricsSink()
+    env.update(
+        {
+            "AIRFLOW__METRICS__STATSD_ON": "True",
+            "AIRFLOW__METRICS__STATSD_HOST": "127.0.0.1",
+            "AIRFLOW__METRICS__STATSD_PORT": str(sink.port),
+        }
+    )
     env.update(settings)
     for name in ("AIRFLOW_DATABASE_URL", "INTEGRACOES_DATABASE_URL", "AIRFLOW_HOME", "AIRFLOW_CONFIG"):
         if name not in settings:
@@ -134,11 +168,12 @@ def started_stack(data: Path, **settings: str) -> Iterator[RunningStack]:
         ["make", "demo"], cwd=REPO, env=env, capture_output=True, text=True, timeout=START_TIMEOUT_S, check=False
     )
     port = json.loads((data / "state.json").read_text())["port"] if (data / "state.json").exists() else 0
-    running = RunningStack(f"http://127.0.0.1:{port}", data, env, started.stdout + started.stderr)
+    running = RunningStack(f"http://127.0.0.1:{port}", data, env, started.stdout + started.stderr, metrics=sink)
     try:
         assert started.returncode == 0, f"`make demo` failed:\n{running.start_output[-6000:]}"
         yield running
     finally:
+        sink.close()
         pids = running.pids()
         stopped = running.make("stop", timeout=180)
         _keep_logs(data)

@@ -11,6 +11,7 @@ is caught by `run_failed`, the failure callback of every step.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -24,7 +25,7 @@ from include.connectors.catalog import CATALOG, IncrementalWindow
 from include.connectors.errors import ConnectorError
 from include.connectors.inbound import Inbound, Target
 from include.connectors.registry import connector_for
-from include.integracoes import alerts, db, failures, files, logs, notifications, receiving, tasks
+from include.integracoes import alerts, db, failures, files, logs, metrics, notifications, receiving, tasks
 from include.integracoes.integrations import decrypted_config
 from include.integracoes.messages import DEFAULT_LANGUAGE, format_count, format_size
 from include.integracoes.tasks import Status, Task
@@ -246,7 +247,7 @@ def deliver(integration_id: int, **context: Any) -> None:
         for file_id in file_ids:
             stored = files.get(conn, file_id)
             try:
-                _deliver_one(conn, connector, integration_id, stored, config)
+                _deliver_one(conn, connector, integration_id, stored, config, integration.type_code)
             except ConnectorError as error:
                 if error.permanent or _is_last_try(context):
                     failure, params = failures.classify(error, attempts=int(context["ti"].try_number))
@@ -264,6 +265,7 @@ def _deliver_one(
     integration_id: int,
     stored: files.StoredFile,
     config: dict[str, str],
+    type_code: str,
 ) -> None:
     task = tasks.get_task(conn, stored.task_id)
     if stored.status == "sent" or files.delivered_before(conn, stored):
@@ -284,7 +286,9 @@ def _deliver_one(
             task.start,
             task.end,
         )
+        started = time.monotonic()
         receipt = connector.deliver(delivery, config)
+    metrics.delivered(type_code, time.monotonic() - started, stored.size, stored.rows)
     files.set_status(conn, stored.id, "sent")
     logs.write(conn, integration_id, "log.delivered", task_id=task.id, name=stored.name, protocol=receipt.protocol)
 

@@ -26,7 +26,7 @@ from psycopg.rows import dict_row
 
 from include.connectors.catalog import IncrementalWindow, WindowPolicy
 from include.connectors.config import Problem
-from include.integracoes import integrations
+from include.integracoes import integrations, metrics
 from include.integracoes.errors import Conflict, Invalid
 from include.integracoes.messages import DEFAULT_LANGUAGE, text
 from include.integracoes.paging import Page, paging_problems
@@ -317,10 +317,14 @@ def _move(
     reason: str | None = None,
 ) -> Task:
     with conn.transaction():
-        row = conn.execute("SELECT situacao FROM integracao.tarefa WHERE id = %s FOR UPDATE", (task_id,)).fetchone()
+        row = conn.execute(
+            "SELECT t.situacao, i.tipo_codigo FROM integracao.tarefa t"
+            " JOIN integracao.integracao i ON i.id = t.integracao_id WHERE t.id = %s FOR UPDATE OF t",
+            (task_id,),
+        ).fetchone()
         if row is None:
             raise LookupError(f"task {task_id} does not exist")
-        current = Status(row[0])
+        current, type_code = Status(row[0]), str(row[1])
         if to not in _TRANSITIONS[current]:
             raise InvalidTransitionError("task.invalid_transition", current=current.label(), target=to.label())
         conn.execute(
@@ -334,6 +338,7 @@ def _move(
             " WHERE tarefa_id = %s AND finalizada_em IS NULL",
             (str(to), str(to), task_id),
         )
+    metrics.task_moved(type_code, str(to), str(failure) if failure else None)
     return get_task(conn, task_id)
 
 

@@ -117,6 +117,20 @@ def test_scheduled_run_delivers_the_file_and_the_client_follows_it(stack: Runnin
         assert other.get(f"{API}/tasks/{task['id']}/files").status_code == 404
         assert other.get(f"{API}/integrations/{integration['id']}/logs").status_code == 404
 
+    # The product's metrics reach the StatsD collector through Airflow's own client (names in the README).
+    assert stack.metrics is not None
+    sent = wait_for(
+        "the run's metrics",
+        lambda: (
+            (lines := list(stack.metrics.lines))
+            and any(line.startswith("airflow.integracoes.entrega.smarket:") and line.endswith("|ms") for line in lines)
+            and lines
+        ),
+        timeout=60,
+    )
+    for name in ("tarefa.completed.smarket", "bytes.smarket", "linhas.smarket"):
+        assert any(line.startswith(f"airflow.integracoes.{name}:") for line in sent), (name, sent[-20:])
+
     # Past the retention period the bytes leave storage; the row stays, marked expired, and a download says so.
     with psycopg.connect(stack.database_url, autocommit=True) as conn:
         conn.execute("UPDATE integracao.arquivo SET criado_em = now() - interval '91 days' WHERE id = %s",
