@@ -198,7 +198,8 @@ def request_runs(
     runs.ensure_runnable(planned.integration.dag_id)
     created = _insert_all(conn, principal, planned)
     for task in created:
-        _trigger(conn, runs, planned.integration, task, f"manual__tarefa_{task.id}", principal.username)
+        _trigger(conn, runs, planned.integration, task, tasks.requested_run_id(task.id, Origin.MANUAL, 0),
+                 principal.username)  # fmt: skip
     return [tasks.get_task(conn, task.id) for task in created]
 
 
@@ -272,7 +273,7 @@ def reprocess(conn: psycopg.Connection, principal: Principal, task_id: int, runs
     if task.status is not Status.FAILED:
         raise Invalid({"task": Problem("manual.not_failed", {"code": task.code})}, key="manual.not_failed")
     runs.ensure_runnable(integration.dag_id)
-    attempt = 1 + int(
+    earlier_attempts = int(
         (conn.execute("SELECT count(*) FROM integracao.tarefa_tentativa WHERE tarefa_id = %s", (task.id,)).fetchone()
          or (0,))[0]
     )  # fmt: skip
@@ -286,7 +287,8 @@ def reprocess(conn: psycopg.Connection, principal: Principal, task_id: int, runs
         if winners:
             raise _conflict(winners[0]) from None
         raise
-    _trigger(conn, runs, integration, reopened, f"reprocessamento__tarefa_{task.id}__{attempt}", principal.username)
+    run_id = tasks.requested_run_id(task.id, Origin.REPROCESS, earlier_attempts)
+    _trigger(conn, runs, integration, reopened, run_id, principal.username)
     return tasks.get_task(conn, task.id)
 
 

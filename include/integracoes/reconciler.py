@@ -166,7 +166,13 @@ def end_dead_runs(conn: psycopg.Connection, *, now: datetime | None = None) -> l
             state, ended = found
             return str(state) in ("queued", "running") or (ended is not None and ended > limit)
 
-        ended_tasks = tasks.end_orphans(conn, run_is_alive)
+        def run_ended(dag_id: str, run_id: str) -> bool:
+            found = session.execute(
+                select(DagRun.state, DagRun.end_date).where(DagRun.dag_id == dag_id, DagRun.run_id == run_id)
+            ).first()
+            return found is not None and str(found[0]) in ("success", "failed") and not run_is_alive(dag_id, run_id)
+
+        ended_tasks = tasks.end_orphans(conn, run_is_alive) + tasks.end_unclaimed(conn, run_ended)
         inactive = tasks.end_inactive(conn, deactivated_before=limit)
         _fail_queued_runs(session, inactive)
         ended_tasks += inactive

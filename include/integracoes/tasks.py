@@ -389,6 +389,39 @@ def end_orphans(
     return ended
 
 
+def requested_run_id(task_id: int, origin: Origin, earlier_attempts: int) -> str:
+    """The Airflow run a manual request or a reprocessing of the task asks for (one name, so that a request
+    retried by the client never starts a second run)."""
+    if origin is Origin.REPROCESS:
+        return f"reprocessamento__tarefa_{task_id}__{earlier_attempts + 1}"
+    return f"manual__tarefa_{task_id}"
+
+
+def end_unclaimed(conn: psycopg.Connection, run_ended: Callable[[str, str], bool]) -> list[int]:
+    """End pending manual requests and reprocessings whose run ended without ever taking the task — its first
+    step failed before it could (the application database was down through all its retries): with no
+    attempt, `end_orphans` cannot see them. The ended run is recorded as their attempt, so that the next
+    reprocessing asks for a new run instead of the ended one."""
+    rows = conn.execute(
+        """SELECT t.id, t.origem, i.id, i.tipo_codigo,
+                  (SELECT count(*) FROM integracao.tarefa_tentativa a WHERE a.tarefa_id = t.id)
+             FROM integracao.tarefa t JOIN integracao.integracao i ON i.id = t.integracao_id
+            WHERE t.situacao = 'pending' AND t.origem IN ('manual', 'reprocessamento')
+              AND NOT EXISTS (SELECT 1 FROM integracao.tarefa_tentativa a
+                               WHERE a.tarefa_id = t.id AND a.finalizada_em IS NULL)
+            ORDER BY t.id"""
+    ).fetchall()
+    ended = []
+    for task_id, origin, integration_id, type_code, attempts in rows:
+        dag_id = integrations.dag_id_for(integration_id, type_code)
+        run_id = requested_run_id(task_id, Origin(origin), int(attempts))
+        if run_ended(dag_id, run_id):
+            _attach_attempt(conn, task_id, dag_id, run_id)
+            mark_failed(conn, task_id, FailureClass.RUN_LOST)  # also closes the attempt just recorded
+            ended.append(int(task_id))
+    return ended
+
+
 def end_inactive(conn: psycopg.Connection, *, deactivated_before: datetime) -> list[int]:
     """End the pending tasks of integrations deactivated before `deactivated_before` that no run is working
     on: a paused DAG never starts its queued runs, so without this they would stay Pendente forever. A run

@@ -168,3 +168,31 @@ def test_tasks_of_a_deactivated_integration_do_not_stay_pending(
         "A integração foi desativada antes de esta tarefa ser processada. Reative-a e reprocesse a tarefa."
     )
     assert tasks.get_task(conn, running.id).status is Status.PENDING, "the run under way finishes it itself"
+
+
+def test_a_request_whose_run_ended_before_taking_it_is_ended(migrated_db: psycopg.Connection, integration: int) -> None:
+    """The run's first step failed before it could claim the task (the database was down through its retries)."""
+    conn = migrated_db
+    lost = tasks.insert_pending(conn, integration, date(2026, 11, 10), date(2026, 11, 12), "cliente1",
+                                tasks.Origin.MANUAL)  # fmt: skip
+    waiting = tasks.insert_pending(conn, integration, date(2026, 11, 14), date(2026, 11, 15), "cliente1",
+                                   tasks.Origin.MANUAL)  # fmt: skip
+    asked: list[str] = []
+
+    def run_ended(dag_id: str, run_id: str) -> bool:
+        asked.append(run_id)
+        return run_id == f"manual__tarefa_{lost.id}"
+
+    assert tasks.end_unclaimed(conn, run_ended) == [lost.id]
+    assert set(asked) == {f"manual__tarefa_{lost.id}", f"manual__tarefa_{waiting.id}"}
+    ended = tasks.get_task(conn, lost.id)
+    assert ended.status is Status.FAILED
+    assert ended.failure_reason == "O processamento foi interrompido antes de terminar. Reprocesse a tarefa."
+    assert tasks.get_task(conn, waiting.id).status is Status.PENDING
+    # The ended run is its attempt now: reprocessing asks for a new run, not the one that ended.
+    (attempts,) = conn.execute("SELECT count(*) FROM integracao.tarefa_tentativa WHERE tarefa_id = %s"
+                               " AND finalizada_em IS NOT NULL", (lost.id,)).fetchone()  # type: ignore[misc]  # fmt: skip
+    assert attempts == 1
+    tasks.reopen(conn, lost.id, "cliente1")
+    assert tasks.requested_run_id(lost.id, tasks.Origin.REPROCESS, attempts) == f"reprocessamento__tarefa_{lost.id}__2"
+    assert tasks.end_unclaimed(conn, lambda dag_id, run_id: run_id.endswith("__1")) == []
