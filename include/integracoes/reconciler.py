@@ -157,20 +157,21 @@ def end_dead_runs(conn: psycopg.Connection, *, now: datetime | None = None) -> l
     limit = (now or datetime.now(UTC)) - DEAD_RUN_GRACE
     with create_session() as session:
 
-        def run_is_alive(dag_id: str, run_id: str) -> bool:
+        def state_of(dag_id: str, run_id: str) -> tuple[str, datetime | None] | None:
             found = session.execute(
                 select(DagRun.state, DagRun.end_date).where(DagRun.dag_id == dag_id, DagRun.run_id == run_id)
             ).first()
-            if found is None:
-                return False
-            state, ended = found
-            return str(state) in ("queued", "running") or (ended is not None and ended > limit)
+            return (str(found[0]), found[1]) if found else None
+
+        def run_is_alive(dag_id: str, run_id: str) -> bool:
+            """Queued, running, or ended within the grace (its own callbacks may still be closing its tasks)."""
+            found = state_of(dag_id, run_id)
+            return found is not None and (found[0] in ("queued", "running") or (found[1] or limit) > limit)
 
         def run_ended(dag_id: str, run_id: str) -> bool:
-            found = session.execute(
-                select(DagRun.state, DagRun.end_date).where(DagRun.dag_id == dag_id, DagRun.run_id == run_id)
-            ).first()
-            return found is not None and str(found[0]) in ("success", "failed") and not run_is_alive(dag_id, run_id)
+            """It exists and ended longer ago than the grace."""
+            found = state_of(dag_id, run_id)
+            return found is not None and found[0] in ("success", "failed") and (found[1] or limit) <= limit
 
         ended_tasks = tasks.end_orphans(conn, run_is_alive) + tasks.end_unclaimed(conn, run_ended)
         inactive = tasks.end_inactive(conn, deactivated_before=limit)

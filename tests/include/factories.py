@@ -24,3 +24,25 @@ def make_integration(conn: psycopg.Connection, *, types: tuple[tuple[str, str, b
     ).fetchone()
     assert row
     return int(tenant[0]), int(row[0])
+
+
+def integration_over_demo_erp(
+    conn: psycopg.Connection, type_code: str, *, interval_minutes: int, sales_per_branch_day: int
+) -> tuple[int, int, int]:
+    """(tenant, branch, integration id): one integration of `type_code` over a small generated ERP (sales of the
+    last two days), every type contracted."""
+    from include.integracoes import catalog, demo_data
+
+    catalog.sync_catalog(conn)
+    with conn.transaction():
+        demo_data.generate(conn, demo_data.Size(tenants=1, branches_per_tenant=1, products=5, customers=3, days=2,
+                                                sales_per_branch_day=sales_per_branch_day))  # fmt: skip
+    tenant, branch = conn.execute("SELECT tenant_id, id FROM erp.filial").fetchone()  # type: ignore[misc]
+    catalog.contract_all_types(conn, tenant)
+    (integration_id,) = conn.execute(
+        "INSERT INTO integracao.integracao (tenant_id, tipo_codigo, descricao, intervalo_minutos, criada_por,"
+        " atualizada_por) VALUES (%s, %s, %s, %s, 's', 's') RETURNING id",
+        (tenant, type_code, type_code.title(), interval_minutes),
+    ).fetchone()  # type: ignore[misc]
+    conn.execute("INSERT INTO integracao.integracao_filial VALUES (%s, %s)", (integration_id, branch))
+    return int(tenant), int(branch), int(integration_id)

@@ -13,6 +13,7 @@ import pytest
 
 from include.integracoes import files, run_steps, tasks
 from include.integracoes.tasks import Origin
+from tests.include.factories import integration_over_demo_erp
 
 Smarket = tuple[psycopg.Connection, int, int]  # connection, integration, tenant
 
@@ -22,23 +23,10 @@ def smarket(
     migrated_db: psycopg.Connection, app_database_env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Smarket:
     """A Smarket integration over a small demo ERP (sales until yesterday); files stored under tmp_path."""
-    from include.integracoes import catalog, demo_data
-
     monkeypatch.setenv("INTEGRACOES_FILES_URL", f"file://{tmp_path}")
-    conn = migrated_db
-    catalog.sync_catalog(conn)
-    with conn.transaction():
-        demo_data.generate(conn, demo_data.Size(tenants=1, branches_per_tenant=1, products=5, customers=3, days=2,
-                                                sales_per_branch_day=3))  # fmt: skip
-    tenant, branch = conn.execute("SELECT tenant_id, id FROM erp.filial").fetchone()  # type: ignore[misc]
-    catalog.contract_all_types(conn, tenant)
-    (integration_id,) = conn.execute(
-        "INSERT INTO integracao.integracao (tenant_id, tipo_codigo, descricao, intervalo_minutos, criada_por,"
-        " atualizada_por) VALUES (%s, 'smarket', 'Smarket', 60, 's', 's') RETURNING id",
-        (tenant,),
-    ).fetchone()  # type: ignore[misc]
-    conn.execute("INSERT INTO integracao.integracao_filial VALUES (%s, %s)", (integration_id, branch))
-    return conn, int(integration_id), int(tenant)
+    tenant, _, integration_id = integration_over_demo_erp(migrated_db, "smarket", interval_minutes=60,
+                                                          sales_per_branch_day=3)  # fmt: skip
+    return migrated_db, integration_id, tenant
 
 
 def test_a_file_not_known_to_have_failed_is_never_rendered_again(smarket: Smarket) -> None:

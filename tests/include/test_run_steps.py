@@ -18,7 +18,7 @@ from include.connectors.errors import (
 )
 from include.integracoes import failures, run_steps, tasks
 from include.integracoes.tasks import FailureClass, Origin, Status
-from tests.include.factories import make_integration
+from tests.include.factories import integration_over_demo_erp, make_integration
 
 DAG = "integracao_1_smarket"
 
@@ -138,21 +138,9 @@ class Incremental:
 
 @pytest.fixture
 def incremental(migrated_db: psycopg.Connection, app_database_env: str) -> Incremental:
-    from include.integracoes import catalog, demo_data
-
     conn = migrated_db
-    catalog.sync_catalog(conn)
-    with conn.transaction():
-        demo_data.generate(conn, demo_data.Size(tenants=1, branches_per_tenant=1, products=5, customers=3, days=2,
-                                                sales_per_branch_day=2))  # fmt: skip
-    tenant, branch = conn.execute("SELECT tenant_id, id FROM erp.filial").fetchone()  # type: ignore[misc]
-    catalog.contract_all_types(conn, tenant)
-    (integration_id,) = conn.execute(
-        "INSERT INTO integracao.integracao (tenant_id, tipo_codigo, descricao, intervalo_minutos, criada_por,"
-        " atualizada_por) VALUES (%s, 'dito', 'Dito', 30, 's', 's') RETURNING id",
-        (tenant,),
-    ).fetchone()  # type: ignore[misc]
-    conn.execute("INSERT INTO integracao.integracao_filial VALUES (%s, %s)", (integration_id, branch))
+    tenant, branch, integration_id = integration_over_demo_erp(conn, "dito", interval_minutes=30,
+                                                               sales_per_branch_day=2)  # fmt: skip
     customer = conn.execute("SELECT min(id) FROM erp.cliente WHERE tenant_id = %s", (tenant,)).fetchone()[0]  # type: ignore[index]
     product = conn.execute("SELECT min(id) FROM erp.produto WHERE tenant_id = %s", (tenant,)).fetchone()[0]  # type: ignore[index]
     info = run_steps._integration(conn, integration_id)
