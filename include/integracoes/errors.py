@@ -34,6 +34,10 @@ class Gone(ServiceError):
     """It existed and the caller may see it, but it is no more (an expired file)."""
 
 
+class Unavailable(ServiceError):
+    """A component the operation needs (e.g. Airflow's user store) failed; nothing was written."""
+
+
 class Conflict(ServiceError):
     """The request contradicts the current state (e.g. an overlapping pending task)."""
 

@@ -9,7 +9,6 @@ change audited with secrets redacted.
 
 from __future__ import annotations
 
-import json
 import os
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
@@ -26,7 +25,7 @@ from include.connectors import hosts
 from include.connectors.catalog import CATALOG, IntegrationType
 from include.connectors.config import ConfigKey, Host, Problem, Url
 from include.connectors.registry import is_available
-from include.integracoes import secrets
+from include.integracoes import audit, secrets
 from include.integracoes.errors import Forbidden, Invalid, NotFound
 from include.integracoes.paging import Page, check_paging
 from include.integracoes.principal import Principal
@@ -105,10 +104,17 @@ class Integration:
     updated_by: str
     branches: tuple[int, ...] = ()
     config: tuple[ConfigValue, ...] = ()
+    # A deactivated tenant pauses its integrations; their own Situação is kept for when it comes back.
+    tenant_active: bool = True
 
     @property
     def dag_id(self) -> str:
         return dag_id_for(self.id, self.type_code)
+
+    @property
+    def runs(self) -> bool:
+        """Whether its DAG is unpaused: active, of an active tenant."""
+        return self.active and self.tenant_active
 
 
 class Reconciler(Protocol):
@@ -129,7 +135,7 @@ class _Stored:
 
 _SELECT = sql.SQL("""
     SELECT i.id, i.tenant_id, t.nome AS tenant_name, i.descricao, i.tipo_codigo, ti.nome AS type_name,
-           i.ativa, i.intervalo_minutos, i.criada_em, i.atualizada_em, i.atualizada_por
+           i.ativa, i.intervalo_minutos, i.criada_em, i.atualizada_em, i.atualizada_por, t.ativo AS tenant_ativo
              FROM integracao.integracao i
              JOIN integracao.tenant t ON t.id = i.tenant_id
              JOIN integracao.tipo_integracao ti ON ti.codigo = i.tipo_codigo""")
@@ -138,7 +144,8 @@ _SELECT = sql.SQL("""
 def _row_to_integration(row: Mapping[str, Any], **extra: Any) -> Integration:
     return Integration(
         row["id"], row["tenant_id"], row["tenant_name"], row["descricao"], row["tipo_codigo"], row["type_name"],
-        row["ativa"], row["intervalo_minutos"], row["criada_em"], row["atualizada_em"], row["atualizada_por"], **extra,
+        row["ativa"], row["intervalo_minutos"], row["criada_em"], row["atualizada_em"], row["atualizada_por"],
+        tenant_active=row["tenant_ativo"], **extra,
     )  # fmt: skip
 
 
@@ -317,7 +324,7 @@ def create(
         _write_branches(conn, integration_id, data.branches or ())
         _write_config(conn, integration_id, stored)
         saved = get(conn, principal, integration_id)
-        _audit(conn, principal, "create", saved, before=None, secrets_changed=sorted(stored.encrypted))
+        _audit(conn, principal, "cadastrada", saved, before=None, secrets_changed=sorted(stored.encrypted))
     if reconciler:
         reconciler.integration_saved(saved)
     return saved
@@ -339,6 +346,8 @@ def update(
         errors["type_code"] = Problem("integration.type_immutable")
     if data.active and not is_available(current.type_code):
         errors["active"] = Problem("integration.type_unavailable", {"type": current.type_name})
+    elif data.active and not current.active and not _contracted(conn, current.tenant_id, current.type_code):
+        errors["active"] = Problem("integration.type_not_contracted", {"type": current.type_name})
     _validate_common(data, errors, creating=False)
     if data.branches is not None:
         _validate_branches(conn, current.tenant_id, data.branches, errors, required=True)
@@ -365,7 +374,7 @@ def update(
         saved = get(conn, principal, integration_id)
         changed = sorted(k for k in stored.encrypted if stored.encrypted[k] != before_stored.encrypted.get(k))
         changed += sorted(set(before_stored.encrypted) - set(stored.encrypted))
-        _audit(conn, principal, "update", saved, before=current, secrets_changed=changed)
+        _audit(conn, principal, "alterada", saved, before=current, secrets_changed=changed)
     if reconciler:
         reconciler.integration_saved(saved)
     return saved
@@ -392,15 +401,18 @@ def _validate_type(
         return None
     if not is_available(type_code):
         errors["type_code"] = Problem("integration.type_unavailable", {"type": spec.name})
-    if (
-        "tenant_id" not in errors
-        and not conn.execute(
+    if "tenant_id" not in errors and not _contracted(conn, tenant_id, type_code):
+        errors["type_code"] = Problem("integration.type_not_contracted", {"type": spec.name})
+    return spec
+
+
+def _contracted(conn: psycopg.Connection, tenant_id: int | None, type_code: str) -> bool:
+    return bool(
+        conn.execute(
             "SELECT 1 FROM integracao.servico_contratado WHERE tenant_id = %s AND tipo_codigo = %s",
             (tenant_id, type_code),
         ).fetchone()
-    ):
-        errors["type_code"] = Problem("integration.type_not_contracted", {"type": spec.name})
-    return spec
+    )
 
 
 # Characters a description may not carry: controls, invisible format characters (zero-width, direction
@@ -562,11 +574,7 @@ def _audit(
     secrets_changed: list[str],
 ) -> None:
     after = {**_snapshot(saved), "segredos_alterados": secrets_changed}
-    conn.execute(
-        "INSERT INTO integracao.auditoria (username, acao, entidade, entidade_id, antes, depois)"
-        " VALUES (%s, %s, 'integracao', %s, %s, %s)",
-        (
-            principal.username, action, str(saved.id), json.dumps(_snapshot(before)) if before else None,
-            json.dumps(after),
-        ),
+    audit.record(
+        conn, principal.username, f"integracao.{action}", "integracao", saved.id, tenant_id=saved.tenant_id,
+        before=_snapshot(before) if before else None, after=after,
     )  # fmt: skip

@@ -19,7 +19,7 @@ import psycopg
 from include.connectors.catalog import CATALOG
 from include.connectors.config import Problem
 from include.connectors.registry import is_available
-from include.integracoes import integrations, logs, tasks
+from include.integracoes import audit, integrations, logs, tasks
 from include.integracoes.errors import Conflict, Forbidden, Invalid, NotFound
 from include.integracoes.periods import FIRST_DAY
 from include.integracoes.principal import Principal
@@ -161,6 +161,8 @@ def plan(
         raise Invalid({"data_final": Problem("manual.period_too_long", {"max": MAX_SPLIT_DAYS})}, key="manual.invalid")
     if not integration.active:
         raise Invalid({"integration": Problem("manual.inactive")}, key="manual.inactive")
+    if not integration.tenant_active:
+        raise Invalid({"integration": Problem("manual.tenant_inactive")}, key="manual.tenant_inactive")
     return RunPlan(integration, split(period), _pending_overlapping(conn, integration_id, period))
 
 
@@ -213,8 +215,12 @@ def _insert_all(conn: psycopg.Connection, principal: Principal, planned: RunPlan
                     conn, integration.id, chunk.start, chunk.end, principal.username, Origin.MANUAL
                 )
                 created.append(task)
-                if principal.is_support_agent and principal.username not in _members(conn, integration.tenant_id):
+                billable = principal.is_support_agent and principal.username not in _members(
+                    conn, integration.tenant_id
+                )
+                if billable:
                     _record_billable(conn, integration, task, principal.username)
+                _audit(conn, principal, "tarefa.solicitada", integration, task, billable=billable)
                 logs.write(
                     conn, integration.id, "log.manual_requested", task_id=task.id, code=task.code,
                     user=principal.username, start=f"{task.start:%d/%m/%Y}", end=f"{task.end:%d/%m/%Y}",
@@ -236,6 +242,21 @@ def _record_billable(conn: psycopg.Connection, integration: integrations.Integra
         " data_final) VALUES (%s, %s, %s, %s, %s, %s)",
         (integration.tenant_id, integration.id, task.id, user, task.start, task.end),
     )
+
+
+def _audit(
+    conn: psycopg.Connection,
+    principal: Principal,
+    action: str,
+    integration: integrations.Integration,
+    task: Task,
+    **extra: object,
+) -> None:
+    audit.record(
+        conn, principal.username, action, "tarefa", task.code, tenant_id=integration.tenant_id,
+        after={"integracao_id": integration.id, "data_inicial": task.start.isoformat(),
+               "data_final": task.end.isoformat(), **extra},
+    )  # fmt: skip
 
 
 def _members(conn: psycopg.Connection, tenant_id: int) -> set[str]:
@@ -282,6 +303,7 @@ def reprocess(conn: psycopg.Connection, principal: Principal, task_id: int, runs
             reopened = tasks.reopen(conn, task.id, principal.username)
             logs.write(conn, integration.id, "log.reprocess_requested", task_id=task.id, code=task.code,
                        user=principal.username)  # fmt: skip
+            _audit(conn, principal, "tarefa.reprocessada", integration, task)
     except psycopg.errors.ExclusionViolation:
         winners = _pending_overlapping(conn, integration.id, Period(task.start, task.end))
         if winners:

@@ -553,6 +553,263 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "pt-BR": "A integração está inativa: ative-a antes de solicitar o processamento.",
         "en": "The integration is inactive: activate it before requesting processing.",
     },
+    "manual.tenant_inactive": {
+        "pt-BR": "A rede desta integração está desativada: reative-a antes de solicitar o processamento.",
+        "en": "This integration's pharmacy chain is deactivated: reactivate it before requesting processing.",
+    },
+    "tenant.not_found": {
+        "pt-BR": "Rede não encontrada.",
+        "en": "Pharmacy chain not found.",
+    },
+    "tenant.invalid": {
+        "pt-BR": "Não foi possível salvar a rede: corrija os campos indicados.",
+        "en": "The pharmacy chain could not be saved: fix the fields shown.",
+    },
+    "tenant.name_required": {
+        "pt-BR": "Informe o nome (até 120 caracteres visíveis).",
+        "en": "Enter the name (up to 120 visible characters).",
+    },
+    "tenant.city_required": {
+        "pt-BR": "Informe a cidade.",
+        "en": "Enter the city.",
+    },
+    "tenant.state_invalid": {
+        "pt-BR": "Informe a UF (sigla de um estado, como SP).",
+        "en": "Enter the state (a Brazilian state code, such as SP).",
+    },
+    "tenant.cnpj_invalid": {
+        "pt-BR": "CNPJ inválido: confira os 14 dígitos e os dígitos verificadores.",
+        "en": "Invalid CNPJ: check its 14 digits and check digits.",
+    },
+    "tenant.cnpj_taken": {
+        "pt-BR": "Este CNPJ já está cadastrado.",
+        "en": "This CNPJ is already registered.",
+    },
+    "tenant.cnpj_repeated": {
+        "pt-BR": "CNPJ repetido em outra filial desta lista.",
+        "en": "CNPJ repeated in another branch of this list.",
+    },
+    "tenant.branch_code_invalid": {
+        "pt-BR": "Informe o código da filial (1 a 99999).",
+        "en": "Enter the branch code (1 to 99999).",
+    },
+    "tenant.branch_code_repeated": {
+        "pt-BR": "O código {code} já é de outra filial desta rede.",
+        "en": "Code {code} already belongs to another branch of this chain.",
+    },
+    "tenant.branch_unknown": {
+        "pt-BR": "Filial desconhecida nesta rede.",
+        "en": "Unknown branch in this chain.",
+    },
+    "tenant.branch_removed": {
+        "pt-BR": "Filiais não podem ser removidas (têm vendas e integrações): mantenha todas na lista.",
+        "en": "Branches cannot be removed (they have sales and integrations): keep all of them in the list.",
+    },
+    "tenant.too_many_branches": {
+        "pt-BR": "No máximo {max} filiais por rede.",
+        "en": "At most {max} branches per chain.",
+    },
+    "tenant.service_unknown": {
+        "pt-BR": "Serviço desconhecido: {codes}.",
+        "en": "Unknown service: {codes}.",
+    },
+    "tenant.service_in_use": {
+        "pt-BR": "Não é possível remover {types}: há integrações ativas deste serviço. Desative-as primeiro.",
+        "en": "{types} cannot be removed: there are active integrations of it. Deactivate them first.",
+    },
+    "user.not_found": {
+        "pt-BR": "Usuário não encontrado.",
+        "en": "User not found.",
+    },
+    "user.invalid": {
+        "pt-BR": "Não foi possível salvar o usuário: corrija os campos indicados.",
+        "en": "The user could not be saved: fix the fields shown.",
+    },
+    "user.username_required": {
+        "pt-BR": "Informe o usuário.",
+        "en": "Enter the username.",
+    },
+    "user.username_invalid": {
+        "pt-BR": "Usuário: de 3 a 64 letras minúsculas sem acento, dígitos, ponto, hífen ou sublinhado.",
+        "en": "Username: 3 to 64 lower-case letters, digits, dot, hyphen or underscore.",
+    },
+    "user.username_taken": {
+        "pt-BR": "Este usuário já existe.",
+        "en": "This username already exists.",
+    },
+    "user.username_immutable": {
+        "pt-BR": "O usuário não pode ser alterado.",
+        "en": "The username cannot be changed.",
+    },
+    "user.name_required": {
+        "pt-BR": "Informe o nome (até 120 caracteres visíveis).",
+        "en": "Enter the name (up to 120 visible characters).",
+    },
+    "user.name_invalid": {
+        "pt-BR": "Nome inválido: até 120 caracteres visíveis.",
+        "en": "Invalid name: up to 120 visible characters.",
+    },
+    "user.email_invalid": {
+        "pt-BR": "Informe um e-mail válido.",
+        "en": "Enter a valid e-mail address.",
+    },
+    "user.email_taken": {
+        "pt-BR": "Este e-mail já é usado por outro usuário.",
+        "en": "This e-mail address is already used by another user.",
+    },
+    "user.password_rule": {
+        "pt-BR": (
+            "A senha precisa de ao menos 10 caracteres, com 2 letras maiúsculas, 3 minúsculas, 2 dígitos e 1 símbolo."
+        ),
+        "en": (
+            "The password needs at least 10 characters, with 2 upper-case letters, 3 lower-case letters, 2 digits"
+            " and 1 symbol."
+        ),
+    },
+    "user.role_immutable": {
+        "pt-BR": "O perfil não pode ser alterado: crie outro usuário.",
+        "en": "The role cannot be changed: create another user.",
+    },
+    "user.tenants_required": {
+        "pt-BR": "Um cliente precisa de ao menos uma rede.",
+        "en": "A client needs at least one pharmacy chain.",
+    },
+    "user.tenants_repeated": {
+        "pt-BR": "Rede repetida.",
+        "en": "Repeated pharmacy chain.",
+    },
+    "user.tenant_unknown": {
+        "pt-BR": "Rede desconhecida.",
+        "en": "Unknown pharmacy chain.",
+    },
+    "user.cannot_deactivate_self": {
+        "pt-BR": "Você não pode desativar o seu próprio usuário.",
+        "en": "You cannot deactivate your own user.",
+    },
+    "user.language_invalid": {
+        "pt-BR": "Idioma inválido: use pt-BR ou en.",
+        "en": "Invalid language: use pt-BR or en.",
+    },
+    "user.directory_failed": {
+        "pt-BR": "O cadastro de usuários do Airflow recusou a operação. Tente novamente.",
+        "en": "Airflow's user store refused the operation. Try again.",
+    },
+    "audit.invalid_date": {
+        "pt-BR": "Data inválida (entre 01/01/2000 e 31/12/2099).",
+        "en": "Invalid date (between 2000-01-01 and 2099-12-31).",
+    },
+    "audit.reversed_period": {
+        "pt-BR": "A data final deve ser igual ou posterior à inicial.",
+        "en": "The end date must be on or after the start date.",
+    },
+    "billing.invalid_month": {
+        "pt-BR": "Mês inválido: use AAAA-MM.",
+        "en": "Invalid month: use YYYY-MM.",
+    },
+    "audit.entity.integracao": {
+        "pt-BR": "Integração",
+        "en": "Integration",
+    },
+    "audit.entity.tenant": {
+        "pt-BR": "Rede",
+        "en": "Pharmacy chain",
+    },
+    "audit.entity.usuario": {
+        "pt-BR": "Usuário",
+        "en": "User",
+    },
+    "audit.entity.tarefa": {
+        "pt-BR": "Tarefa",
+        "en": "Task",
+    },
+    "audit.entity.erp.preco": {
+        "pt-BR": "Preço",
+        "en": "Price",
+    },
+    "audit.entity.erp.estoque": {
+        "pt-BR": "Estoque",
+        "en": "Stock",
+    },
+    "audit.entity.erp.produto": {
+        "pt-BR": "Produto",
+        "en": "Product",
+    },
+    "audit.action.integracao.cadastrada": {
+        "pt-BR": "Integração cadastrada",
+        "en": "Integration registered",
+    },
+    "audit.action.integracao.alterada": {
+        "pt-BR": "Integração alterada",
+        "en": "Integration changed",
+    },
+    "audit.action.create": {
+        "pt-BR": "Integração cadastrada",
+        "en": "Integration registered",
+    },
+    "audit.action.update": {
+        "pt-BR": "Integração alterada",
+        "en": "Integration changed",
+    },
+    "audit.action.rede.cadastrada": {
+        "pt-BR": "Rede cadastrada",
+        "en": "Chain registered",
+    },
+    "audit.action.rede.alterada": {
+        "pt-BR": "Rede alterada",
+        "en": "Chain changed",
+    },
+    "audit.action.rede.servicos_alterados": {
+        "pt-BR": "Serviços contratados alterados",
+        "en": "Contracted services changed",
+    },
+    "audit.action.rede.desativada": {
+        "pt-BR": "Rede desativada",
+        "en": "Chain deactivated",
+    },
+    "audit.action.rede.reativada": {
+        "pt-BR": "Rede reativada",
+        "en": "Chain reactivated",
+    },
+    "audit.action.usuario.criado": {
+        "pt-BR": "Usuário criado",
+        "en": "User created",
+    },
+    "audit.action.usuario.alterado": {
+        "pt-BR": "Usuário alterado",
+        "en": "User changed",
+    },
+    "audit.action.usuario.desativado": {
+        "pt-BR": "Usuário desativado",
+        "en": "User deactivated",
+    },
+    "audit.action.usuario.reativado": {
+        "pt-BR": "Usuário reativado",
+        "en": "User reactivated",
+    },
+    "audit.action.tarefa.solicitada": {
+        "pt-BR": "Execução solicitada",
+        "en": "Run requested",
+    },
+    "audit.action.tarefa.reprocessada": {
+        "pt-BR": "Tarefa reprocessada",
+        "en": "Task reprocessed",
+    },
+    "audit.action.preco.sugestao_aplicada": {
+        "pt-BR": "Sugestão de preço aplicada",
+        "en": "Price suggestion applied",
+    },
+    "audit.action.estoque.movimentos_recebidos": {
+        "pt-BR": "Movimentos de estoque recebidos",
+        "en": "Stock movements received",
+    },
+    "audit.action.produto.criado": {
+        "pt-BR": "Produto criado (recebido)",
+        "en": "Product created (received)",
+    },
+    "audit.action.produto.atualizado": {
+        "pt-BR": "Produto atualizado (recebido)",
+        "en": "Product updated (received)",
+    },
     "manual.not_allowed": {
         "pt-BR": "O tipo de integração {type} não permite execução manual.",
         "en": "The integration type {type} does not allow manual runs.",
@@ -783,6 +1040,153 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
     "ui.saving": {"pt-BR": "Salvando…", "en": "Saving…"},
     "ui.cadence": {"pt-BR": "Janela de envio: {window}", "en": "Sending window: {window}"},
     "ui.close": {"pt-BR": "Fechar", "en": "Close"},
+    # --- administration pages of support agents: Redes, Usuários, Serviços faturáveis, Auditoria ---
+    "ui.admin_nav": {"pt-BR": "Administração", "en": "Administration"},
+    "ui.admin_loading": {"pt-BR": "Carregando…", "en": "Loading…"},
+    "ui.admin_save": {"pt-BR": "Salvar", "en": "Save"},
+    "ui.admin_cancel": {"pt-BR": "Cancelar", "en": "Cancel"},
+    "ui.admin_confirm_title": {"pt-BR": "Confirmação", "en": "Confirmation"},
+    "ui.admin_deactivate": {"pt-BR": "Desativar", "en": "Deactivate"},
+    "ui.admin_reactivate": {"pt-BR": "Reativar", "en": "Reactivate"},
+    "ui.admin_export_csv": {"pt-BR": "Exportar CSV", "en": "Export CSV"},
+    "ui.admin_tenant": {"pt-BR": "Rede", "en": "Chain"},
+    "ui.admin_all_tenants": {"pt-BR": "Todas as redes", "en": "All chains"},
+    "ui.admin_forbidden_title": {"pt-BR": "Acesso negado", "en": "Access denied"},
+    "ui.tenants_title": {"pt-BR": "Redes", "en": "Chains"},
+    "ui.tenants_new": {"pt-BR": "Nova rede", "en": "New chain"},
+    "ui.tenants_edit": {"pt-BR": "Editar rede · {name}", "en": "Edit chain · {name}"},
+    "ui.tenants_search": {"pt-BR": "Pesquisar por nome ou CNPJ", "en": "Search by name or CNPJ"},
+    "ui.tenants_col_name": {"pt-BR": "Nome", "en": "Name"},
+    "ui.tenants_col_branches": {"pt-BR": "Filiais", "en": "Branches"},
+    "ui.tenants_col_users": {"pt-BR": "Usuários", "en": "Users"},
+    "ui.tenants_col_services": {"pt-BR": "Serviços contratados", "en": "Contracted services"},
+    "ui.tenants_field_name": {"pt-BR": "Nome da rede", "en": "Chain name"},
+    "ui.tenants_branches": {"pt-BR": "Filiais", "en": "Branches"},
+    "ui.tenants_branches_hint": {
+        "pt-BR": "Filiais já cadastradas podem ser editadas, mas não removidas.",
+        "en": "Registered branches can be edited, not removed.",
+    },
+    "ui.tenants_branch_city": {"pt-BR": "Cidade", "en": "City"},
+    "ui.tenants_branch_state": {"pt-BR": "UF", "en": "State"},
+    "ui.tenants_add_branch": {"pt-BR": "Adicionar filial", "en": "Add branch"},
+    "ui.tenants_remove_branch": {"pt-BR": "Remover filial", "en": "Remove branch"},
+    "ui.tenants_services": {"pt-BR": "Serviços contratados", "en": "Contracted services"},
+    "ui.tenants_services_selected": {"pt-BR": "{n} de {total} contratado(s)", "en": "{n} of {total} contracted"},
+    "ui.tenants_no_services": {"pt-BR": "Nenhum", "en": "None"},
+    "ui.tenants_empty": {"pt-BR": "Nenhuma rede encontrada.", "en": "No chain found."},
+    "ui.tenants_total": {"pt-BR": "{total} rede(s)", "en": "{total} chain(s)"},
+    "ui.tenants_created": {"pt-BR": "Rede {name} cadastrada com sucesso.", "en": "Chain {name} registered."},
+    "ui.tenants_saved": {"pt-BR": "Rede {name} salva com sucesso.", "en": "Chain {name} saved."},
+    "ui.tenants_confirm_deactivate": {
+        "pt-BR": "Desativar a rede {name}? As integrações dela deixam de rodar e os usuários que só pertencem a ela "
+        "não conseguirão entrar.",
+        "en": "Deactivate the chain {name}? Its integrations stop running and users who belong only to it will not "
+        "be able to sign in.",
+    },
+    "ui.tenants_confirm_reactivate": {
+        "pt-BR": "Reativar a rede {name}? Os usuários dela voltam a entrar; cada integração segue a sua situação.",
+        "en": "Reactivate the chain {name}? Its users can sign in again; each integration keeps its own status.",
+    },
+    "ui.tenants_deactivated": {"pt-BR": "Rede {name} desativada.", "en": "Chain {name} deactivated."},
+    "ui.tenants_reactivated": {"pt-BR": "Rede {name} reativada.", "en": "Chain {name} reactivated."},
+    "ui.users_title": {"pt-BR": "Usuários", "en": "Users"},
+    "ui.users_new": {"pt-BR": "Novo usuário", "en": "New user"},
+    "ui.users_edit": {"pt-BR": "Editar usuário · {username}", "en": "Edit user · {username}"},
+    "ui.users_search": {"pt-BR": "Pesquisar", "en": "Search"},
+    "ui.users_search_placeholder": {"pt-BR": "Usuário, nome ou e-mail", "en": "Username, name or e-mail"},
+    "ui.users_col_username": {"pt-BR": "Usuário", "en": "Username"},
+    "ui.users_col_name": {"pt-BR": "Nome", "en": "Name"},
+    "ui.users_col_email": {"pt-BR": "E-mail", "en": "E-mail"},
+    "ui.users_col_tenants": {"pt-BR": "Redes", "en": "Chains"},
+    "ui.users_col_last_login": {"pt-BR": "Último acesso", "en": "Last sign-in"},
+    "ui.users_never": {"pt-BR": "Nunca acessou", "en": "Never signed in"},
+    "ui.users_role": {"pt-BR": "Perfil", "en": "Profile"},
+    "ui.users_role_client": {"pt-BR": "Cliente", "en": "Client"},
+    "ui.users_role_agent": {"pt-BR": "Agente de suporte", "en": "Support agent"},
+    "ui.users_all_roles": {"pt-BR": "Todos os perfis", "en": "All profiles"},
+    "ui.users_all_statuses": {"pt-BR": "Todas as situações", "en": "All statuses"},
+    "ui.users_active": {"pt-BR": "Ativo", "en": "Active"},
+    "ui.users_inactive": {"pt-BR": "Inativo", "en": "Inactive"},
+    "ui.users_all_tenants_agent": {"pt-BR": "Todas (agente)", "en": "All (agent)"},
+    "ui.users_cannot_sign_in": {"pt-BR": "sem rede ativa", "en": "no active chain"},
+    "ui.users_cannot_sign_in_hint": {
+        "pt-BR": "Todas as redes deste usuário estão desativadas: ele não consegue entrar.",
+        "en": "Every chain of this user is deactivated: they cannot sign in.",
+    },
+    "ui.users_filter_tenants": {"pt-BR": "Filtrar redes", "en": "Filter chains"},
+    "ui.users_tenants_selected": {"pt-BR": "{n} selecionada(s)", "en": "{n} selected"},
+    "ui.users_tenants_hint_client": {
+        "pt-BR": "Obrigatório para clientes: o usuário vê somente as integrações das redes marcadas.",
+        "en": "Required for clients: the user sees only the integrations of the chains ticked.",
+    },
+    "ui.users_tenants_hint_agent": {
+        "pt-BR": "Agentes de suporte atendem todas as redes; marcar redes é opcional.",
+        "en": "Support agents serve every chain; ticking chains is optional.",
+    },
+    "ui.users_initial_password": {"pt-BR": "Senha inicial", "en": "Initial password"},
+    "ui.users_new_password": {"pt-BR": "Nova senha", "en": "New password"},
+    "ui.users_password_confirm": {"pt-BR": "Confirme a senha", "en": "Confirm the password"},
+    "ui.users_password_mismatch": {"pt-BR": "As senhas não conferem.", "en": "The passwords do not match."},
+    "ui.users_fix_fields": {"pt-BR": "Corrija os campos indicados.", "en": "Fix the fields shown."},
+    "ui.users_reset_password": {"pt-BR": "Redefinir senha", "en": "Reset password"},
+    "ui.users_reset_title": {"pt-BR": "Redefinir senha · {username}", "en": "Reset password · {username}"},
+    "ui.users_password_reset": {
+        "pt-BR": "Senha de {username} redefinida. Informe a nova senha ao usuário por um canal seguro.",
+        "en": "{username}'s password was reset. Give the new password to the user through a safe channel.",
+    },
+    "ui.users_empty": {"pt-BR": "Nenhum usuário encontrado.", "en": "No user found."},
+    "ui.users_total": {"pt-BR": "{total} usuário(s)", "en": "{total} user(s)"},
+    "ui.users_created": {"pt-BR": "Usuário {username} cadastrado com sucesso.", "en": "User {username} created."},
+    "ui.users_saved": {"pt-BR": "Usuário {username} salvo com sucesso.", "en": "User {username} saved."},
+    "ui.users_confirm_deactivate": {
+        "pt-BR": "Desativar o usuário {username}? Ele não conseguirá mais entrar.",
+        "en": "Deactivate the user {username}? They will no longer be able to sign in.",
+    },
+    "ui.users_confirm_reactivate": {
+        "pt-BR": "Reativar o usuário {username}? Ele volta a conseguir entrar.",
+        "en": "Reactivate the user {username}? They will be able to sign in again.",
+    },
+    "ui.users_deactivated": {"pt-BR": "Usuário {username} desativado.", "en": "User {username} deactivated."},
+    "ui.users_reactivated": {"pt-BR": "Usuário {username} reativado.", "en": "User {username} reactivated."},
+    "ui.billable_title": {"pt-BR": "Serviços faturáveis", "en": "Billable services"},
+    "ui.billable_intro": {
+        "pt-BR": "Execuções retroativas solicitadas pelo suporte em nome da rede, no mês escolhido.",
+        "en": "Retroactive runs requested by support on the chain's behalf, in the chosen month.",
+    },
+    "ui.billable_month": {"pt-BR": "Mês", "en": "Month"},
+    "ui.billable_requests": {"pt-BR": "Solicitações", "en": "Requests"},
+    "ui.billable_chunks": {"pt-BR": "Partes", "en": "Parts"},
+    "ui.billable_days": {"pt-BR": "Dias", "en": "Days"},
+    "ui.billable_requested_at": {"pt-BR": "Solicitada em", "en": "Requested at"},
+    "ui.billable_requested_by": {"pt-BR": "Solicitada por", "en": "Requested by"},
+    "ui.billable_integration": {"pt-BR": "Integração", "en": "Integration"},
+    "ui.billable_tasks": {"pt-BR": "Tarefas", "en": "Tasks"},
+    "ui.billable_empty": {
+        "pt-BR": "Nenhum serviço faturável para esta rede no mês.",
+        "en": "No billable service for this chain in the month.",
+    },
+    "ui.billable_choose_tenant": {
+        "pt-BR": "Escolha a rede para ver os serviços faturáveis.",
+        "en": "Choose the chain to see its billable services.",
+    },
+    "ui.audit_title": {"pt-BR": "Auditoria", "en": "Audit"},
+    "ui.audit_user": {"pt-BR": "Usuário", "en": "User"},
+    "ui.audit_user_placeholder": {"pt-BR": "Nome de usuário", "en": "Username"},
+    "ui.audit_entity": {"pt-BR": "Objeto", "en": "Object"},
+    "ui.audit_all_entities": {"pt-BR": "Todos os objetos", "en": "All objects"},
+    "ui.audit_from": {"pt-BR": "De", "en": "From"},
+    "ui.audit_at": {"pt-BR": "Data/hora", "en": "Date/time"},
+    "ui.audit_action": {"pt-BR": "Ação", "en": "Action"},
+    "ui.audit_entity_id": {"pt-BR": "Id", "en": "Id"},
+    "ui.audit_details": {"pt-BR": "Detalhes", "en": "Details"},
+    "ui.audit_hide_details": {"pt-BR": "Ocultar detalhes", "en": "Hide details"},
+    "ui.audit_field": {"pt-BR": "Campo", "en": "Field"},
+    "ui.audit_before": {"pt-BR": "Antes", "en": "Before"},
+    "ui.audit_after": {"pt-BR": "Depois", "en": "After"},
+    "ui.audit_no_details": {"pt-BR": "Sem detalhes registrados.", "en": "No details recorded."},
+    "ui.audit_system": {"pt-BR": "Sistema", "en": "System"},
+    "ui.audit_empty": {"pt-BR": "Nenhum registro de auditoria encontrado.", "en": "No audit record found."},
+    "ui.audit_total": {"pt-BR": "{total} registro(s)", "en": "{total} record(s)"},
 }
 
 

@@ -17,6 +17,8 @@ class Resource(StrEnum):
     CONTRATOS = "Servicos contratados"
     RELATORIOS = "Relatorios"
     PRECOS = "Alteracao de preco"
+    REDES = "Redes de farmacias"
+    AUDITORIA = "Auditoria"
 
 
 class Action(StrEnum):
@@ -69,6 +71,10 @@ _AGENT_PERMISSIONS: frozenset[Permission] = _CLIENT_PERMISSIONS | frozenset(
         (Action.EDIT, Resource.USUARIOS),
         (Action.EDIT, Resource.CONTRATOS),
         (Action.READ, Resource.RELATORIOS),
+        (Action.READ, Resource.REDES),
+        (Action.CREATE, Resource.REDES),
+        (Action.EDIT, Resource.REDES),
+        (Action.READ, Resource.AUDITORIA),
     }
 )
 

@@ -20,10 +20,9 @@ from typing import Any
 import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
-from psycopg.types.json import Jsonb
 
 from include.connectors.config import Problem
-from include.integracoes import integrations
+from include.integracoes import audit, integrations
 from include.integracoes.errors import Invalid
 from include.integracoes.paging import Page, check_paging
 from include.integracoes.periods import period_problems
@@ -223,6 +222,7 @@ def apply(
     """Apply the chosen suggestions (or every one the filters show) to the zone's prices, in one
     transaction. Suggestion ids not shown by the filters are refused (nothing is applied)."""
     check_filters(conn, principal, integration_id, filters)
+    tenant_id = integrations.get(conn, principal, integration_id).tenant_id
     where, extra = _where(filters)
     query = sql.SQL("SELECT * FROM ({}) q WHERE {}").format(sql.SQL(_LATEST), where)
     with conn.transaction():
@@ -238,7 +238,7 @@ def apply(
             elif suggestion.stale and not include_stale:
                 stale.append(suggestion.ean)
             else:
-                _change_price(conn, principal, integration_id, filters.zone_id, suggestion)
+                _change_price(conn, principal, (tenant_id, integration_id), filters.zone_id, suggestion)
                 applied += 1
         return ApplyResult(applied, unchanged, tuple(stale))
 
@@ -262,8 +262,13 @@ def _mark_applied(conn: psycopg.Connection, principal: Principal, suggestion: Su
 
 
 def _change_price(
-    conn: psycopg.Connection, principal: Principal, integration_id: int, zone_id: int, suggestion: Suggestion
+    conn: psycopg.Connection,
+    principal: Principal,
+    owner: tuple[int, int],
+    zone_id: int,
+    suggestion: Suggestion,
 ) -> None:
+    tenant_id, integration_id = owner
     old = conn.execute(
         "SELECT preco FROM erp.preco WHERE zona_preco_id = %s AND produto_id = %s FOR UPDATE",
         (zone_id, suggestion.product_id),
@@ -273,14 +278,9 @@ def _change_price(
            ON CONFLICT (zona_preco_id, produto_id) DO UPDATE SET preco = excluded.preco, atualizado_em = now()""",
         (zone_id, suggestion.product_id, suggestion.suggested_price),
     )
-    conn.execute(
-        """INSERT INTO integracao.auditoria (username, acao, entidade, entidade_id, antes, depois)
-           VALUES (%s, 'preco.sugestao_aplicada', 'erp.preco', %s, %s, %s)""",
-        (
-            principal.username, f"{zone_id}:{suggestion.product_id}",
-            Jsonb({"preco": str(old[0])}) if old else None,
-            Jsonb({"preco": str(suggestion.suggested_price), "sugestao_id": suggestion.id,
-                                      "integracao_id": integration_id}),
-        ),
+    audit.record(
+        conn, principal.username, "preco.sugestao_aplicada", "erp.preco", f"{zone_id}:{suggestion.product_id}",
+        tenant_id=tenant_id, before={"preco": str(old[0])} if old else None,
+        after={"preco": str(suggestion.suggested_price), "sugestao_id": suggestion.id, "integracao_id": integration_id},
     )  # fmt: skip
     _mark_applied(conn, principal, suggestion, changed=True)

@@ -20,6 +20,8 @@ class Principal:
     # Support agents act on every tenant; everybody else only on the tenants they belong to.
     is_support_agent: bool
     tenants: tuple[Tenant, ...]
+    # The user's own choice of language (None: the browser's).
+    language: str | None = None
 
     @property
     def tenant_ids(self) -> frozenset[int]:
@@ -42,4 +44,8 @@ def load_principal(
             " WHERE ut.username = %s ORDER BY t.nome, t.id",
             (username,),
         ).fetchall()
-    return Principal(username, roles, is_support_agent, tuple(Tenant(int(r[0]), str(r[1])) for r in rows))
+    language = conn.execute("SELECT idioma FROM integracao.usuario WHERE username = %s", (username,)).fetchone()
+    return Principal(
+        username, roles, is_support_agent, tuple(Tenant(int(r[0]), str(r[1])) for r in rows),
+        language=language[0] if language else None,
+    )  # fmt: skip

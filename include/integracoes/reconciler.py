@@ -122,7 +122,7 @@ class AirflowReconciler:
     def integration_saved(self, integration: Integration) -> None:
         ensure_pools([CATALOG[integration.type_code]])
         request_reparse(integration.id)
-        set_paused({integration.dag_id: not integration.active})
+        set_paused({integration.dag_id: not integration.runs})
 
 
 def reconcile_all(conn: psycopg.Connection) -> None:
@@ -131,7 +131,10 @@ def reconcile_all(conn: psycopg.Connection) -> None:
     ensure_pools()
     states = {
         dag_id_for(row[0], row[1]): not row[2]
-        for row in conn.execute("SELECT id, tipo_codigo, ativa FROM integracao.integracao")
+        for row in conn.execute(
+            "SELECT i.id, i.tipo_codigo, i.ativa AND t.ativo FROM integracao.integracao i"
+            " JOIN integracao.tenant t ON t.id = i.tenant_id"
+        )
     }
     missing = set_paused(states)
     log.info("Reconciled %d integration(s); %d DAG(s) not parsed yet", len(states), len(missing))

@@ -57,7 +57,8 @@ def read_shard(shard: int) -> list[RegisteredIntegration]:
     try:
         with psycopg.connect(db.database_url(), connect_timeout=5, application_name="integracoes-dags") as conn:
             rows = conn.execute(
-                """SELECT i.id, i.tipo_codigo, i.tenant_id, t.nome, i.descricao, i.ativa, i.intervalo_minutos,
+                """SELECT i.id, i.tipo_codigo, i.tenant_id, t.nome, i.descricao, i.ativa AND t.ativo,
+                          i.intervalo_minutos,
                           to_char(i.criada_em AT TIME ZONE 'America/Sao_Paulo', 'YYYY-MM-DD')
                    FROM integracao.integracao i JOIN integracao.tenant t ON t.id = i.tenant_id
                    WHERE i.id %% %s = %s ORDER BY i.id""",

@@ -428,7 +428,9 @@ def end_inactive(conn: psycopg.Connection, *, deactivated_before: datetime) -> l
     already under way when the integration was deactivated finishes its tasks itself (its attempt is open)."""
     rows = conn.execute(
         """SELECT t.id FROM integracao.tarefa t JOIN integracao.integracao i ON i.id = t.integracao_id
-            WHERE t.situacao = 'pending' AND NOT i.ativa AND i.atualizada_em < %s
+                                          JOIN integracao.tenant r ON r.id = i.tenant_id
+            WHERE t.situacao = 'pending' AND NOT (i.ativa AND r.ativo)
+              AND greatest(i.atualizada_em, r.atualizado_em) < %s
               AND NOT EXISTS (SELECT 1 FROM integracao.tarefa_tentativa a
                                WHERE a.tarefa_id = t.id AND a.finalizada_em IS NULL)
             ORDER BY t.id""",

@@ -8,7 +8,21 @@ from fastapi import APIRouter, Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from integracoes import pages
-from integracoes.api import catalog, files, integrations, logs, me, overview, pricing, reconciliation, runs, tasks
+from integracoes.api import (
+    catalog,
+    files,
+    integrations,
+    logs,
+    me,
+    overview,
+    pricing,
+    reconciliation,
+    reports,
+    runs,
+    tasks,
+    tenants,
+    users,
+)
 from integracoes.auth import Caller, authenticated
 from integracoes.errors import document_errors, install_error_handlers
 from integracoes.gate import Gate
@@ -38,7 +52,7 @@ def create_routes() -> FastAPI:
     api = APIRouter(prefix=API_PREFIX)
     routers = (
         me.router, catalog.router, integrations.router, tasks.router, runs.router, files.router, logs.router,
-        pricing.router, reconciliation.router, overview.router,
+        pricing.router, reconciliation.router, overview.router, tenants.router, users.router, reports.router,
     )  # fmt: skip
     for router in routers:
         api.include_router(router)

@@ -103,7 +103,10 @@ def document_errors(app: FastAPI) -> None:
 
 
 def language_of(request: Request) -> str:
-    return negotiate(request.headers.get("accept-language"))
+    """The caller's chosen language once authenticated, else the browser's (Accept-Language)."""
+    caller = getattr(request.state, "integracoes_caller", None)
+    chosen = getattr(getattr(caller, "principal", None), "language", None)
+    return chosen if isinstance(chosen, str) else negotiate(request.headers.get("accept-language"))
 
 
 def error_response(request: Request, error: ApiError, headers: Mapping[str, str] | None = None) -> JSONResponse:
@@ -162,6 +165,7 @@ _SERVICE_STATUS: dict[type[service.ServiceError], int] = {
     service.Invalid: 422,
     service.Conflict: 409,
     service.Gone: 410,
+    service.Unavailable: 503,
 }
 
 

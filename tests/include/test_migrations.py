@@ -102,10 +102,17 @@ def test_a_failed_task_needs_a_reason(migrated_db: psycopg.Connection, integrati
         )
 
 
-def test_an_integration_needs_a_contracted_type(migrated_db: psycopg.Connection, integration_id: int) -> None:
-    migrated_db.execute("INSERT INTO integracao.tipo_integracao (codigo, nome) VALUES ('cosmos', 'Cosmos')")
-    with pytest.raises(errors.ForeignKeyViolation):
-        migrated_db.execute(
-            "INSERT INTO integracao.integracao (tenant_id, tipo_codigo, descricao, intervalo_minutos, criada_por,"
-            " atualizada_por) SELECT tenant_id, 'cosmos', 'x', 60, 's', 's' FROM integracao.integracao LIMIT 1"
-        )
+def test_the_audit_trail_cannot_be_rewritten(migrated_db: psycopg.Connection, integration_id: int) -> None:
+    """Contracts are checked by the service layer (a contract may end while inactive integrations of its type
+    remain); what the database itself guarantees is that the audit trail is append-only."""
+    migrated_db.execute(
+        "INSERT INTO integracao.auditoria (username, acao, entidade, entidade_id) VALUES ('s', 'x', 'y', '1')"
+    )
+    for statement in (
+        "UPDATE integracao.auditoria SET username = 'someone else'",
+        "DELETE FROM integracao.auditoria",
+        "TRUNCATE integracao.auditoria",
+    ):
+        with pytest.raises(errors.InsufficientPrivilege), migrated_db.transaction():
+            migrated_db.execute(statement)
+    assert migrated_db.execute("SELECT username FROM integracao.auditoria").fetchall() == [("s",)]

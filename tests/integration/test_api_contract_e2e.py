@@ -28,6 +28,10 @@ WRITES = (
     "SELECT count(*) FROM integracao.tarefa WHERE solicitada_por = %(user)s",
     "SELECT count(*) FROM integracao.auditoria WHERE username = %(user)s",
     "SELECT count(*) FROM integracao.sugestao_preco WHERE aplicada_por = %(user)s",
+    "SELECT count(*), coalesce(max(atualizado_em)::text, '') FROM integracao.tenant",
+    "SELECT count(*) FROM integracao.usuario_tenant",
+    "SELECT count(*) FROM integracao.servico_contratado",
+    "SELECT count(*) FROM integracao.usuario WHERE idioma IS NOT NULL",
 )
 
 

@@ -51,10 +51,14 @@ ID_KINDS = {
     "branches": "branch",
     "zone_id": "zone",
     "suggestion_ids": "suggestion",
+    "tenant_ids": "tenant",
+    "user_id": "user",
 }
 # Integer parameters that are not ids (counts, sizes, cursors): declared, so that an unknown integer is noticed.
 NOT_IDS = frozenset({"page", "page_size", "days", "after", "limit", "interval_minutes"})
-LISTS = frozenset({"branches", "suggestion_ids"})
+LISTS = frozenset({"branches", "suggestion_ids", "tenant_ids"})
+# Writes that name no object: agents' creations (clients get 403) and the caller's own preferences.
+OWN_WRITES = frozenset({"PUT /api/v1/me/preferences"})
 # Features only some partners have answer 404 for an integration of another type, so the integration a
 # path names must be of that partner for the own id to mean anything.
 FEATURE_PARTNERS = {"price": "proffer", "precos": "proffer", "reconciliation": "boavista", "conciliacao": "boavista"}
@@ -139,7 +143,8 @@ def test_every_id_parameter_of_every_route_is_known() -> None:
     unknown = [f"{route.key} {slot.where}:{slot.name}" for route in ROUTES for slot in route.slots
                if slot.name not in ID_KINDS]  # fmt: skip
     assert not unknown, f"teach ID_KINDS (and `ids` in `tenant_objects`) how to get an own/other object: {unknown}"
-    writes = [route.key for route in ROUTES if route.method != "GET" and not route.slots]
+    writes = [route.key for route in ROUTES if route.method != "GET" and not route.slots
+              and route.clients_may and route.key not in OWN_WRITES]  # fmt: skip
     assert not writes, f"a write route that takes no id: decide how it is scoped and cover it here: {writes}"
 
 
@@ -183,6 +188,9 @@ def tenant_objects(stack: RunningStack, user: str, registered_ids: dict[str, int
             f"a delivered task of {user}'s Smarket", lambda: _delivered(client, ids["integration"]), timeout=480
         )
         ids["branch"] = client.get(f"{API}/integrations/{ids['boavista']}").json()["branches"][0]
+    with stack.client(AGENT) as agent:  # the FAB id of the tenant's client user (the routes of users need one)
+        ids["user"] = agent.get(f"{API}/users", params={"search": user}).json()["items"][0]["id"]
+    with stack.client(user) as client:
         ids["zone"] = client.get(f"{API}/integrations/{ids['proffer']}/price-zones").json()[0]["id"]
         # A suggestion equal to the zone's price: a client applying it (its own id) changes no price.
         ids["suggestion"] = wait_for(
@@ -244,7 +252,7 @@ def _new_integration(t: Tenant) -> dict[str, Any]:
 # What a client of tenant `t` would plausibly send to each route besides the ids (query, JSON body).
 # `harmless` is set for the own id: a write then goes where it cannot change anything (an impossible period,
 # a suggestion equal to the price), so only another tenant's id is ever sent with a request that would write.
-Template = Callable[[Tenant, bool], tuple[dict[str, Any], dict[str, Any] | None]]
+Template = Callable[[Tenant, bool], tuple[dict[str, Any], Any]]  # (query, JSON body)
 TEMPLATES: dict[str, Template] = {
     "GET /api/v1/branches": lambda t, harmless: ({"tenant_id": t.ids["tenant"]}, None),
     "POST /api/v1/integrations": lambda t, harmless: ({}, _new_integration(t)),
@@ -270,6 +278,11 @@ TEMPLATES: dict[str, Template] = {
     "GET /api/v1/integrations/{integration_id}/reconciliation.csv": lambda t, harmless: (
         {"start": days_ago(9), "end": days_ago(2), "branch_id": t.ids["branch"]}, None
     ),
+    # Agents only (clients get 403 whatever the ids): bodies that are valid and change nothing of a real object.
+    "PUT /api/v1/tenants/{tenant_id}": lambda t, harmless: ({}, {}),
+    "PUT /api/v1/tenants/{tenant_id}/services": lambda t, harmless: ({}, []),
+    "PUT /api/v1/users/{user_id}": lambda t, harmless: ({}, {}),
+    "GET /api/v1/reports/billable-runs": lambda t, harmless: ({"month": "2000-01"}, None),
 }  # fmt: skip
 
 
@@ -278,7 +291,7 @@ class Request:
     method: str
     url: str
     params: dict[str, Any]
-    body: dict[str, Any] | None
+    body: Any
 
     def __str__(self) -> str:
         return f"{self.method} {self.url} params={self.params} body={json.dumps(self.body)}"
@@ -331,6 +344,9 @@ def footprint(stack: RunningStack, user: str) -> tuple[Any, ...]:
                       (SELECT count(*) FROM integracao.sugestao_preco WHERE aplicada_por = %(user)s),
                       (SELECT (count(*), max(atualizada_em))::text FROM integracao.integracao),
                       (SELECT count(*) FROM integracao.servico_faturavel),
+                      (SELECT (count(*), max(atualizado_em))::text FROM integracao.tenant),
+                      (SELECT count(*) FROM integracao.usuario_tenant),
+                      (SELECT count(*) FROM integracao.servico_contratado),
                       (SELECT (count(*), sum(preco), max(atualizado_em))::text FROM erp.preco)""",
             {"user": user},
         ).fetchone()

@@ -77,6 +77,7 @@ def test_me_with_bearer(app: FastAPI) -> None:
         "roles": ["Client"],
         "tenants": [{"id": 1, "name": "Farmácia Vida"}],
         "is_support_agent": False,
+        "language": None,
     }
 
 

@@ -27,6 +27,8 @@ def _path_id(what: str) -> Any:
 IntegrationId = Annotated[int, _path_id("da integração")]
 TaskId = Annotated[int, _path_id("da tarefa")]
 FileId = Annotated[int, _path_id("do arquivo")]
+TenantId = Annotated[int, _path_id("da rede")]
+UserId = Annotated[int, _path_id("do usuário")]
 
 # An id in a query or a body (a zone, a branch, a tenant).
 RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
