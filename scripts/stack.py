@@ -15,6 +15,7 @@ external PostgreSQL instead of the embedded one.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -354,7 +355,8 @@ def _stop_pid(pid: int, name: str) -> None:
             return
         time.sleep(0.3)
     log.warning("%s did not stop in %ss; killing it", name, STOP_TIMEOUT_S)
-    os.killpg(pid, signal.SIGKILL)
+    with contextlib.suppress(ProcessLookupError):  # it may end between the last check and the kill
+        os.killpg(pid, signal.SIGKILL)
 
 
 # --- commands ------------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
+from importlib import resources
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -55,3 +57,24 @@ def login(page: Page, stack: RunningStack, username: str) -> None:
     page.click("input[type=submit], button[type=submit]")
     # Wait for the login POST to land (and set the session cookie) before anything else navigates.
     page.wait_for_url(lambda url: "/auth/login" not in url, timeout=60_000)
+
+
+@cache
+def _axe_script() -> str:
+    """axe-core, as the axe-playwright-python package bundles it."""
+    return (resources.files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
+
+
+def audit_accessibility(page: Page) -> None:
+    """axe-core on the page as it is now (open dialogs and tabs included); fails on any serious or critical
+    violation, naming the rule, its help text and the elements."""
+    page.wait_for_function("() => !document.documentElement.classList.contains('loading-data')")
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(_axe_script())
+    violations = page.evaluate(
+        """async () => (await axe.run(document, { resultTypes: ["violations"] })).violations
+             .filter((v) => v.impact === "serious" || v.impact === "critical")
+             .map((v) => `${v.id} (${v.impact}): ${v.help} -> ${v.nodes.slice(0, 5).map((n) => n.target.join(" ")
+               + (n.failureSummary ? " [" + n.failureSummary.replace(/\\s+/g, " ") + "]" : "")).join(" | ")}`)"""
+    )
+    assert not violations, f"accessibility of {page.url}:\n" + "\n".join(violations)

@@ -133,8 +133,24 @@ MAX_VALUE_LENGTH = 2000
 
 
 @dataclass(frozen=True)
+class Widget:
+    """How a form asks for a key's value, derived from its rules (the form is not a second source of them)."""
+
+    kind: str  # text | password | select | number | email | url | digits
+    options: tuple[str, ...] = ()
+    min: int | None = None
+    max: int | None = None
+    several: bool = False  # e-mail addresses separated by ";"
+
+
+# A pattern of digits only (codes where leading zeros count: a text field with a numeric keypad).
+_DIGITS_ONLY = re.compile(r"(\\d(\{\d+(,\d+)?\})?)+")
+
+
+@dataclass(frozen=True)
 class ConfigKey:
-    """One configuration key of an integration type."""
+    """One configuration key of an integration type; `label` is pt-BR (the product's language), `label_en`
+    its English text (the connector catalog is the one source of a key's wording in both languages)."""
 
     key: str
     label: str
@@ -143,6 +159,33 @@ class ConfigKey:
     default: str | None = None
     rules: tuple[Rule, ...] = ()
     help: str | None = None
+    label_en: str = ""
+    help_en: str | None = None
+    # A value the support team sets for the client (Proffer's defaults): never shown to clients.
+    agents_only: bool = False
+
+    def localized_label(self, language: str) -> str:
+        return self.label_en if language == "en" and self.label_en else self.label
+
+    def localized_help(self, language: str) -> str | None:
+        return self.help_en if language == "en" and self.help_en else self.help
+
+    @property
+    def widget(self) -> Widget:
+        if self.secret:
+            return Widget("password")
+        for rule in self.rules:
+            if isinstance(rule, OneOf):
+                return Widget("select", options=rule.values)
+            if isinstance(rule, IntRange):
+                return Widget("number", min=rule.min, max=rule.max)
+            if isinstance(rule, Email):
+                return Widget("email", several=rule.several)
+            if isinstance(rule, Url):
+                return Widget("url")
+            if isinstance(rule, Pattern) and _DIGITS_ONLY.fullmatch(rule.pattern):
+                return Widget("digits")
+        return Widget("text")
 
     def problem(self, value: str | None) -> Problem | None:
         """Why `value` is not acceptable for this key (None when it is). Empty means 'no value'."""
@@ -160,25 +203,42 @@ class ConfigKey:
 # --- key sets of the shared transports (a partner picks one and adds its own keys) -----------------
 
 
-def url_key(default: str | None = None, *, key: str = "url_api", label: str = "URL da API") -> ConfigKey:
-    return ConfigKey(key, label, default=default, rules=(Url(),), help="Endereço HTTPS do parceiro")
+def url_key(
+    default: str | None = None, *, key: str = "url_api", label: str = "URL da API", label_en: str = "API URL"
+) -> ConfigKey:
+    return ConfigKey(
+        key, label, default=default, rules=(Url(),), help="Endereço HTTPS do parceiro", label_en=label_en,
+        help_en="The partner's HTTPS address",
+    )  # fmt: skip
 
 
-def https_keys(default_url: str, *, credential: str = "token", label: str = "Token de acesso") -> tuple[ConfigKey, ...]:
-    return (url_key(default_url), ConfigKey(credential, label, secret=True))
+def https_keys(
+    default_url: str,
+    *,
+    credential: str = "token",
+    label: str = "Chave de acesso",
+    label_en: str = "Access token",
+) -> tuple[ConfigKey, ...]:
+    return (url_key(default_url), ConfigKey(credential, label, secret=True, label_en=label_en))
 
 
 def sftp_keys(default_dir: str = "/entrada") -> tuple[ConfigKey, ...]:
     return (
-        ConfigKey("sftp_host", "Servidor SFTP", rules=(Host(),)),
-        ConfigKey("sftp_porta", "Porta SFTP", default="22", rules=(Port(),)),
-        ConfigKey("sftp_usuario", "Usuário SFTP", rules=(Pattern(r"[A-Za-z0-9._-]{1,64}", "validation.username"),)),
-        ConfigKey("sftp_senha", "Senha SFTP", secret=True),
+        ConfigKey("sftp_host", "Servidor SFTP", rules=(Host(),), label_en="SFTP server"),
+        ConfigKey("sftp_porta", "Porta SFTP", default="22", rules=(Port(),), label_en="SFTP port"),
+        ConfigKey(
+            "sftp_usuario",
+            "Usuário SFTP",
+            rules=(Pattern(r"[A-Za-z0-9._-]{1,64}", "validation.username"),),
+            label_en="SFTP user",
+        ),
+        ConfigKey("sftp_senha", "Senha SFTP", secret=True, label_en="SFTP password"),
         ConfigKey(
             "sftp_diretorio",
             "Diretório remoto",
             default=default_dir,
             rules=(Pattern(r"/[A-Za-z0-9._/-]*", "validation.remote_dir"),),
+            label_en="Remote directory",
         ),
     )
 
@@ -186,7 +246,10 @@ def sftp_keys(default_dir: str = "/entrada") -> tuple[ConfigKey, ...]:
 def s3_keys() -> tuple[ConfigKey, ...]:
     return (
         ConfigKey(
-            "s3_bucket", "Bucket S3", rules=(Pattern(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", "validation.s3_bucket"),)
+            "s3_bucket",
+            "Bucket S3",
+            rules=(Pattern(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", "validation.s3_bucket"),),
+            label_en="S3 bucket",
         ),
         ConfigKey(
             "s3_prefixo",
@@ -194,13 +257,27 @@ def s3_keys() -> tuple[ConfigKey, ...]:
             required=False,
             default="vendas/",
             rules=(Pattern(r"[A-Za-z0-9!_.*'()/-]{0,512}", "validation.s3_prefix"),),
+            label_en="File prefix",
         ),
         ConfigKey(
-            "aws_access_key_id", "Access key ID", rules=(Pattern(r"[A-Z0-9]{16,128}", "validation.aws_access_key"),)
+            "aws_access_key_id",
+            "ID da chave de acesso AWS",
+            rules=(Pattern(r"[A-Z0-9]{16,128}", "validation.aws_access_key"),),
+            label_en="AWS access key ID",
         ),
-        ConfigKey("aws_secret_access_key", "Secret access key", secret=True),
-        ConfigKey("aws_regiao", "Região", default="sa-east-1", rules=(OneOf(("sa-east-1", "us-east-1", "us-east-2")),)),
-        url_key("https://s3.sa-east-1.amazonaws.com", key="s3_endpoint", label="Endpoint S3"),
+        ConfigKey(
+            "aws_secret_access_key", "Chave de acesso secreta AWS", secret=True, label_en="AWS secret access key"
+        ),
+        ConfigKey(
+            "aws_regiao",
+            "Região",
+            default="sa-east-1",
+            rules=(OneOf(("sa-east-1", "us-east-1", "us-east-2")),),
+            label_en="Region",
+        ),
+        url_key(
+            "https://s3.sa-east-1.amazonaws.com", key="s3_endpoint", label="Endereço do S3", label_en="S3 endpoint"
+        ),
     )
 
 
@@ -208,4 +285,6 @@ def email_key(key: str = "email_notificacao", label: str = "E-mail de notificaç
     return ConfigKey(
         key, label, required=False, rules=(Email(several=True),),
         help="Recebe os avisos desta integração; vários e-mails separados por ponto e vírgula",
+        label_en="Notification e-mail",
+        help_en="Receives this integration's notices; several addresses separated by semicolons",
     )  # fmt: skip

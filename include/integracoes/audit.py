@@ -20,7 +20,7 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from include.connectors.config import Problem
-from include.integracoes.errors import Forbidden, Invalid
+from include.integracoes.errors import Invalid
 from include.integracoes.messages import CATALOG, text
 from include.integracoes.paging import Page, check_paging
 from include.integracoes.periods import FIRST_DAY, LAST_DAY
@@ -125,15 +125,10 @@ _SELECT = sql.SQL(
 )
 
 
-def _require_agent(principal: Principal) -> None:
-    if not principal.is_support_agent:
-        raise Forbidden("auth.forbidden")
-
-
 def search(
     conn: psycopg.Connection, principal: Principal, filters: Filters, *, page: int = 1, page_size: int = 25
 ) -> Page[Entry]:
-    _require_agent(principal)
+    principal.require_agent()
     check_paging(page, page_size)
     where, params = _where(filters)
     total_row = conn.execute(
@@ -149,13 +144,13 @@ def search(
 
 def entities(conn: psycopg.Connection, principal: Principal) -> list[str]:
     """The kinds of object the trail holds (the page's filter)."""
-    _require_agent(principal)
+    principal.require_agent()
     return [r[0] for r in conn.execute("SELECT DISTINCT entidade FROM integracao.auditoria ORDER BY 1")]
 
 
 def check_export(principal: Principal, filters: Filters) -> None:
     """What `csv_lines` would refuse, raised before a response starts streaming."""
-    _require_agent(principal)
+    principal.require_agent()
     _where(filters)
 
 
@@ -165,7 +160,7 @@ CSV_COLUMNS = ("id", "registrado_em", "usuario", "rede_id", "rede", "acao", "obj
 def csv_lines(conn: psycopg.Connection, principal: Principal, filters: Filters, language: str) -> Iterator[str]:
     """The filtered trail as CSV lines (`;`-separated, as spreadsheets in pt-BR expect), newest first,
     read with a server-side cursor: the export never holds the whole trail in memory."""
-    _require_agent(principal)
+    principal.require_agent()
     where, params = _where(filters)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")

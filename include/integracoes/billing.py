@@ -16,7 +16,7 @@ from datetime import date, datetime
 import psycopg
 
 from include.connectors.config import Problem
-from include.integracoes.errors import Forbidden, Invalid, NotFound
+from include.integracoes.errors import Invalid, NotFound
 from include.integracoes.principal import Principal
 from include.integracoes.tasks import SAO_PAULO
 
@@ -71,8 +71,7 @@ def month_bounds(month: str) -> tuple[datetime, datetime]:
 
 def report(conn: psycopg.Connection, principal: Principal, tenant_id: int, month: str) -> Report:
     """Agents only: clients never see what is billed to them here."""
-    if not principal.is_support_agent:
-        raise Forbidden("auth.forbidden")
+    principal.require_agent()
     start, end = month_bounds(month)
     tenant = conn.execute("SELECT nome FROM integracao.tenant WHERE id = %s", (tenant_id,)).fetchone()
     if tenant is None:

@@ -26,9 +26,10 @@ from include.connectors.catalog import CATALOG, IntegrationType
 from include.connectors.config import ConfigKey, Host, Problem, Url
 from include.connectors.registry import is_available
 from include.integracoes import audit, secrets
-from include.integracoes.errors import Forbidden, Invalid, NotFound
+from include.integracoes.errors import Invalid, NotFound
 from include.integracoes.paging import Page, check_paging
 from include.integracoes.principal import Principal
+from include.integracoes.text import has_hidden
 
 MAX_DESCRIPTION = 120
 MAX_INTERVAL_MINUTES = 43_200  # 30 days
@@ -171,8 +172,9 @@ def get(conn: psycopg.Connection, principal: Principal, integration_id: int) -> 
         )
     )
     return _row_to_integration(
-        row, branches=branches, config=_config_view(row["tipo_codigo"], _stored(conn, row["id"]))
-    )
+        row, branches=branches,
+        config=_config_view(row["tipo_codigo"], _stored(conn, row["id"]), agent=principal.is_support_agent),
+    )  # fmt: skip
 
 
 def get_of_types(
@@ -207,11 +209,18 @@ def list_page(
     page: int = 1,
     page_size: int = 10,
     health: sql.Composable | None = None,
+    tenant_id: int | None = None,
 ) -> Page[Integration]:
     """A page of integrations whose description starts with `search` (case- and accent-insensitive) and,
-    with `health`, that satisfy it (a condition over `i` and its `s`, integracao.saude)."""
+    with `health`, that satisfy it (a condition over `i` and its `s`, integracao.saude); with `tenant_id`,
+    of that tenant only (a user of a group of pharmacies filters by one; another tenant's is a 404)."""
     check_paging(page, page_size)
     where, params = _scope(principal)
+    if tenant_id is not None:
+        if not principal.can_see_tenant(tenant_id):
+            raise NotFound("tenant.not_found")
+        where = sql.SQL("{} AND i.tenant_id = %s").format(where)
+        params.append(tenant_id)
     if health is not None:
         where = sql.SQL("{} AND {}").format(where, health)
     search = search.strip()
@@ -247,12 +256,14 @@ def _stored(conn: psycopg.Connection, integration_id: int) -> _Stored:
     return stored
 
 
-def _config_view(type_code: str, stored: _Stored) -> tuple[ConfigValue, ...]:
+def _config_view(type_code: str, stored: _Stored, *, agent: bool) -> tuple[ConfigValue, ...]:
+    """The configuration as a caller may read it: never a secret's value, and values the support team sets
+    for the client (Proffer's margins and rounding) only for agents — a client sees that they are set."""
     spec = CATALOG[type_code]
     return tuple(
         ConfigValue(
-            k.key, k.label, None if k.secret else stored.plain.get(k.key), k.secret,
-            k.key in (stored.encrypted if k.secret else stored.plain), k.required,
+            k.key, k.label, None if k.secret or (k.agents_only and not agent) else stored.plain.get(k.key),
+            k.secret, k.key in (stored.encrypted if k.secret else stored.plain), k.required,
         )
         for k in spec.keys
     )  # fmt: skip
@@ -273,7 +284,7 @@ def config_for_check(
 ) -> tuple[IntegrationType, dict[str, str]]:
     """The configuration a connection check should try, validated like a save (nothing is written):
     the form's values over the stored ones (a blank secret keeps the stored secret) over the defaults."""
-    _require_agent(principal)
+    principal.require_agent()
     errors: dict[str, Problem] = {}
     stored = _Stored()
     if integration_id is not None:
@@ -298,7 +309,7 @@ def config_for_check(
 def create(
     conn: psycopg.Connection, principal: Principal, data: IntegrationInput, reconciler: Reconciler | None = None
 ) -> Integration:
-    _require_agent(principal)
+    principal.require_agent()
     errors: dict[str, Problem] = {}
     spec = _validate_type(conn, data.tenant_id, data.type_code, errors)
     _validate_common(data, errors, creating=True)
@@ -338,7 +349,7 @@ def update(
     reconciler: Reconciler | None = None,
 ) -> Integration:
     current = get(conn, principal, integration_id)  # NotFound first: never reveal other tenants' ids
-    _require_agent(principal)
+    principal.require_agent()
     errors: dict[str, Problem] = {}
     if data.tenant_id is not None and data.tenant_id != current.tenant_id:
         errors["tenant_id"] = Problem("integration.tenant_immutable")
@@ -380,11 +391,6 @@ def update(
     return saved
 
 
-def _require_agent(principal: Principal) -> None:
-    if not principal.is_support_agent:
-        raise Forbidden("auth.forbidden")
-
-
 def _validate_type(
     conn: psycopg.Connection, tenant_id: int | None, type_code: str | None, errors: dict[str, Problem]
 ) -> IntegrationType | None:
@@ -415,11 +421,6 @@ def _contracted(conn: psycopg.Connection, tenant_id: int | None, type_code: str)
     )
 
 
-# Characters a description may not carry: controls, invisible format characters (zero-width, direction
-# overrides that make "ofni" read "info"), line and paragraph separators, private-use and surrogates.
-_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs"})
-
-
 def clean_description(value: str) -> str:
     """The description as stored and compared: trimmed, in Unicode NFC (so "é" typed as e + accent is "é")."""
     return unicodedata.normalize("NFC", value.strip())
@@ -430,7 +431,7 @@ def _validate_common(data: IntegrationInput, errors: dict[str, Problem], *, crea
         description = clean_description(data.description or "")
         if not description:
             errors["description"] = Problem("integration.description_required")
-        elif any(unicodedata.category(c) in _HIDDEN_CATEGORIES for c in description):
+        elif has_hidden(description):
             errors["description"] = Problem("integration.description_characters")
         elif len(description) > MAX_DESCRIPTION:
             errors["description"] = Problem("integration.description_too_long", {"max": MAX_DESCRIPTION})

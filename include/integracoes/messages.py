@@ -9,6 +9,53 @@ DEFAULT_LANGUAGE: Final = "pt-BR"
 LANGUAGES: Final = ("pt-BR", "en")
 
 CATALOG: Final[dict[str, dict[str, str]]] = {
+    # --- registration form: tab error markers, unsaved changes, agents-only values ---
+    "ui.tab_has_errors": {"pt-BR": "(com erros)", "en": "(has errors)"},
+    "ui.unsaved_confirm": {
+        "pt-BR": "Há alterações não salvas nesta integração. Sair sem salvar?",
+        "en": "This integration has unsaved changes. Leave without saving?",
+    },
+    "ui.agents_only_value": {"pt-BR": "Definido pelo suporte", "en": "Set by support"},
+    # --- Tarefas tab: task actions, Executar dialog for agents, Airflow links ---
+    "ui.run_unavailable_inactive": {
+        "pt-BR": "Indisponível: a integração está inativa.",
+        "en": "Unavailable: the integration is inactive.",
+    },
+    "ui.run_unavailable_tenant": {
+        "pt-BR": "Indisponível: a rede desta integração está desativada.",
+        "en": "Unavailable: this integration's pharmacy chain is deactivated.",
+    },
+    "ui.run_split": {"pt-BR": "Dividir em partes de até 31 dias", "en": "Split into parts of up to 31 days"},
+    "ui.run_split_hint": {
+        "pt-BR": "Períodos com mais de 31 dias viram várias tarefas, uma por parte.",
+        "en": "Periods longer than 31 days become several tasks, one per part.",
+    },
+    "ui.run_preview": {"pt-BR": "Pré-visualizar", "en": "Preview"},
+    "ui.run_preview_chunks": {"pt-BR": "Tarefas que serão criadas: {n}", "en": "Tasks to be created: {n}"},
+    "ui.run_preview_conflicts": {
+        "pt-BR": "Em conflito com tarefas pendentes:",
+        "en": "In conflict with pending tasks:",
+    },
+    "ui.run_preview_no_conflict": {
+        "pt-BR": "Nenhum conflito com tarefas pendentes.",
+        "en": "No conflict with pending tasks.",
+    },
+    "ui.period": {"pt-BR": "{start} a {end}", "en": "{start} to {end}"},
+    "ui.pending_task": {
+        "pt-BR": "Tarefa {code}: movimento de {start} a {end}, solicitada por {user}, pendente.",
+        "en": "Task {code}: movements from {start} to {end}, requested by {user}, pending.",
+    },
+    "ui.airflow_run": {"pt-BR": "Airflow", "en": "Airflow"},
+    "ui.airflow_run_label": {
+        "pt-BR": "Execução da tarefa {code} no Airflow",
+        "en": "Airflow run of task {code}",
+    },
+    "ui.airflow_log": {"pt-BR": "Log", "en": "Log"},
+    "ui.airflow_log_label": {
+        "pt-BR": "Log da tarefa {code} no Airflow (etapa {step})",
+        "en": "Airflow log of task {code} (step {step})",
+    },
+    "ui.file_created": {"pt-BR": "Gerado em", "en": "Created"},
     "auth.missing": {
         "pt-BR": "Sessão não encontrada. Entre novamente no Airflow para continuar.",
         "en": "No session found. Sign in to Airflow again to continue.",
@@ -553,6 +600,9 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "pt-BR": "A integração está inativa: ative-a antes de solicitar o processamento.",
         "en": "The integration is inactive: activate it before requesting processing.",
     },
+    "ui.language": {"pt-BR": "Idioma", "en": "Language"},
+    "ui.page_not_found": {"pt-BR": "Página não encontrada.", "en": "Page not found."},
+    "ui.language_browser": {"pt-BR": "Automático (idioma do Airflow)", "en": "Automatic (Airflow's language)"},
     "manual.tenant_inactive": {
         "pt-BR": "A rede desta integração está desativada: reative-a antes de solicitar o processamento.",
         "en": "This integration's pharmacy chain is deactivated: reactivate it before requesting processing.",

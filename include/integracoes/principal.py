@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import psycopg
 
+from include.integracoes.errors import Forbidden
+
 
 @dataclass(frozen=True)
 class Tenant:
@@ -29,6 +31,11 @@ class Principal:
 
     def can_see_tenant(self, tenant_id: int) -> bool:
         return self.is_support_agent or tenant_id in self.tenant_ids
+
+    def require_agent(self) -> None:
+        """What only support agents may do (users, tenants, reports, the audit trail)."""
+        if not self.is_support_agent:
+            raise Forbidden("auth.forbidden")
 
 
 def load_principal(

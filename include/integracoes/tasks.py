@@ -255,6 +255,16 @@ def claim_task(conn: psycopg.Connection, task_id: int, integration_id: int, dag_
     return task
 
 
+def latest_attempts(conn: psycopg.Connection, task_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """The Airflow run (dag_id, run_id) of each task's latest attempt; tasks never run are left out."""
+    rows = conn.execute(
+        "SELECT DISTINCT ON (tarefa_id) tarefa_id, dag_id, run_id FROM integracao.tarefa_tentativa"
+        " WHERE tarefa_id = ANY(%s) ORDER BY tarefa_id, iniciada_em DESC, id DESC",
+        (list(task_ids),),
+    ).fetchall()
+    return {int(task_id): (str(dag_id), str(run_id)) for task_id, dag_id, run_id in rows}
+
+
 def _tasks_of_run(conn: psycopg.Connection, dag_id: str, run_id: str) -> list[Task]:
     with conn.cursor(row_factory=dict_row) as cur:
         rows = cur.execute(

@@ -7,7 +7,6 @@ kept) and stops its users from signing in unless they belong to another active t
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,17 +18,18 @@ from psycopg.rows import dict_row
 from include.connectors.catalog import CATALOG
 from include.connectors.config import Problem
 from include.integracoes import audit
-from include.integracoes.errors import Forbidden, Invalid, NotFound
+from include.integracoes.errors import Invalid, NotFound
 from include.integracoes.paging import Page, check_paging
 from include.integracoes.principal import Principal
+from include.integracoes.text import search_key, visible_text
 
 MAX_NAME = 120
 MAX_BRANCHES = 2_000
 DEFAULT_ZONE = "Padrão"
 # The 27 federative units (UF) a branch may be in.
-STATES = frozenset(
-    ("AC", "AL", "AP", "AM", "BA", "CE", "DF", "ES", "GO", "MA", "MT", "MS", "MG", "PA", "PB", "PR", "PE", "PI",
-     "RJ", "RN", "RS", "RO", "RR", "SC", "SP", "SE", "TO")
+STATES = (
+    "AC", "AL", "AP", "AM", "BA", "CE", "DF", "ES", "GO", "MA", "MT", "MS", "MG", "PA",
+    "PB", "PR", "PE", "PI", "RJ", "RN", "RS", "RO", "RR", "SC", "SP", "SE", "TO",
 )  # fmt: skip
 
 
@@ -112,15 +112,6 @@ class Hooks(Protocol):
     def tenant_state_changed(self, conn: psycopg.Connection, tenant_id: int) -> None: ...
 
 
-def _require_agent(principal: Principal) -> None:
-    if not principal.is_support_agent:
-        raise Forbidden("auth.forbidden")
-
-
-def _fold(value: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", value.casefold()) if not unicodedata.combining(c))
-
-
 # --- reads ---------------------------------------------------------------------------------------
 
 
@@ -128,7 +119,7 @@ def list_page(
     conn: psycopg.Connection, principal: Principal, search: str = "", *, page: int = 1, page_size: int = 25
 ) -> Page[TenantSummary]:
     """Every tenant, by name; `search` matches the name (case- and accent-insensitive) or the CNPJ digits."""
-    _require_agent(principal)
+    principal.require_agent()
     check_paging(page, page_size)
     term = search.strip()
     digits = "".join(c for c in term if c.isdigit())
@@ -140,18 +131,18 @@ def list_page(
                               FROM integracao.servico_contratado s WHERE s.tenant_id = t.id), '{}')
            FROM integracao.tenant t ORDER BY t.nome, t.id"""
     ).fetchall()
-    folded = _fold(term)
+    folded = search_key(term)
     matching = [
         TenantSummary(int(r[0]), r[1], r[2], r[3], r[4], int(r[5]), int(r[6]), tuple(r[7]))
         for r in rows
-        if not term or folded in _fold(r[1]) or (len(digits) >= 3 and digits in r[2])
+        if not term or folded in search_key(r[1]) or (len(digits) >= 3 and digits in r[2])
     ]
     start = (page - 1) * page_size
     return Page(matching[start : start + page_size], len(matching), page, page_size)
 
 
 def get(conn: psycopg.Connection, principal: Principal, tenant_id: int) -> Tenant:
-    _require_agent(principal)
+    principal.require_agent()
     row = conn.execute(
         "SELECT id, nome, cnpj, ativo, criado_em FROM integracao.tenant WHERE id = %s", (tenant_id,)
     ).fetchone()
@@ -190,14 +181,6 @@ def services(conn: psycopg.Connection, principal: Principal, tenant_id: int) -> 
 # --- validation ----------------------------------------------------------------------------------
 
 
-def _clean_text(value: str | None, limit: int) -> str | None:
-    """Collapsed whitespace; None when empty, too long or carrying invisible characters."""
-    text = " ".join(unicodedata.normalize("NFC", value or "").split())
-    if not text or len(text) > limit or any(unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs") for c in text):
-        return None
-    return text
-
-
 def _validate_services(codes: Sequence[str], errors: dict[str, Problem]) -> list[str]:
     unknown = [c for c in codes if c not in CATALOG]
     if unknown:
@@ -214,7 +197,7 @@ def _validate_branch(
 ) -> BranchInput:
     """One branch's fields; `seen` holds the codes and CNPJs of the list so far (no repeats within it)."""
     codes, cnpjs = seen
-    name, city = _clean_text(branch.name, MAX_NAME), _clean_text(branch.city, MAX_NAME)
+    name, city = visible_text(branch.name, MAX_NAME), visible_text(branch.city, MAX_NAME)
     cnpj = cnpj_digits(branch.cnpj)
     state = (branch.state or "").strip().upper()
     problems = {
@@ -273,7 +256,7 @@ def _validate(
     creating = tenant_id is None
     name = cnpj = None
     if creating or data.name is not None:
-        name = _clean_text(data.name, MAX_NAME)
+        name = visible_text(data.name, MAX_NAME)
         if name is None:
             errors["name"] = Problem("tenant.name_required")
     if creating or data.cnpj is not None:
@@ -342,7 +325,7 @@ def _snapshot(tenant: Tenant) -> dict[str, object]:
 
 
 def create(conn: psycopg.Connection, principal: Principal, data: TenantInput) -> Tenant:
-    _require_agent(principal)
+    principal.require_agent()
     errors: dict[str, Problem] = {}
     name, cnpj = _validate(conn, None, data, errors)
     branches = _validate_branches(conn, None, data.branches or (), errors)

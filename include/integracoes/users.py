@@ -11,7 +11,6 @@ at once on the API server that made the change).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,11 +21,12 @@ import psycopg
 
 from include.connectors.config import Problem
 from include.integracoes import audit
-from include.integracoes.errors import Forbidden, Invalid, NotFound
+from include.integracoes.errors import Invalid, NotFound
 from include.integracoes.messages import LANGUAGES
 from include.integracoes.paging import Page, check_paging
 from include.integracoes.permissions import CLIENT, SUPPORT_AGENT
 from include.integracoes.principal import Principal
+from include.integracoes.text import search_key, visible_text
 
 
 class Role(StrEnum):
@@ -111,11 +111,6 @@ _EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 MAX_NAME = 120
 
 
-def _require_agent(principal: Principal) -> None:
-    if not principal.is_support_agent:
-        raise Forbidden("auth.forbidden")
-
-
 # --- reads ---------------------------------------------------------------------------------------
 
 
@@ -156,10 +151,6 @@ def _users(conn: psycopg.Connection, accounts: Sequence[Account]) -> list[User]:
     return found
 
 
-def _fold(value: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", value.casefold()) if not unicodedata.combining(c))
-
-
 @dataclass(frozen=True)
 class Filters:
     search: str = ""
@@ -178,24 +169,24 @@ def list_page(
     page_size: int = 25,
 ) -> Page[User]:
     """Managed users, by name; `search` matches username, name or e-mail (case- and accent-insensitive)."""
-    _require_agent(principal)
+    principal.require_agent()
     check_paging(page, page_size)
-    term = _fold(filters.search.strip())
+    term = search_key(filters.search.strip())
     matching = [
         u
         for u in _users(conn, directory.accounts())
-        if (not term or any(term in _fold(v) for v in (u.username, u.name, u.email)))
+        if (not term or any(term in search_key(v) for v in (u.username, u.name, u.email)))
         and (filters.tenant_id is None or filters.tenant_id in u.tenant_ids)
         and (filters.role is None or u.role is filters.role)
         and (filters.active is None or u.active is filters.active)
     ]
-    matching.sort(key=lambda u: (_fold(u.name or u.username), u.id))
+    matching.sort(key=lambda u: (search_key(u.name or u.username), u.id))
     start = (page - 1) * page_size
     return Page(matching[start : start + page_size], len(matching), page, page_size)
 
 
 def get(conn: psycopg.Connection, principal: Principal, directory: Directory, user_id: int) -> User:
-    _require_agent(principal)
+    principal.require_agent()
     found = [u for u in _users(conn, [a for a in directory.accounts() if a.id == user_id])]
     if not found:
         raise NotFound("user.not_found")
@@ -226,11 +217,9 @@ def _username_problem(username: str, others: Sequence[Account]) -> Problem | Non
 
 
 def _name_problem(name: str) -> Problem | None:
-    if not name:
+    if not name.strip():
         return Problem("user.name_required")
-    if len(name) > MAX_NAME or any(unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs") for c in name):
-        return Problem("user.name_invalid")
-    return None
+    return None if visible_text(name, MAX_NAME) else Problem("user.name_invalid")
 
 
 def _email_problem(email: str, others: Sequence[Account]) -> Problem | None:
@@ -311,7 +300,7 @@ def _write_memberships(conn: psycopg.Connection, username: str, tenant_ids: Sequ
 
 
 def create(conn: psycopg.Connection, principal: Principal, directory: Directory, data: UserInput) -> User:
-    _require_agent(principal)
+    principal.require_agent()
     accounts = directory.accounts()
     errors = _validate(conn, accounts, data, current=None)
     if errors:

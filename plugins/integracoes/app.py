@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from integracoes import pages
+from integracoes import admin_pages, pages
 from integracoes.api import (
     catalog,
     files,
@@ -63,6 +63,7 @@ def create_routes() -> FastAPI:
 
     app.include_router(api)
     app.include_router(pages.router)
+    app.include_router(admin_pages.router)
     document_errors(app)
 
     return app

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from include.integracoes.errors import Unavailable
@@ -22,8 +23,13 @@ def _account(user: Any) -> Account:
         id=int(user.id), username=str(user.username), first_name=str(user.first_name or ""),
         last_name=str(user.last_name or ""), email=str(user.email or ""),
         roles=tuple(sorted(role.name for role in user.roles)), active=bool(user.active),
-        last_login=user.last_login,
+        last_login=_aware(user.last_login),
     )  # fmt: skip
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """FAB stores naive times; Airflow runs its processes in UTC."""
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
 
 
 class FabDirectory:

@@ -9,10 +9,11 @@ from typing import Any
 import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from psycopg_pool import PoolTimeout
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
@@ -103,13 +104,49 @@ def document_errors(app: FastAPI) -> None:
 
 
 def language_of(request: Request) -> str:
-    """The caller's chosen language once authenticated, else the browser's (Accept-Language)."""
+    """The caller's chosen language once authenticated, else Airflow's UI language (copied by the pages' script
+    into a cookie when it is one of ours), else the browser's (Accept-Language)."""
     caller = getattr(request.state, "integracoes_caller", None)
     chosen = getattr(getattr(caller, "principal", None), "language", None)
-    return chosen if isinstance(chosen, str) else negotiate(request.headers.get("accept-language"))
+    if isinstance(chosen, str):
+        return chosen
+    return negotiate(request.cookies.get("integracoes_airflow_lang") or request.headers.get("accept-language"))
 
 
-def error_response(request: Request, error: ApiError, headers: Mapping[str, str] | None = None) -> JSONResponse:
+def route_path(scope: Mapping[str, Any]) -> str:
+    """The path inside this app (Starlette may keep the mount's prefix in `path`, with it in `root_path`)."""
+    path, root = str(scope["path"]), str(scope.get("root_path", ""))
+    return path[len(root) :] if root and path.startswith(root) else path
+
+
+def _page_error(request: Request, error: ApiError) -> Response | None:
+    """What a person opening a page gets instead of JSON: no session → Airflow's login, and back here after
+    it; a page they may not open or that does not exist → a page saying so, in the product's frame."""
+    if request.method not in ("GET", "HEAD") or route_path(request.scope).startswith("/api/"):
+        return None
+    if error.status == 401:
+        from airflow.api_fastapi.app import get_auth_manager
+
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        login = get_auth_manager().get_url_login(next_url=here)
+        # The login page is FAB's, in pt-BR unless English is asked for (its `_l_` argument).
+        if language_of(request) == "en":
+            login += "&_l_=en"
+        return RedirectResponse(login, status_code=303, headers={"Cache-Control": "no-store"})
+    caller = getattr(request.state, "integracoes_caller", None)
+    if caller is not None and error.status in (403, 404):
+        from integracoes.pages import render
+
+        if error.status == 403:
+            return render(request, "forbidden.html", caller, status=403)
+        return render(request, "not_found.html", caller, status=404, not_found_key="ui.page_not_found")
+    return None
+
+
+def error_response(request: Request, error: ApiError, headers: Mapping[str, str] | None = None) -> Response:
+    page = _page_error(request, error)
+    if page is not None:
+        return page
     language = language_of(request)
     body: dict[str, Any] = {"message": text(error.key, language, **error.params), **error.extra}
     if error.errors:
@@ -119,18 +156,18 @@ def error_response(request: Request, error: ApiError, headers: Mapping[str, str]
     return JSONResponse(body, status_code=error.status, headers=headers)
 
 
-async def _api_error(request: Request, exc: Exception) -> JSONResponse:
+async def _api_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ApiError)
-    return error_response(request, exc)
+    return await run_in_threadpool(error_response, request, exc)
 
 
-async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     headers = exc.headers
     if exc.status_code == 405:  # every method of the address (Starlette names only the first route's)
         headers = {"Allow": ", ".join(_allowed_methods(request))}
     key = _STATUS_KEYS.get(exc.status_code, "http.internal")
-    return error_response(request, ApiError(exc.status_code, key), headers)
+    return await run_in_threadpool(error_response, request, ApiError(exc.status_code, key), headers)
 
 
 def _allowed_methods(request: Request) -> list[str]:
@@ -143,7 +180,7 @@ def _allowed_methods(request: Request) -> list[str]:
     return sorted(methods)
 
 
-async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     errors = {}
     for item in exc.errors():
@@ -169,27 +206,25 @@ _SERVICE_STATUS: dict[type[service.ServiceError], int] = {
 }
 
 
-async def _service_error(request: Request, exc: Exception) -> JSONResponse:
+async def _service_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, service.ServiceError)
     status = next((code for kind, code in _SERVICE_STATUS.items() if isinstance(exc, kind)), 500)
-    return error_response(
-        request,
-        ApiError(
-            status,
-            exc.key,
-            errors=exc.errors if isinstance(exc, service.Invalid) else None,
-            params=exc.params,
-            extra=exc.extra if isinstance(exc, service.Conflict) else None,
-        ),
+    error = ApiError(
+        status,
+        exc.key,
+        errors=exc.errors if isinstance(exc, service.Invalid) else None,
+        params=exc.params,
+        extra=exc.extra if isinstance(exc, service.Conflict) else None,
     )
+    return await run_in_threadpool(error_response, request, error)
 
 
-async def _database_down(request: Request, exc: Exception) -> JSONResponse:
+async def _database_down(request: Request, exc: Exception) -> Response:
     log.warning("Application database unavailable on %s %s: %s", request.method, request.url.path, exc)
     return error_response(request, ApiError(503, "http.database_unavailable"))
 
 
-async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+async def _unexpected_error(request: Request, exc: Exception) -> Response:
     log.exception("Unexpected error on %s %s", request.method, request.url.path)
     return error_response(request, ApiError(500, "http.internal"))
 

@@ -26,7 +26,7 @@ from include.connectors.config import Problem
 from include.integracoes import status
 from integracoes.api.params import MAX_ID
 from integracoes.auth import authenticated
-from integracoes.errors import DATABASE_DOWN, ApiError, error_response
+from integracoes.errors import DATABASE_DOWN, ApiError, error_response, route_path
 
 HEALTH_PATH = "/api/v1/health"
 MAX_BODY_BYTES = 256 * 1024  # JSON requests are small: a registration with its keys is a few KB
@@ -68,7 +68,7 @@ class Gate:
             await send(message)
 
         request = Request(scope)
-        if _route_path(scope) == HEALTH_PATH and scope["method"] in ("GET", "HEAD"):
+        if route_path(scope) == HEALTH_PATH and scope["method"] in ("GET", "HEAD"):
             await (await _health())(scope, receive, send_with_headers)
             return
         try:
@@ -77,18 +77,12 @@ class Gate:
             _check_query(scope.get("query_string", b""))
             body = await _read_body(scope, receive)
         except ApiError as error:
-            await error_response(request, error)(scope, receive, send_with_headers)
+            await (await run_in_threadpool(error_response, request, error))(scope, receive, send_with_headers)
             return
         except DATABASE_DOWN:  # the caller's tenants could not be loaded
             await error_response(request, ApiError(503, "http.database_unavailable"))(scope, receive, send_with_headers)
             return
         await self.app(scope, _replay(body, receive) if body is not None else receive, send_with_headers)
-
-
-def _route_path(scope: Scope) -> str:
-    """The path inside this app (Starlette may keep the mount's prefix in `path`, with it in `root_path`)."""
-    path, root = str(scope["path"]), str(scope.get("root_path", ""))
-    return path[len(root) :] if root and path.startswith(root) else path
 
 
 async def _health() -> JSONResponse:

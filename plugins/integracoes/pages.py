@@ -22,6 +22,7 @@ from include.integracoes.messages import CATALOG as MESSAGES
 from include.integracoes.messages import text
 from include.integracoes.paging import PAGE_SIZES
 from include.integracoes.permissions import Action, Resource
+from integracoes.admin_nav import admin_links
 from integracoes.api.catalog import types_out
 from integracoes.api.integrations import detail_out, list_rows
 from integracoes.auth import Caller, require
@@ -56,7 +57,8 @@ def render(request: Request, template: str, caller: Caller, *, status: int = 200
     }
     html = _templates.get_template(template).render(
         lang=language, t=t, principal=caller.principal, page_data=page_data, list_href=f"{root}/",
-        feature_links=_feature_links(caller, root), csp_nonce=getattr(request.state, "csp_nonce", ""), **context,
+        feature_links=_feature_links(caller, root), admin_links=admin_links(caller, root),
+        csp_nonce=getattr(request.state, "csp_nonce", ""), **context,
     )  # fmt: skip
     return HTMLResponse(html, status_code=status, headers={"Content-Language": language, "Cache-Control": "no-store"})
 
@@ -143,7 +145,8 @@ def _form(request: Request, caller: Caller, integration_id: int | None) -> HTMLR
     can_run = bool(current and manual_runs.offered_for(current) and caller.may(Action.TRIGGER, Resource.INTEGRACOES))
     can_reprocess = caller.may(Action.REPROCESS, Resource.TAREFAS)
     tenants = [{"id": t.id, "name": t.name} for t in caller.principal.tenants]
-    types = [t.model_dump() for t in types_out(caller.principal)]
+    types = [t.model_dump() for t in types_out(caller.principal, language)]
+    detail = detail_out(current).model_dump() if current else None
     return render(
         request,
         "form.html",
@@ -159,7 +162,8 @@ def _form(request: Request, caller: Caller, integration_id: int | None) -> HTMLR
         feature=_feature_href(current) if current else None,
         page_data={
             "can_reprocess": can_reprocess,
-            "integration": detail_out(current).model_dump() if current else None,
+            "integration": detail,
+            "flash": _NOTICES.get(request.query_params.get("aviso") or ""),
             "branches": [vars(b) for b in branches],
             "types": types,
             "tenants": tenants,

@@ -64,8 +64,9 @@ def test_agent_registers_sngpc_and_client_views_it_read_only(page: Page, stack: 
     page.fill("input[data-key=crf_responsavel]", "SP-12345")
     page.click("#save")
 
-    page.wait_for_url("**/integracoes/?aviso=cadastrada")
+    page.wait_for_url("**/integracoes/integracoes/*")  # the new integration opened, with the notice
     expect(page.locator("#flash")).to_have_text("Integração cadastrada com sucesso.")
+    page.goto(f"{stack.url}/integracoes/")
     page.fill("#search", description[:14].upper())
     row = page.locator("#integrations tbody tr", has_text=description)
     expect(row).to_have_count(1)

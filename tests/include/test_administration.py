@@ -179,6 +179,16 @@ def test_branches_are_edited_and_added_never_silently_removed(world: World) -> N
     assert refused.value.errors["branches"].key == "tenant.branch_removed"
 
 
+def test_a_group_user_filters_integrations_by_tenant(world: World) -> None:
+    _smarket(world, world.tenant1)
+    group = Principal("grupo", ("Client",), False, (Tenant(world.tenant1, "a"), Tenant(world.tenant2, "b")))
+    assert integrations.list_page(world.conn, group, tenant_id=world.tenant1).total == 1
+    assert integrations.list_page(world.conn, group, tenant_id=world.tenant2).total == 0
+    single = Principal("cliente2", ("Client",), False, (Tenant(world.tenant2, "b"),))
+    with pytest.raises(NotFound):
+        integrations.list_page(world.conn, single, tenant_id=world.tenant1)
+
+
 def test_clients_cannot_manage_tenants_and_read_only_their_own_services(world: World) -> None:
     client = Principal("cliente1", ("Client",), False, (Tenant(world.tenant1, "Farmácia Vida"),))
     with pytest.raises(Forbidden):

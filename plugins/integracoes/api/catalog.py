@@ -2,27 +2,36 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
+from include.connectors.catalog import CATALOG
 from include.integracoes import branches as branch_service
 from include.integracoes import catalog, db
+from include.integracoes.messages import DEFAULT_LANGUAGE
 from include.integracoes.permissions import Action, Resource
 from include.integracoes.principal import Principal
 from integracoes.api.params import MAX_ID
 from integracoes.auth import Caller, require
-from integracoes.errors import error_responses
+from integracoes.errors import error_responses, language_of
 
 router = APIRouter(tags=["Catálogo"])
 
 
 class KeyOut(BaseModel):
     key: str
-    label: str
+    label: str = Field(description="Rótulo no idioma de quem pergunta (pt-BR ou inglês)")
     required: bool
     secret: bool
     default: str | None
     help: str | None = None
+    widget: str = Field(
+        default="text", description="Campo do formulário: text, password, select, number, email, url ou digits"
+    )
+    options: list[str] | None = Field(default=None, description="Valores aceitos (widget select)")
+    min: int | None = None
+    max: int | None = None
+    several: bool = Field(default=False, description="Vários e-mails separados por ponto e vírgula")
 
 
 class TypeOut(BaseModel):
@@ -47,13 +56,25 @@ class BranchOut(BaseModel):
     code: int
 
 
-def types_out(principal: Principal) -> list[TypeOut]:
+def _key_out(type_code: str, view: catalog.KeyView, language: str) -> KeyOut:
+    declared = CATALOG[type_code].key(view.key)
+    if declared is None:  # the views are built from the same declarations
+        return KeyOut(**vars(view))
+    widget = declared.widget
+    return KeyOut(
+        **{**vars(view), "label": declared.localized_label(language), "help": declared.localized_help(language)},
+        widget=widget.kind, options=list(widget.options) or None, min=widget.min, max=widget.max,
+        several=widget.several,
+    )  # fmt: skip
+
+
+def types_out(principal: Principal, language: str = DEFAULT_LANGUAGE) -> list[TypeOut]:
     return [
         TypeOut(
             code=t.code,
             name=t.name,
             manual_run_allowed=t.manual_run_allowed,
-            keys=[KeyOut(**vars(k)) for k in t.keys],
+            keys=[_key_out(t.code, k, language) for k in t.keys],
             window=t.window,
             transport=t.transport,
             file_format=t.file_format,
@@ -66,8 +87,8 @@ def types_out(principal: Principal) -> list[TypeOut]:
 
 
 @router.get("/types", response_model=list[TypeOut], summary="Tipos de integração")
-def list_types(caller: Caller = Depends(require(Action.READ, Resource.INTEGRACOES))) -> list[TypeOut]:
-    return types_out(caller.principal)  # fmt: skip
+def list_types(request: Request, caller: Caller = Depends(require(Action.READ, Resource.INTEGRACOES))) -> list[TypeOut]:
+    return types_out(caller.principal, language_of(request))
 
 
 @router.get("/branches", response_model=list[BranchOut], summary="Filiais dos clientes", responses=error_responses(404))

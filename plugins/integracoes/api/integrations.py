@@ -16,7 +16,7 @@ from include.integracoes.paging import Page
 from include.integracoes.permissions import Action, Resource
 from include.integracoes.reconciler import AirflowReconciler
 from integracoes.api.paging import PageOut, page_out
-from integracoes.api.params import IntegrationId, PageNumber, page_size_param
+from integracoes.api.params import MAX_ID, IntegrationId, PageNumber, page_size_param
 from integracoes.auth import Caller, require
 from integracoes.errors import error_responses, language_of
 
@@ -115,6 +115,7 @@ class ConfigOut(BaseModel):
 class IntegrationDetailOut(IntegrationOut):
     branches: list[int]
     config: list[ConfigOut]
+    tenant_active: bool = Field(description="Falso quando a rede está desativada: a integração não executa")
 
 
 def summary_out(item: Integration) -> dict[str, Any]:
@@ -139,14 +140,21 @@ def detail_out(item: Integration) -> IntegrationDetailOut:
         **summary_out(item),
         branches=list(item.branches),
         config=[ConfigOut(**vars(c)) for c in item.config],
+        tenant_active=item.tenant_active,
     )
 
 
-@router.get("/integrations", response_model=PageOut[IntegrationRowOut], summary="Lista de integrações")
+@router.get(
+    "/integrations",
+    response_model=PageOut[IntegrationRowOut],
+    summary="Lista de integrações",
+    responses=error_responses(404),  # a tenant the caller does not see
+)
 def list_integrations(
     request: Request,
     search: str = Query(default="", max_length=120, description="Início da descrição (sem diferenciar acentos)"),
     health: health_service.Health | None = Query(default=None, description="Só as integrações nesta saúde"),
+    tenant_id: int | None = Query(default=None, ge=1, le=MAX_ID, description="Só as integrações desta rede"),
     page: PageNumber = 1,
     page_size: int = page_size_param(10),
     caller: Caller = Depends(_read),
@@ -154,7 +162,7 @@ def list_integrations(
     with db.pooled() as conn:
         found = integrations.list_page(
             conn, caller.principal, search=search, page=page, page_size=page_size,
-            health=health_service.condition(health) if health else None,
+            health=health_service.condition(health) if health else None, tenant_id=tenant_id,
         )  # fmt: skip
         return list_rows(conn, found, language_of(request))
 

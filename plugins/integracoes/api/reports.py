@@ -16,7 +16,7 @@ from include.integracoes.permissions import Action, Resource
 from integracoes.api.paging import PageOut, page_out
 from integracoes.api.params import MAX_ID, Day, PageField, PageSizeField
 from integracoes.auth import Caller, require
-from integracoes.errors import language_of
+from integracoes.errors import error_responses, language_of
 
 router = APIRouter(tags=["Relatórios"])
 
@@ -61,7 +61,7 @@ class BillableReportOut(BaseModel):
 @router.get(
     "/reports/billable-runs",
     response_model=BillableReportOut,
-    responses=_CSV,
+    responses={**_CSV, **error_responses(404)},  # the tenant
     summary="Execuções faturáveis (solicitadas por agentes) por rede e mês",
 )
 def billable_runs(

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
+from urllib.parse import quote
 
+import psycopg
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel
+from integracoes_plugin import URL_PREFIX
+from pydantic import BaseModel, Field
 
 from include.integracoes import db, tasks
 from include.integracoes.permissions import Action, Resource
@@ -20,6 +24,16 @@ _STATUS = "(pending|sent|completed|failed)"
 _STATUSES = rf"^{_STATUS}(,{_STATUS})*$"
 
 
+class AirflowRunOut(BaseModel):
+    """Where an agent follows a task's latest attempt in Airflow's own UI."""
+
+    dag_id: str
+    run_id: str
+    url: str = Field(description="A execução no Airflow")
+    log_task_id: str | None = Field(description="A etapa cujo log explica a execução: a que falhou, senão a última")
+    log_url: str | None = Field(description="O log dessa etapa no Airflow; nulo enquanto nenhuma etapa começou")
+
+
 class TaskOut(BaseModel):
     id: int
     code: int
@@ -31,9 +45,12 @@ class TaskOut(BaseModel):
     status: str
     status_label: str
     failure_reason: str | None
+    airflow_run: AirflowRunOut | None = Field(
+        default=None, description="Agentes de suporte: a execução do Airflow da última tentativa (nulo para clientes)"
+    )
 
 
-def task_out(task: tasks.Task, language: str) -> TaskOut:
+def task_out(task: tasks.Task, language: str, airflow_run: AirflowRunOut | None = None) -> TaskOut:
     return TaskOut(
         id=task.id,
         code=task.code,
@@ -45,7 +62,49 @@ def task_out(task: tasks.Task, language: str) -> TaskOut:
         status=str(task.status),
         status_label=task.status.label(language),
         failure_reason=task.failure_reason,
+        airflow_run=airflow_run,
     )
+
+
+def _log_steps(runs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """The step of each Airflow run whose log explains it: the one that failed, else the last one started."""
+    from airflow.models.taskinstance import TaskInstance
+    from airflow.utils.session import create_session
+    from airflow.utils.state import TaskInstanceState
+    from sqlalchemy import select, tuple_
+
+    wanted = list(runs)
+    if not wanted:
+        return {}
+    with create_session() as session:
+        rows = session.execute(
+            select(TaskInstance.dag_id, TaskInstance.run_id, TaskInstance.task_id, TaskInstance.state,
+                   TaskInstance.start_date)
+            .where(tuple_(TaskInstance.dag_id, TaskInstance.run_id).in_(wanted), TaskInstance.start_date.is_not(None))
+        ).all()  # fmt: skip
+    best: dict[tuple[str, str], tuple[bool, datetime, str]] = {}
+    for dag_id, run_id, task_id, state, started in rows:
+        rank = (state == TaskInstanceState.FAILED, started, task_id)
+        if (dag_id, run_id) not in best or rank > best[(dag_id, run_id)]:
+            best[(dag_id, run_id)] = rank
+    return {run: rank[2] for run, rank in best.items()}
+
+
+def airflow_runs_of(
+    request: Request, conn: psycopg.Connection, found: Iterable[tasks.Task]
+) -> dict[int, AirflowRunOut]:
+    """The Airflow run of each task's latest attempt, linked in Airflow 3's UI (served above this app's mount)."""
+    attempts = tasks.latest_attempts(conn, [task.id for task in found])
+    steps = _log_steps(set(attempts.values()))
+    ui = str(request.scope.get("root_path", "")).rstrip("/").removesuffix(URL_PREFIX)
+    out = {}
+    for task_id, (dag_id, run_id) in attempts.items():
+        run_url = f"{ui}/dags/{quote(dag_id, safe='')}/runs/{quote(run_id, safe='')}"
+        step = steps.get((dag_id, run_id))
+        # The index view of a task instance in Airflow 3's UI is its log.
+        log_url = f"{run_url}/tasks/{quote(step, safe='')}" if step else None
+        out[task_id] = AirflowRunOut(dag_id=dag_id, run_id=run_id, url=run_url, log_task_id=step, log_url=log_url)
+    return out
 
 
 @router.get(
@@ -71,4 +130,6 @@ def list_tasks(
             conn, caller.principal, integration_id, search=search, statuses=statuses, page=page,
             page_size=page_size, language=language,
         )  # fmt: skip
-    return page_out(found, lambda t: task_out(t, language))
+        # Airflow's own pages are for the support team only: clients never get the link.
+        runs = airflow_runs_of(request, conn, found.items) if caller.principal.is_support_agent else {}
+    return page_out(found, lambda t: task_out(t, language, runs.get(t.id)))

@@ -1,6 +1,9 @@
 "use strict";
-// Shared helpers of the Integrações pages: page data, messages, API calls, DOM building, flash messages.
+// Shared helpers of the Integrações pages: page data, messages, API calls (with their loading state), DOM
+// building, flash messages, action menus, keyboard use of rows, and following Airflow's look.
 const PAGE = JSON.parse(document.getElementById("page-data").textContent);
+// The plugin is mounted one level below Airflow (/integracoes/ under /): Airflow's own pages live there.
+const AIRFLOW_ROOT = PAGE.list_href.replace(/[^/]+\/$/, "");
 
 function t(key, params) {
   let text = PAGE.messages[key] || key;
@@ -8,21 +11,66 @@ function t(key, params) {
   return text;
 }
 
-async function api(method, path, body) {
-  const options = { method, credentials: "same-origin", headers: { "Accept": "application/json", "Accept-Language": PAGE.lang } };
+// --- requests -------------------------------------------------------------------------------------------------
+// Every call marks what it updates busy (the open dialog, else <main>): aria-busy, the progress bar on top and,
+// after a short delay (CSS), dimmed content. A GET of a resource a newer GET of the same resource supersedes
+// (search, paging, tabs) is aborted and never settles, so an older answer can never replace a newer one under a
+// new search term. The error banner of a failed call goes away when the same call next succeeds.
+const requests = { latest: new Map(), failed: null, busy: new Map() };
+const NEVER = new Promise(() => {});
+
+function markBusy(target) {
+  requests.busy.set(target, (requests.busy.get(target) || 0) + 1);
+  target.setAttribute("aria-busy", "true");
+  document.documentElement.classList.add("loading-data");
+  return () => {
+    const left = requests.busy.get(target) - 1;
+    if (left > 0) { requests.busy.set(target, left); return; }
+    requests.busy.delete(target);
+    target.removeAttribute("aria-busy");
+    if (!requests.busy.size) document.documentElement.classList.remove("loading-data");
+  };
+}
+
+// To Airflow's login, in the top window (the pages also run inside Airflow's iframe), and back here after it.
+function toLogin() {
+  let top = window;
+  try { top = window.top; void top.location.href; } catch (error) { top = window; }
+  top.location.assign(AIRFLOW_ROOT + "auth/login/?next=" + encodeURIComponent(top.location.href));
+}
+
+// `quiet`: a request nobody asked for (a refresh by polling) shows no loading state.
+async function api(method, path, body, { quiet = false } = {}) {
+  const resource = method + " " + path.split("?")[0];
+  const controller = new AbortController();
+  if (method === "GET") {
+    requests.latest.get(resource)?.abort();
+    requests.latest.set(resource, controller);
+  }
+  const options = { method, credentials: "same-origin", signal: controller.signal,
+                    headers: { "Accept": "application/json", "Accept-Language": PAGE.lang } };
   if (body !== undefined) {
     options.headers["Content-Type"] = "application/json";
     options.body = JSON.stringify(body);
   }
-  let response;
+  const release = quiet ? () => {} : markBusy(document.querySelector("dialog[open]") || document.querySelector("main"));
+  let response = null;
+  let data = null;
   try {
     response = await fetch(PAGE.api + path, options);
+    data = await response.json().catch(() => ({ message: t("ui.load_error") }));
   } catch (error) {
-    return { ok: false, status: 0, data: { message: t("ui.load_error") } };
+    data = { message: t("ui.load_error") };
+  } finally {
+    release();
+    if (requests.latest.get(resource) === controller) requests.latest.delete(resource);
   }
-  let data = null;
-  try { data = await response.json(); } catch (error) { data = { message: t("ui.load_error") }; }
-  return { ok: response.ok, status: response.status, data };
+  if (controller.signal.aborted) return NEVER;
+  if (response && response.status === 401) { toLogin(); return NEVER; }
+  const ok = Boolean(response && response.ok);
+  if (!ok) requests.failed = resource;
+  else if (requests.failed === resource) { requests.failed = null; clearErrorFlash(); }
+  return { ok, status: response ? response.status : 0, data: data || {} };
 }
 
 // Builds elements with text content only (never innerHTML), so data can never become markup.
@@ -49,40 +97,154 @@ function flash(text, kind) {
   box.scrollIntoView({ block: "nearest" });
 }
 
+function clearErrorFlash() {
+  const box = document.getElementById("flash");
+  if (box && box.classList.contains("error")) box.hidden = true;
+}
+
 function debounce(fn, ms) {
   let timer = null;
   return (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms); };
 }
 
-// Action menus ("Ações"): one open at a time, closed by a click elsewhere or Escape.
-document.addEventListener("click", (event) => {
+// --- action menus ("Ações") -------------------------------------------------------------------------------------
+// One open at a time; Enter/Space/ArrowDown on the button open it on its first item, the arrows (Home/End) move,
+// Escape closes it back on its button, Tab or a click elsewhere closes it. It is placed against the viewport
+// (fixed, following its button as the page or its table scrolls), so a table that scrolls sideways on a narrow
+// screen does not cut it off.
+function closeMenus(except) {
   for (const menu of document.querySelectorAll(".menu-list")) {
-    if (!menu.parentElement.contains(event.target)) menu.hidden = true;
+    if (menu === except || menu.hidden) continue;
+    menu.hidden = true;
+    menu.previousElementSibling?.setAttribute("aria-expanded", "false");
   }
-});
-document.addEventListener("keydown", (event) => {
-  if (event.key === "Escape") for (const menu of document.querySelectorAll(".menu-list")) menu.hidden = true;
-});
+}
+document.addEventListener("click", (event) => closeMenus(event.target.closest?.(".menu")?.querySelector(".menu-list")));
+const placeOpenMenus = () => { for (const menu of document.querySelectorAll(".menu-list:not([hidden])")) menu.place?.(); };
+window.addEventListener("scroll", placeOpenMenus, true);
+window.addEventListener("resize", placeOpenMenus);
 
 function actionMenu(label, items) {
   const list = el("div", { class: "menu-list", role: "menu", hidden: true },
-    items.map((item) => el("a", { href: item.href || "#", role: "menuitem", onclick: item.onclick && ((event) => {
+    items.map((item) => el("a", { href: item.href || "#", role: "menuitem", tabindex: -1, onclick: item.onclick && ((event) => {
       event.preventDefault();
-      list.hidden = true;
+      closeMenus();
       item.onclick();
     }) }, item.label)));
-  const button = el("button", { type: "button", "aria-haspopup": "menu", onclick: (event) => {
+  const entries = () => [...list.querySelectorAll("[role=menuitem]")];
+  // Under its button, or above it when there is no room below.
+  list.place = () => {
+    const at = button.getBoundingClientRect();
+    const below = at.bottom + 2 + list.offsetHeight <= window.innerHeight || at.top < list.offsetHeight + 2;
+    list.style.top = (below ? at.bottom + 2 : at.top - list.offsetHeight - 2) + "px";
+    list.style.right = Math.max(4, document.documentElement.clientWidth - at.right) + "px";
+  };
+  function open(focusLast) {
+    closeMenus(list);
+    list.hidden = false;
+    button.setAttribute("aria-expanded", "true");
+    list.place();
+    const all = entries();
+    all[focusLast ? all.length - 1 : 0]?.focus({ preventScroll: true });
+  }
+  function close() {
+    closeMenus();
+    button.focus();
+  }
+  const button = el("button", { type: "button", "aria-haspopup": "menu", "aria-expanded": "false", onclick: (event) => {
     event.stopPropagation();
-    const wasHidden = list.hidden;
-    for (const menu of document.querySelectorAll(".menu-list")) menu.hidden = true;
-    list.hidden = !wasHidden;
-  } }, label, " ▾");
+    if (list.hidden) open(false); else closeMenus();
+  }, onkeydown: (event) => {
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") { event.preventDefault(); open(event.key === "ArrowUp"); }
+  } }, label, el("span", { "aria-hidden": "true" }, " ▾"));
+  list.addEventListener("keydown", (event) => {
+    const all = entries();
+    const at = all.indexOf(document.activeElement);
+    const moves = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: all.length - 1 };
+    if (event.key in moves) {
+      event.preventDefault();
+      all[(moves[event.key] + all.length) % all.length].focus();
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      event.stopPropagation();
+      close();
+    } else if (event.key === "Tab") {
+      closeMenus();
+    } else if (event.key === " ") {
+      event.preventDefault();
+      document.activeElement.click();
+    }
+  });
   return el("div", { class: "menu" }, button, list);
 }
+document.addEventListener("keydown", (event) => { if (event.key === "Escape") closeMenus(); });
 
 // A short notice in the top right corner that goes away by itself.
 function toast(text, kind) {
   const note = el("div", { class: "toast" + (kind === "error" ? " error" : ""), role: kind === "error" ? "alert" : "status" }, text);
   document.body.append(note);
   setTimeout(() => note.remove(), 6000);
+}
+
+// --- keyboard and narrow screens -----------------------------------------------------------------------------------
+// Rows that open on a double click (tr.clickable) are reachable with Tab and open with Enter, on every listing.
+// Wide tables scroll inside their own box instead of widening the page; a box that scrolls (that one, the log,
+// the lists of branches, …) takes the focus, so it can be scrolled from the keyboard too.
+const SCROLL_BOXES = ".table-scroll, .log, .branches, .checklist, .dialog-body";
+function enhance() {
+  for (const row of document.querySelectorAll("tr.clickable:not([tabindex])")) row.tabIndex = 0;
+  for (const table of document.querySelectorAll("table.grid, table.diff")) {
+    if (table.parentElement.classList.contains("table-scroll")) continue;
+    const box = el("div", { class: "table-scroll" });
+    table.replaceWith(box);
+    box.append(table);
+  }
+  for (const box of document.querySelectorAll(SCROLL_BOXES)) {
+    if (box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1) box.tabIndex = 0;
+    else box.removeAttribute("tabindex");
+  }
+}
+let enhancing = 0;  // one pass per frame, however many rows a render adds
+const enhanceSoon = () => { if (!enhancing) enhancing = requestAnimationFrame(() => { enhancing = 0; enhance(); }); };
+new MutationObserver(enhanceSoon).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ["hidden", "open"] });
+window.addEventListener("resize", enhanceSoon);
+enhance();
+document.addEventListener("keydown", (event) => {
+  const row = event.target;
+  if (event.key !== "Enter" || !(row instanceof HTMLTableRowElement) || !row.classList.contains("clickable")) return;
+  event.preventDefault();
+  row.dispatchEvent(new MouseEvent("dblclick", { bubbles: true }));
+});
+
+// --- Airflow's colour mode and language while the page is open ------------------------------------------------
+// AirflowLook (in <head>) applied both at load. Airflow writes its choices to localStorage (a "storage" event
+// here) and shows the colour mode as a class on its <html> (observed when the page runs inside Airflow's frame).
+window.addEventListener("storage", (event) => {
+  if (event.key === "theme" || event.key === null) AirflowLook.applyColorMode();
+  if (event.key === "i18nextLng" || event.key === null) AirflowLook.followLanguage();
+});
+matchMedia("(prefers-color-scheme: dark)").addEventListener("change", AirflowLook.applyColorMode);
+try {
+  if (window.parent !== window) {
+    new MutationObserver(AirflowLook.applyColorMode).observe(window.parent.document.documentElement, { attributes: true, attributeFilter: ["class"] });
+  }
+} catch (error) { /* not inside a page of the same origin */ }
+
+// The user's language (a preference of the account, not only of this browser): saved, then the page is
+// rendered again in it.
+document.getElementById("idioma")?.addEventListener("change", async (event) => {
+  const language = event.target.value || null;
+  const saved = await api("PUT", "/me/preferences", { language });
+  if (saved.ok) location.reload();
+  else flash(saved.data.message, "error");
+});
+
+// Dates as readers of each language expect them: dd/mm/aaaa in pt-BR, yyyy-mm-dd in English (never the
+// ambiguous mm/dd). `iso` is a timestamp, or a calendar day ("2026-11-28", shown as that day in any timezone).
+function formatDate(iso, withTime) {
+  const date = iso.length === 10 ? new Date(iso + "T12:00:00") : new Date(iso);
+  const pad = (number) => String(number).padStart(2, "0");
+  const [year, month, day] = [date.getFullYear(), pad(date.getMonth() + 1), pad(date.getDate())];
+  const shown = PAGE.lang === "en" ? `${year}-${month}-${day}` : `${day}/${month}/${year}`;
+  return withTime ? `${shown} ${pad(date.getHours())}:${pad(date.getMinutes())}` : shown;
 }

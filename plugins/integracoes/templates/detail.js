@@ -4,11 +4,12 @@
   const $ = (id) => document.getElementById(id);
   const integrationId = PAGE.integration.id;
   const statusClass = { pending: "pend", sent: "sent", completed: "on", failed: "fail" };
-  const dateTime = new Intl.DateTimeFormat(PAGE.lang, { dateStyle: "short", timeStyle: "medium" });
-  const day = (iso) => iso.split("-").reverse().join("/");
 
   // --- Tarefas ---
-  const tasks = { page: 1, pages: 1, search: "", ticket: 0 };
+  const tasks = { page: 1, pages: 1, search: "", ticket: 0, shown: "", pollTimer: null };
+  // While a task shown is still under way, the list follows it by itself (then stops: nothing left to change).
+  const POLL_MS = 4000;
+  const underWay = (items) => items.some((task) => task.status === "pending" || task.status === "sent");
 
   // Tasks per day by status over 30 days: stacked bars in plain SVG (no library, no network).
   const CHART_ORDER = ["completed", "sent", "pending", "failed"];
@@ -32,7 +33,7 @@
         for (const [name, value] of Object.entries({ x: index * width + 1, y: top, width: Math.max(1, width - 2),
                                                        height: barHeight, class: "bar " + status })) rect.setAttribute(name, value);
         const tip = document.createElementNS(ns, "title");
-        tip.textContent = `${new Date(d.day + "T12:00:00").toLocaleDateString(PAGE.lang)} · ${t("task.status." + status)}: ${count}`;
+        tip.textContent = `${formatDate(d.day)} · ${t("task.status." + status)}: ${count}`;
         rect.append(tip);
         svg.append(rect);
       }
@@ -40,31 +41,77 @@
     $("task-chart-desc").textContent = `${t("ui.chart_title")}: ${total}`;
   }
 
-  async function loadTasks() {
-    loadChart();
+  // Airflow's pages open in the top window: ours live in Airflow's sandboxed iframe, which may not navigate the
+  // top itself, so the link is followed from the top document (same origin). Modified clicks keep their meaning.
+  function openInTop(event) {
+    if (window.top === window || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+    try {
+      const link = window.top.document.createElement("a");
+      link.href = event.currentTarget.href;
+      window.top.document.body.append(link);
+      event.preventDefault();
+      link.click();
+      link.remove();
+    } catch (error) { /* another origin above us: the link's own target applies */ }
+  }
+  function airflowLinks(task) {
+    const run = task.airflow_run;  // only agents get it
+    if (!run) return null;
+    const link = (href, kind, text, label) => el("a", { href, target: "_top", class: "airflow-link", title: label,
+      "aria-label": label, dataset: { airflow: kind }, onclick: openInTop }, text);
+    return el("span", { class: "airflow-links" }, " ",
+      link(run.url, "run", t("ui.airflow_run"), t("ui.airflow_run_label", { code: task.code })),
+      run.log_url ? [" · ", link(run.log_url, "log", t("ui.airflow_log"),
+        t("ui.airflow_log_label", { code: task.code, step: run.log_task_id }))] : null);
+  }
+
+  function taskRow(task) {
+    const items = [{ label: t("ui.files_generated"), onclick: () => openFiles(task) }];
+    // Only a failed task can be reprocessed: a pending or delivered one has nothing to redo.
+    if (PAGE.can_reprocess && task.status === "failed") items.push({ label: t("ui.reprocess"), onclick: () => reprocess(task) });
+    return el("tr", { dataset: { code: task.code, status: task.status } },
+      el("td", { class: "num" }, task.code),
+      el("td", {}, formatDate(task.created_at, true)),
+      el("td", {}, formatDate(task.data_inicial)),
+      el("td", {}, formatDate(task.data_final)),
+      el("td", {}, task.requested_by),
+      el("td", {}, el("span", { class: "badge " + statusClass[task.status] }, task.status_label)),
+      el("td", {}, task.failure_reason || ""),
+      el("td", {}, actionMenu(t("ui.col_actions"), items), airflowLinks(task)));
+  }
+
+  // `quiet`: a refresh of the list nobody asked for (polling): it never blinks, never steals an open menu or the
+  // focus, and keeps its errors to itself (the next poll tries again).
+  async function loadTasks(quiet) {
+    clearTimeout(tasks.pollTimer);
     const ticket = ++tasks.ticket;
     const query = new URLSearchParams({ search: tasks.search, page: tasks.page, page_size: 25 });
-    const result = await api("GET", `/integrations/${integrationId}/tasks?${query}`);
+    const result = await api("GET", `/integrations/${integrationId}/tasks?${query}`, undefined, { quiet });
     if (ticket !== tasks.ticket) return;
-    if (!result.ok) { flash(result.data.message, "error"); return; }
-    tasks.pages = result.data.pages;
-    const body = document.querySelector("#tasks tbody");
-    body.replaceChildren();
-    if (!result.data.items.length) body.append(el("tr", {}, el("td", { colspan: 8, class: "empty" }, t("ui.no_tasks"))));
-    for (const task of result.data.items) {
-      const items = [{ label: t("ui.files_generated"), onclick: () => openFiles(task) }];
-      if (PAGE.can_reprocess) items.push({ label: t("ui.reprocess"), onclick: () => reprocess(task) });
-      const menu = actionMenu(t("ui.col_actions"), items);
-      body.append(el("tr", { dataset: { code: task.code } },
-        el("td", { class: "num" }, task.code),
-        el("td", {}, dateTime.format(new Date(task.created_at))),
-        el("td", {}, day(task.data_inicial)),
-        el("td", {}, day(task.data_final)),
-        el("td", {}, task.requested_by),
-        el("td", {}, el("span", { class: "badge " + statusClass[task.status] }, task.status_label)),
-        el("td", {}, task.failure_reason || ""),
-        el("td", {}, menu)));
+    if (!result.ok) {
+      if (quiet) tasks.pollTimer = setTimeout(() => loadTasks(true), POLL_MS);
+      else flash(result.data.message, "error");
+      return;
     }
+    const body = document.querySelector("#tasks tbody");
+    const signature = JSON.stringify(result.data);
+    const menuOpen = body.querySelector(".menu-list:not([hidden])");
+    if (quiet && (signature === tasks.shown || menuOpen)) {
+      if (menuOpen || underWay(result.data.items)) tasks.pollTimer = setTimeout(() => loadTasks(true), POLL_MS);
+      return;
+    }
+    if (!quiet || signature !== tasks.shown) loadChart();
+    tasks.shown = signature;
+    tasks.pages = result.data.pages;
+    const focused = body.contains(document.activeElement) ? document.activeElement : null;
+    const rows = result.data.items.map(taskRow);
+    if (!rows.length) rows.push(el("tr", {}, el("td", { colspan: 8, class: "empty" }, t("ui.no_tasks"))));
+    body.replaceChildren(...rows);
+    if (focused) {  // the same control of the same task keeps the focus across the refresh
+      const control = focused.dataset.airflow ? `[data-airflow="${focused.dataset.airflow}"]` : "button[aria-haspopup=menu]";
+      body.querySelector(`tr[data-code="${focused.closest("tr").dataset.code}"] ${control}`)?.focus();
+    }
+    if (underWay(result.data.items)) tasks.pollTimer = setTimeout(() => loadTasks(true), POLL_MS);
     $("task-total").textContent = t("ui.tasks_total", { total: result.data.total });
     $("task-page").textContent = t("ui.page_of", { page: result.data.page, pages: result.data.pages });
     $("task-prev").disabled = result.data.page <= 1;
@@ -72,13 +119,17 @@
   }
   async function reprocess(task) {
     const result = await api("POST", `/tasks/${task.id}/reprocess`);
+    if (result.status === 409) {  // a request for the period is pending (the message names it): wait, nothing failed
+      toast(result.data.message, "info");
+      return;
+    }
     toast(result.data.message || t("ui.load_error"), result.ok ? "ok" : "error");
     if (result.ok) loadTasks();
   }
   document.addEventListener("tasks-changed", () => { if (tasksLoaded) loadTasks(); });
 
   $("task-search").addEventListener("input", debounce((event) => { tasks.search = event.target.value; tasks.page = 1; loadTasks(); }, 200));
-  $("task-refresh").addEventListener("click", loadTasks);
+  $("task-refresh").addEventListener("click", () => loadTasks());
   $("task-prev").addEventListener("click", () => { if (tasks.page > 1) { tasks.page--; loadTasks(); } });
   $("task-next").addEventListener("click", () => { if (tasks.page < tasks.pages) { tasks.page++; loadTasks(); } });
 
@@ -95,11 +146,12 @@
       return (!search || Object.values(cells).some((value) => value.toLowerCase().includes(search)))
         && filters.every(([column, value]) => cells[column].toLowerCase().includes(value));
     });
-    if (!shown.length) body.append(el("tr", {}, el("td", { colspan: 4, class: "empty" }, t("ui.no_files"))));
+    if (!shown.length) body.append(el("tr", {}, el("td", { colspan: 5, class: "empty" }, t("ui.no_files"))));
     for (const file of shown) {
       body.append(el("tr", {},
         el("td", {}, file.name, file.direction === "received"
           ? el("span", { class: "badge received", title: file.direction_label }, file.direction_label) : ""),
+        el("td", {}, formatDate(file.created_at, true)),
         el("td", {}, el("span", { class: "badge " + statusClass[file.status] }, file.status_label)),
         el("td", {}, file.failure_reason || ""),
         el("td", {}, file.expired  // kept past the retention period: the row stays, the bytes are gone
@@ -126,7 +178,7 @@
     list.querySelector(".empty")?.remove();
     const atBottom = list.scrollTop + list.clientHeight >= list.scrollHeight - 8;
     list.append(el("li", { class: line.level, dataset: { cursor: line.cursor } },
-      el("span", { class: "ts" }, dateTime.format(new Date(line.ts))),
+      el("span", { class: "ts" }, formatDate(line.ts, true)),
       line.task_code ? el("span", { class: "code" }, `#${line.task_code}`) : null,
       line.message));
     if (atBottom) list.scrollTop = list.scrollHeight;
@@ -149,7 +201,11 @@
 
   let tasksLoaded = false;
   document.addEventListener("tabshown", (event) => {
-    if (event.detail === "tab-tasks" && !tasksLoaded) { tasksLoaded = true; loadTasks(); }
+    if (event.detail === "tab-tasks") {
+      // Back on the tab: the list catches up quietly (the page and search stay as they were).
+      loadTasks(tasksLoaded);
+      tasksLoaded = true;
+    }
     if (event.detail === "tab-logs") startLogs();
   });
 })();

@@ -9,18 +9,25 @@
   const $ = (id) => document.getElementById(id);
 
   // --- tabs ---
-  // Every tab shows its panel; the save button belongs to the registration tabs only.
+  // Every tab shows its panel; the save button belongs to the tabs that edit the registration only. The
+  // active tab is in the address (#tarefas), so a reload or a shared link opens it.
+  const tabs = [...document.querySelectorAll("[role=tab]")];
+  const EDITING_TABS = ["tab-cadastro", "tab-config"];
   function showTab(name) {
-    for (const tab of document.querySelectorAll("[role=tab]")) {
+    for (const tab of tabs) {
       const active = tab.id === name;
       tab.setAttribute("aria-selected", String(active));
       $(tab.getAttribute("aria-controls")).hidden = !active;
     }
     const saveBar = $("save-bar");
-    if (saveBar) saveBar.hidden = !["tab-cadastro", "tab-config"].includes(name);
+    if (saveBar) saveBar.hidden = !EDITING_TABS.includes(name);
+    const slug = $(name).dataset.slug;
+    if (location.hash !== "#" + slug) history.replaceState(history.state, "", location.pathname + location.search + "#" + slug);
     document.dispatchEvent(new CustomEvent("tabshown", { detail: name }));
   }
-  for (const tab of document.querySelectorAll("[role=tab]")) tab.addEventListener("click", () => showTab(tab.id));
+  const tabOfAddress = () => (tabs.find((tab) => "#" + tab.dataset.slug === location.hash) || tabs[0]).id;
+  for (const tab of tabs) tab.addEventListener("click", () => showTab(tab.id));
+  window.addEventListener("hashchange", () => showTab(tabOfAddress()));
 
   // --- branches ---
   function renderBranches() {
@@ -86,25 +93,47 @@
     }
     const values = Object.fromEntries((current || []).map((item) => [item.key, item]));
     for (const key of type.keys) {
-      const stored = values[key.key];
-      let input;
-      if (key.secret && readOnly) {
-        input = el("span", { class: "hint", "data-secret": key.key },
-          t(stored && stored.is_set ? "ui.secret_hidden" : "ui.secret_unset"));
-      } else {
-        const value = key.secret ? "" : (stored ? (stored.value || "") : (key.default || ""));
-        input = el("input", {
-          name: "config." + key.key, "data-key": key.key, type: key.secret ? "password" : "text",
-          autocomplete: key.secret ? "new-password" : "off", value, disabled: readOnly, size: 40,
-          placeholder: key.secret ? t(stored && stored.is_set ? "ui.secret_set" : "ui.secret_unset") : (key.help || ""),
-        });
-        if (key.secret && !stored && key.default) input.value = key.default;
-      }
+      const name = "config." + key.key;
+      const input = configField(key, values[key.key]);
       body.append(el("tr", { dataset: { key: key.key } },
-        el("td", {}, el("span", { class: key.required ? "required" : "" }, key.label), el("br"),
+        el("td", {}, el("label", { for: name, class: key.required ? "required" : "" }, key.label), el("br"),
           el("code", { class: "hint" }, key.key)),
-        el("td", { id: "cell-config." + key.key }, input, el("div", { class: "cell-error", id: "error-config." + key.key }))));
+        el("td", { id: "cell-" + name }, input, el("div", { class: "cell-error", id: "error-" + name }))));
     }
+  }
+
+  // The field of one key as its catalog declaration asks: a list of values, a number, a masked secret, an
+  // e-mail or URL field. Clients read secrets only as set/unset, and never the values the support team
+  // keeps to itself (the server sends those empty: shown as "set by support").
+  const INPUT_TYPES = { password: "password", number: "number", url: "url", email: "email" };
+  function configField(key, stored) {
+    if (key.secret && readOnly) {
+      return el("span", { class: "hint", "data-secret": key.key }, t(stored && stored.is_set ? "ui.secret_hidden" : "ui.secret_unset"));
+    }
+    const name = "config." + key.key;
+    const keptFromClient = readOnly && stored && stored.is_set && stored.value === null;
+    const value = stored ? (stored.value || "") : (key.default || "");
+    const common = { id: name, name, "data-key": key.key, disabled: readOnly, "aria-describedby": "error-" + name };
+    if (key.widget === "select") {
+      const options = [...(key.options || [])];
+      if (value && !options.includes(value)) options.unshift(value);  // a value from before the list changed stays
+      const select = el("select", common,
+        el("option", { value: "" }, t(keptFromClient ? "ui.agents_only_value" : "ui.select")),
+        options.map((option) => el("option", { value: option }, option)));
+      select.value = value;
+      return select;
+    }
+    let placeholder = key.help || "";
+    if (key.secret) placeholder = t(stored && stored.is_set ? "ui.secret_set" : "ui.secret_unset");
+    if (keptFromClient) placeholder = t("ui.agents_only_value");
+    return el("input", {
+      ...common, value: key.secret ? "" : value, size: 40, placeholder,
+      // Several addresses separated by ";" are not one e-mail field: text with the e-mail keyboard.
+      type: (key.widget === "email" && key.several) ? "text" : (INPUT_TYPES[key.widget] || "text"),
+      inputmode: { digits: "numeric", number: "numeric", email: "email", url: "url" }[key.widget],
+      min: key.min, max: key.max, step: key.widget === "number" ? 1 : null,
+      autocomplete: key.secret ? "new-password" : "off", spellcheck: key.widget === "text" ? null : "false",
+    });
   }
   $("type_code").addEventListener("change", (event) => renderConfig(event.target.value, editing ? PAGE.integration.config : null));
 
@@ -112,17 +141,28 @@
   function clearErrors() {
     for (const node of document.querySelectorAll(".error, .cell-error")) node.textContent = "";
     for (const node of document.querySelectorAll(".invalid")) node.classList.remove("invalid");
+    for (const node of document.querySelectorAll(".tab-error-mark")) node.remove();
   }
+  // Messages next to the fields, and a mark on every tab holding one (seen and read by screen readers),
+  // so an error on a tab out of sight is not missed; the first such tab is shown.
   function showErrors(errors) {
-    let configOnly = true;
-    for (const [field, message] of Object.entries(errors || {})) {
+    const fields = Object.keys(errors || {});
+    if (!fields.length) return;
+    const tabsWithErrors = new Set();
+    for (const field of fields) {
       const target = $("error-" + field);
-      if (target) target.textContent = message;
+      if (target) target.textContent = errors[field];
       const holder = field.startsWith("config.") ? $("cell-" + field) : document.querySelector(`[data-field="${field}"]`);
       if (holder) holder.classList.add("invalid");
-      if (!field.startsWith("config.")) configOnly = false;
+      const panel = holder && holder.closest("[role=tabpanel]");
+      tabsWithErrors.add(panel ? panel.getAttribute("aria-labelledby") : field.startsWith("config.") ? "tab-config" : "tab-cadastro");
     }
-    showTab(configOnly && Object.keys(errors || {}).length ? "tab-config" : "tab-cadastro");
+    const marked = tabs.filter((tab) => tabsWithErrors.has(tab.id));
+    for (const tab of marked) {
+      tab.append(el("span", { class: "tab-error-mark" },
+        el("span", { "aria-hidden": "true" }, "●"), el("span", { class: "sr-only" }, " " + t("ui.tab_has_errors"))));
+    }
+    if (marked.length && !marked.some((tab) => tab.getAttribute("aria-selected") === "true")) showTab(marked[0].id);
   }
 
   // --- save ---
@@ -132,7 +172,7 @@
       active: $("active").value === "true",
       interval_minutes: $("interval_minutes").value === "" ? null : Number($("interval_minutes").value),
       branches: [...state.selected],
-      config: [...document.querySelectorAll("#config input[data-key]")]
+      config: [...document.querySelectorAll("#config input[data-key], #config select[data-key]")]
         .map((input) => ({ key: input.dataset.key, value: input.type === "password" && input.value === "" ? null : input.value })),
     };
     if (!Number.isInteger(body.interval_minutes)) body.interval_minutes = $("interval_minutes").value || null;
@@ -156,10 +196,17 @@
       : await api("POST", "/integrations", collect());
     save.disabled = false;
     save.textContent = label;
-    if (result.ok && !editing) { location.href = PAGE.list_href + "?aviso=cadastrada"; return; }
+    if (result.ok && !editing) {
+      // The new integration opened (not a list where it may be on another page), with the notice there.
+      leaving = true;
+      location.href = PAGE.list_href + "integracoes/" + result.data.id + "?aviso=cadastrada";
+      return;
+    }
     if (result.ok) {
       PAGE.integration = result.data;
       renderConfig(result.data.type_code, result.data.config);
+      $("heading-description").textContent = result.data.description;
+      savedState = snapshot();
       flash(t("integration.updated"));
       return;
     }
@@ -210,4 +257,28 @@
   for (const id of ["description", "active", "interval_minutes"]) $(id).disabled = readOnly;
   renderBranches();
   renderConfig($("type_code").value, current ? current.config : null);
+
+  // --- unsaved changes: asked before leaving (closing, reloading, or a link of these pages) ---
+  const snapshot = () => JSON.stringify(collect());
+  let savedState = snapshot();
+  let leaving = false;
+  const unsaved = () => !readOnly && !leaving && snapshot() !== savedState;
+  window.addEventListener("beforeunload", (event) => {
+    if (unsaved()) { event.preventDefault(); event.returnValue = ""; }
+  });
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest("a[href]");
+    if (!link || event.defaultPrevented || link.getAttribute("href").startsWith("#") || link.target === "_blank") return;
+    if (!unsaved()) return;
+    if (confirm(t("ui.unsaved_confirm"))) leaving = true; else event.preventDefault();
+  });
+
+  if (PAGE.flash) {
+    flash(t(PAGE.flash));
+    history.replaceState(history.state, "", location.pathname + location.hash);  // not again on a reload
+  }
+  // After every page script has subscribed to "tabshown" (the Tarefas tab loads its rows on it).
+  const openAddressTab = () => showTab(tabOfAddress());
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", openAddressTab);
+  else openAddressTab();
 })();

@@ -1,31 +1,77 @@
 "use strict";
-// "Executar integração": the period dialog; and "Reprocessar tarefa" from a task's Ações menu.
+// "Executar integração": the period dialog — agents may also split a long period and preview the request —
+// and the button's state: unavailable, with its reason, while the integration or its pharmacy chain is inactive.
 (() => {
   const $ = (id) => document.getElementById(id);
   const dialog = $("run-dialog");
   if (!dialog) return;
+  const openButton = $("run-open");
+  const split = $("run-split");  // agents only, like the preview
+  const previewButton = $("run-preview-button");
 
-  function resetErrors() {
+  // --- availability ---
+  function unavailableReason(integration) {
+    if (!integration.active) return t("ui.run_unavailable_inactive");
+    if (integration.tenant_active === false) return t("ui.run_unavailable_tenant");
+    return null;
+  }
+  const reasonNote = el("span", { id: "run-unavailable", class: "sr-only" });
+  openButton.after(reasonNote);
+  function showAvailability(integration) {
+    const reason = unavailableReason(integration);
+    openButton.disabled = Boolean(reason);
+    reasonNote.textContent = reason || "";
+    if (reason) {
+      openButton.title = reason;
+      openButton.setAttribute("aria-describedby", reasonNote.id);
+    } else {
+      openButton.removeAttribute("title");
+      openButton.removeAttribute("aria-describedby");
+    }
+  }
+  // The registration form saves without a reload, replacing PAGE.integration: the button follows each save.
+  let integration = PAGE.integration;
+  Object.defineProperty(PAGE, "integration", {
+    configurable: true,
+    get: () => integration,
+    set: (saved) => { integration = saved; showAvailability(saved); },
+  });
+  showAvailability(integration);
+
+  // --- dialog ---
+  const periodFields = ["data_inicial", "data_final"];
+  const periodText = (item) => t("ui.period", { start: formatDate(item.data_inicial), end: formatDate(item.data_final) });
+  const pendingText = (task) => t("ui.pending_task", {
+    code: task.code, start: formatDate(task.data_inicial), end: formatDate(task.data_final), user: task.requested_by });
+
+  function resetMessages() {
     $("run-error").hidden = true;
-    for (const field of ["data_inicial", "data_final"]) {
+    $("run-info").hidden = true;
+    for (const field of periodFields) {
       $("error-" + field).textContent = "";
       document.querySelector(`#run-dialog [data-field="${field}"]`).classList.remove("invalid");
     }
   }
-  $("run-open").addEventListener("click", () => { resetErrors(); dialog.showModal(); $("data_inicial").focus(); });
-  $("run-close").addEventListener("click", () => dialog.close());
+  function clearPreview() {
+    if (!previewButton) return;
+    $("run-preview").hidden = true;
+    $("run-preview").replaceChildren();
+  }
 
-  $("run-submit").addEventListener("click", async () => {
-    resetErrors();
-    const button = $("run-submit");
-    button.disabled = true;
-    const result = await api("POST", `/integrations/${PAGE.integration.id}/runs`,
+  function requestRun(options) {
+    const query = new URLSearchParams();
+    if (split && split.checked) query.set("split", "true");
+    if (options && options.dryRun) query.set("dry_run", "true");
+    const suffix = query.toString() ? "?" + query : "";
+    return api("POST", `/integrations/${PAGE.integration.id}/runs${suffix}`,
       { data_inicial: $("data_inicial").value || null, data_final: $("data_final").value || null });
-    button.disabled = false;
-    if (result.ok) {
-      dialog.close();
-      toast(result.data.message);
-      document.dispatchEvent(new CustomEvent("tasks-changed"));
+  }
+
+  function showFailure(result) {
+    if (result.status === 409) {  // an earlier request for the period is still pending: wait for it, nothing failed
+      const pending = result.data.conflicting_task;
+      $("run-info").replaceChildren(el("p", {}, result.data.message), pending ? el("p", {}, pendingText(pending)) : null);
+      $("run-info").hidden = false;
       return;
     }
     $("run-error").textContent = result.data.message || t("ui.load_error");
@@ -37,5 +83,52 @@
         document.querySelector(`#run-dialog [data-field="${field}"]`).classList.add("invalid");
       }
     }
+  }
+
+  // Runs the request with its button disabled meanwhile (no double submission).
+  async function withButton(button, action) {
+    resetMessages();
+    button.disabled = true;
+    try { return await action(); } finally { button.disabled = false; }
+  }
+
+  openButton.addEventListener("click", () => {
+    if (unavailableReason(PAGE.integration)) return;
+    resetMessages();
+    clearPreview();
+    dialog.showModal();
+    $("data_inicial").focus();
+  });
+  $("run-close").addEventListener("click", () => dialog.close());
+
+  $("run-submit").addEventListener("click", async () => {
+    const result = await withButton($("run-submit"), () => requestRun());
+    if (result.ok) {
+      dialog.close();
+      toast(result.data.message);
+      document.dispatchEvent(new CustomEvent("tasks-changed"));
+      return;
+    }
+    showFailure(result);
+  });
+
+  // --- agents: split a long period, preview what a request would create ---
+  if (!previewButton) return;
+  for (const input of [...periodFields.map($), split]) input.addEventListener("change", clearPreview);
+  split.addEventListener("change", () => { $("run-hint").hidden = split.checked; });
+
+  previewButton.addEventListener("click", async () => {
+    clearPreview();
+    const result = await withButton(previewButton, () => requestRun({ dryRun: true }));
+    if (!result.ok) { showFailure(result); return; }
+    const { chunks, conflicts } = result.data;
+    $("run-preview").replaceChildren(
+      el("p", {}, t("ui.run_preview_chunks", { n: chunks.length })),
+      el("ul", { id: "run-preview-chunks" }, chunks.map((chunk) => el("li", {}, periodText(chunk)))),
+      conflicts.length
+        ? el("div", { class: "notice", id: "run-preview-conflicts" }, t("ui.run_preview_conflicts"),
+          el("ul", {}, conflicts.map((task) => el("li", {}, pendingText(task)))))
+        : el("p", { class: "hint" }, t("ui.run_preview_no_conflict")));
+    $("run-preview").hidden = false;
   });
 })();
