@@ -51,6 +51,10 @@ class OwnTimetable:
     crons: tuple[str, ...]
     description: str
     days_back: int = 0
+    description_en: str = ""
+
+    def describe(self, language: str) -> str:
+        return self.description_en if language == "en" and self.description_en else self.description
 
 
 WindowPolicy = DailyWindow | IncrementalWindow | OwnTimetable
@@ -116,6 +120,8 @@ _DECLARED: tuple[IntegrationType, ...] = (
             "vendas de D-2 enviadas a cada 4 horas entre 04:00 e 20:00; conciliação de D-3 e pagamentos de D-1"
             " consultados a cada execução (horário de Brasília)",
             days_back=2,
+            description_en="D-2 sales sent every 4 hours between 04:00 and 20:00; D-3 reconciliation and D-1"
+            " payments fetched on every run (Brasília time)",
         ),
         (
             url_key("https://api.boavistaservicos.com.br/conciliacao"),

@@ -16,15 +16,16 @@ from include.connectors.catalog import (
     WindowPolicy,
 )
 from include.connectors.registry import CONNECTORS
+from include.integracoes.messages import DEFAULT_LANGUAGE, text
 from include.integracoes.principal import Principal
 
 
-def describe_window(window: WindowPolicy) -> str:
+def describe_window(window: WindowPolicy, language: str = DEFAULT_LANGUAGE) -> str:
     if isinstance(window, DailyWindow):
-        return f"diária D-{window.days_back}"
+        return text("catalog.window_daily", language, days=window.days_back)
     if isinstance(window, IncrementalWindow):
-        return "incremental"
-    return f"agenda própria: {window.description}"
+        return text("catalog.window_incremental", language)
+    return text("catalog.window_own", language, description=window.describe(language))
 
 
 def transport_and_format(spec: IntegrationType) -> tuple[str, str]:
@@ -109,18 +110,18 @@ class TypeView:
     own_schedule: str | None = None  # a timetable of the type's own replaces the registration's interval
 
 
-def list_types(principal: Principal) -> list[TypeView]:
-    """The catalog for a caller: default values are shown to support agents only."""
-    return [_view(spec, with_defaults=principal.is_support_agent) for spec in TYPES]
+def list_types(principal: Principal, language: str = DEFAULT_LANGUAGE) -> list[TypeView]:
+    """The catalog for a caller, in its language: default values are shown to support agents only."""
+    return [_view(spec, with_defaults=principal.is_support_agent, language=language) for spec in TYPES]
 
 
-def _view(spec: IntegrationType, *, with_defaults: bool) -> TypeView:
+def _view(spec: IntegrationType, *, with_defaults: bool, language: str) -> TypeView:
     keys = tuple(
         KeyView(k.key, k.label, k.required, k.secret, k.default if with_defaults else None, k.help) for k in spec.keys
     )
     transport, file_format = transport_and_format(spec)
     return TypeView(
-        spec.code, spec.name, spec.manual_run_allowed, keys, describe_window(spec.window), transport,
+        spec.code, spec.name, spec.manual_run_allowed, keys, describe_window(spec.window, language), transport,
         file_format, str(spec.direction), spec.code in CONNECTORS,
-        spec.window.description if isinstance(spec.window, OwnTimetable) else None,
+        spec.window.describe(language) if isinstance(spec.window, OwnTimetable) else None,
     )  # fmt: skip

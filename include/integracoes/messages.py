@@ -601,6 +601,9 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "en": "The integration is inactive: activate it before requesting processing.",
     },
     "ui.language": {"pt-BR": "Idioma", "en": "Language"},
+    "catalog.window_daily": {"pt-BR": "diária D-{days}", "en": "daily D-{days}"},
+    "catalog.window_incremental": {"pt-BR": "incremental", "en": "incremental"},
+    "catalog.window_own": {"pt-BR": "agenda própria: {description}", "en": "own timetable: {description}"},
     "ui.page_not_found": {"pt-BR": "Página não encontrada.", "en": "Page not found."},
     "ui.language_browser": {"pt-BR": "Automático (idioma do Airflow)", "en": "Automatic (Airflow's language)"},
     "manual.tenant_inactive": {

@@ -153,7 +153,7 @@ def _form(request: Request, caller: Caller, integration_id: int | None) -> HTMLR
         caller,
         heading=heading,
         tenants=tenants,
-        types=catalog.list_types(caller.principal),
+        types=catalog.list_types(caller.principal, language),
         integration=current,
         can_edit=can_edit,
         can_run=can_run,

@@ -82,7 +82,7 @@ def types_out(principal: Principal, language: str = DEFAULT_LANGUAGE) -> list[Ty
             available=t.available,
             own_schedule=t.own_schedule,
         )
-        for t in catalog.list_types(principal)
+        for t in catalog.list_types(principal, language)
     ]
 
 
