@@ -63,7 +63,9 @@ def test_me_for_each_demo_user(stack: RunningStack, username: str, is_agent: boo
     assert body["username"] == username
     assert body["roles"] == list(USERS[username].roles)
     assert body["is_support_agent"] is is_agent
-    assert {t["name"] for t in body["tenants"]} == tenants
+    names = {t["name"] for t in body["tenants"]}
+    # Agents see every tenant, also those other tests of the session register; clients exactly theirs.
+    assert names >= tenants if is_agent else names == tenants
 
 
 @pytest.mark.parametrize(
@@ -98,10 +100,14 @@ def test_client_sees_the_navigation_entry(stack: RunningStack) -> None:
     ],
 )
 def test_plugin_refuses_anonymous_and_bad_tokens(stack: RunningStack, headers: dict[str, str], fragment: str) -> None:
-    for path in ("/integracoes/api/v1/me", "/integracoes/", "/integracoes/api/v1/openapi.json"):
+    for path in ("/integracoes/api/v1/me", "/integracoes/api/v1/openapi.json"):
         response = httpx.get(f"{stack.url}{path}", headers=headers, timeout=10)
         assert response.status_code == 401, (path, response.text)
         assert fragment in response.json()["message"]
+    # A page sends the person to Airflow's login instead, and back to it afterwards.
+    page = httpx.get(f"{stack.url}/integracoes/?pagina=2", headers=headers, timeout=10)
+    assert page.status_code == 303, page.text
+    assert page.headers["location"].endswith("/auth/login/?next=%2Fintegracoes%2F%3Fpagina%3D2")
 
 
 def test_errors_follow_the_language_of_the_browser(stack: RunningStack) -> None:
@@ -128,5 +134,5 @@ def test_starting_again_is_harmless(stack: RunningStack) -> None:
     assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
     assert stack.pids() == pids_before, "a second start must not start a second copy of anything"
     with stack.client("suporte") as client:
-        tenants = client.get("/integracoes/api/v1/me").json()["tenants"]
-    assert sorted(t["name"] for t in tenants) == ["Drogaria Saúde", "Farmácia Vida"], "demo data seeded twice"
+        names = [t["name"] for t in client.get("/integracoes/api/v1/me").json()["tenants"]]
+    assert (names.count("Drogaria Saúde"), names.count("Farmácia Vida")) == (1, 1), "demo data seeded twice"
