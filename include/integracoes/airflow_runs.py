@@ -1,8 +1,11 @@
-"""Triggering DAG runs from the api-server (which may use Airflow's ORM; task code never does)."""
+"""Triggering DAG runs and reading what they did, from the api-server (which may use Airflow's ORM; task code
+never does)."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from include.integracoes.errors import ServiceError
@@ -46,3 +49,27 @@ class AirflowRuns:
             )
         except DagRunAlreadyExists:
             log.info("Run %s of %s already exists (retried request)", run_id, dag_id)
+
+
+def log_steps(runs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """The step of each Airflow run whose log explains it: the one that failed, else the last one started."""
+    from airflow.models.taskinstance import TaskInstance
+    from airflow.utils.session import create_session
+    from airflow.utils.state import TaskInstanceState
+    from sqlalchemy import select, tuple_
+
+    wanted = list(runs)
+    if not wanted:
+        return {}
+    with create_session() as session:
+        rows = session.execute(
+            select(TaskInstance.dag_id, TaskInstance.run_id, TaskInstance.task_id, TaskInstance.state,
+                   TaskInstance.start_date)
+            .where(tuple_(TaskInstance.dag_id, TaskInstance.run_id).in_(wanted), TaskInstance.start_date.is_not(None))
+        ).all()  # fmt: skip
+    best: dict[tuple[str, str], tuple[bool, datetime, str]] = {}
+    for dag_id, run_id, task_id, state, started in rows:
+        rank = (state == TaskInstanceState.FAILED, started, task_id)
+        if (dag_id, run_id) not in best or rank > best[(dag_id, run_id)]:
+            best[(dag_id, run_id)] = rank
+    return {run: rank[2] for run, rank in best.items()}

@@ -125,19 +125,26 @@ class AirflowReconciler:
         set_paused({integration.dag_id: not integration.runs})
 
 
-def reconcile_all(conn: psycopg.Connection) -> None:
-    """Pools exist; DAG pause state follows Situação (an integration whose type has no connector has no
-    DAG to run: the registry skips it and its page says why)."""
-    ensure_pools()
+def sync_pause_state(conn: psycopg.Connection, tenant_id: int | None = None) -> tuple[int, list[str]]:
+    """DAG pause state follows Situação and the tenant's (all integrations, or one tenant's); returns how
+    many were reconciled and the DAGs not parsed yet."""
     states = {
         dag_id_for(row[0], row[1]): not row[2]
         for row in conn.execute(
             "SELECT i.id, i.tipo_codigo, i.ativa AND t.ativo FROM integracao.integracao i"
-            " JOIN integracao.tenant t ON t.id = i.tenant_id"
+            " JOIN integracao.tenant t ON t.id = i.tenant_id WHERE %(tenant)s::int IS NULL OR i.tenant_id = %(tenant)s",
+            {"tenant": tenant_id},
         )
     }
-    missing = set_paused(states)
-    log.info("Reconciled %d integration(s); %d DAG(s) not parsed yet", len(states), len(missing))
+    return len(states), set_paused(states)
+
+
+def reconcile_all(conn: psycopg.Connection) -> None:
+    """Pools exist; DAG pause state follows Situação (an integration whose type has no connector has no
+    DAG to run: the registry skips it and its page says why)."""
+    ensure_pools()
+    reconciled, missing = sync_pause_state(conn)
+    log.info("Reconciled %d integration(s); %d DAG(s) not parsed yet", reconciled, len(missing))
 
 
 # A run's own failure callback ends its tasks with the precise reason; the safety net waits this long

@@ -187,7 +187,12 @@ def list_page(
 
 def get(conn: psycopg.Connection, principal: Principal, directory: Directory, user_id: int) -> User:
     principal.require_agent()
-    found = [u for u in _users(conn, [a for a in directory.accounts() if a.id == user_id])]
+    return _managed(conn, directory.accounts(), user_id)
+
+
+def _managed(conn: psycopg.Connection, accounts: Sequence[Account], user_id: int) -> User:
+    """The user of that id among `accounts`, if the product manages it (not an Airflow admin)."""
+    found = _users(conn, [a for a in accounts if a.id == user_id])
     if not found:
         raise NotFound("user.not_found")
     return found[0]
@@ -330,10 +335,12 @@ def create(conn: psycopg.Connection, principal: Principal, directory: Directory,
 
 
 def update(conn: psycopg.Connection, principal: Principal, directory: Directory, user_id: int, data: UserInput) -> User:
-    current = get(conn, principal, directory, user_id)
+    principal.require_agent()
+    accounts = directory.accounts()  # one read of the user store: the user, and the others' names and e-mails
+    current = _managed(conn, accounts, user_id)
     if data.active is False and current.username == principal.username:
         raise Invalid({"active": Problem("user.cannot_deactivate_self")}, key="user.invalid")
-    errors = _validate(conn, directory.accounts(), data, current=current)
+    errors = _validate(conn, accounts, data, current=current)
     if errors:
         raise Invalid(errors, key="user.invalid")
     name = " ".join(data.name.split()) if data.name is not None else current.name

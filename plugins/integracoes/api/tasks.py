@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from integracoes_plugin import URL_PREFIX
 from pydantic import BaseModel, Field
 
-from include.integracoes import db, tasks
+from include.integracoes import airflow_runs, db, tasks
 from include.integracoes.permissions import Action, Resource
 from integracoes.api.paging import PageOut, page_out
 from integracoes.api.params import IntegrationId, PageNumber, page_size_param
@@ -66,36 +66,12 @@ def task_out(task: tasks.Task, language: str, airflow_run: AirflowRunOut | None 
     )
 
 
-def _log_steps(runs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
-    """The step of each Airflow run whose log explains it: the one that failed, else the last one started."""
-    from airflow.models.taskinstance import TaskInstance
-    from airflow.utils.session import create_session
-    from airflow.utils.state import TaskInstanceState
-    from sqlalchemy import select, tuple_
-
-    wanted = list(runs)
-    if not wanted:
-        return {}
-    with create_session() as session:
-        rows = session.execute(
-            select(TaskInstance.dag_id, TaskInstance.run_id, TaskInstance.task_id, TaskInstance.state,
-                   TaskInstance.start_date)
-            .where(tuple_(TaskInstance.dag_id, TaskInstance.run_id).in_(wanted), TaskInstance.start_date.is_not(None))
-        ).all()  # fmt: skip
-    best: dict[tuple[str, str], tuple[bool, datetime, str]] = {}
-    for dag_id, run_id, task_id, state, started in rows:
-        rank = (state == TaskInstanceState.FAILED, started, task_id)
-        if (dag_id, run_id) not in best or rank > best[(dag_id, run_id)]:
-            best[(dag_id, run_id)] = rank
-    return {run: rank[2] for run, rank in best.items()}
-
-
 def airflow_runs_of(
     request: Request, conn: psycopg.Connection, found: Iterable[tasks.Task]
 ) -> dict[int, AirflowRunOut]:
     """The Airflow run of each task's latest attempt, linked in Airflow 3's UI (served above this app's mount)."""
     attempts = tasks.latest_attempts(conn, [task.id for task in found])
-    steps = _log_steps(set(attempts.values()))
+    steps = airflow_runs.log_steps(set(attempts.values()))
     ui = str(request.scope.get("root_path", "")).rstrip("/").removesuffix(URL_PREFIX)
     out = {}
     for task_id, (dag_id, run_id) in attempts.items():

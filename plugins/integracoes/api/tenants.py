@@ -10,9 +10,8 @@ from fastapi import APIRouter, Body, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from include.integracoes import db, tenants, users
-from include.integracoes.integrations import dag_id_for
 from include.integracoes.permissions import Action, Resource
-from include.integracoes.reconciler import set_paused
+from include.integracoes.reconciler import sync_pause_state
 from integracoes.api.paging import PageOut, page_out
 from integracoes.api.params import PageNumber, TenantId, page_size_param
 from integracoes.auth import Caller, require
@@ -91,12 +90,7 @@ class TenantHooks:
     """A tenant changed state: its DAGs pause or resume, its users' sign-in follows."""
 
     def tenant_state_changed(self, conn: psycopg.Connection, tenant_id: int) -> None:
-        rows = conn.execute(
-            """SELECT i.id, i.tipo_codigo, i.ativa AND t.ativo FROM integracao.integracao i
-               JOIN integracao.tenant t ON t.id = i.tenant_id WHERE i.tenant_id = %s""",
-            (tenant_id,),
-        ).fetchall()
-        set_paused({dag_id_for(r[0], r[1]): not r[2] for r in rows})
+        sync_pause_state(conn, tenant_id)
         users.sync_sign_in(conn, FabDirectory(), tenant_id)
 
 
