@@ -76,6 +76,12 @@ class IntegrationType:
     partner_slots: int = 4
     # The partner's own domains: the only hosts its URLs and SFTP servers may name (include/connectors/hosts).
     domains: tuple[str, ...] = ()
+    # Time limits from the partner's contract (minutes): one try of one step, and a whole run. A run must fit
+    # every step once plus one more timed-out try and its retry delays (tests/dags/test_schedules.py), so a
+    # step that hangs is ended and retried by its own limit first; the run's limit only stops a run that keeps
+    # its integration blocked (tries that hang again and again, a long wait for a pool slot).
+    step_timeout_min: int = 30
+    run_timeout_min: int = 180
 
     def key(self, name: str) -> ConfigKey | None:
         return next((k for k in self.keys if k.key == name), None)
@@ -282,5 +288,23 @@ _DOMAINS: dict[str, tuple[str, ...]] = {
     "scanntech": ("scanntech.com.br", "scanntech.com"),
 }  # fmt: skip
 _DOMAINS.update(hosts.configured_domains(known=_DOMAINS))
-TYPES: tuple[IntegrationType, ...] = tuple(replace(t, domains=_DOMAINS[t.code]) for t in _DECLARED)
+
+# (step, run) time limits in minutes where a partner's contract differs from the defaults (30, 180): event APIs
+# answer in seconds and are woken every few minutes; sell-out panels, Propz's gzip exports, Proffer's 90 days
+# of history and the regulator's slow web service move whole days of a chain's sales.
+_SMALL_API, _LARGE_FILES = (10, 60), (45, 240)
+_TIME_LIMITS: dict[str, tuple[int, int]] = {
+    "naapyes": _SMALL_API, "control_shop": _SMALL_API, "dito": _SMALL_API, "ligo": _SMALL_API,
+    "linx_wms": _SMALL_API, "delage_wms": _SMALL_API,
+    "propz": _LARGE_FILES, "iqvia": _LARGE_FILES, "linked_farma": _LARGE_FILES, "audit": _LARGE_FILES,
+    "proffer": _LARGE_FILES, "sngpc": _LARGE_FILES,
+}  # fmt: skip
+
+
+def _completed(declared: IntegrationType) -> IntegrationType:
+    step, run = _TIME_LIMITS.get(declared.code, (declared.step_timeout_min, declared.run_timeout_min))
+    return replace(declared, domains=_DOMAINS[declared.code], step_timeout_min=step, run_timeout_min=run)
+
+
+TYPES: tuple[IntegrationType, ...] = tuple(_completed(t) for t in _DECLARED)
 CATALOG: dict[str, IntegrationType] = {t.code: t for t in TYPES}

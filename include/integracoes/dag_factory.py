@@ -16,8 +16,9 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from include.connectors.catalog import CATALOG, Direction, OwnTimetable
+from include.connectors.catalog import CATALOG, DailyWindow, Direction, IntegrationType, OwnTimetable
 from include.connectors.registry import is_available
+from include.integracoes import schedules
 from include.integracoes.integrations import EXTRACTION_POOL, dag_id_for, pool_for
 from include.integracoes.registry import RegisteredIntegration, read_shard, strict
 
@@ -34,15 +35,42 @@ DEFAULT_ARGS: dict[str, Any] = {
     "retry_delay": RETRY_DELAY,
     "retry_exponential_backoff": 2.0,
     "max_retry_delay": timedelta(minutes=15),
-    # A step that hangs (a partner that never answers, a lock in the ERP) is ended, retried, then failed with
-    # its reason; and a whole run never holds its integration (max_active_runs=1) longer than RUN_TIMEOUT.
-    "execution_timeout": timedelta(minutes=int(os.environ.get("INTEGRACOES_STEP_TIMEOUT_MIN", "30"))),
 }
-RUN_TIMEOUT = timedelta(minutes=int(os.environ.get("INTEGRACOES_RUN_TIMEOUT_MIN", "180")))
 RUN_STEPS = "include.integracoes.run_steps"
+
+# Upper bounds over every partner's own limits (catalog: step_timeout_min, run_timeout_min); unset = the
+# partner's. A step that hangs (a partner that never answers, a lock in the ERP) is ended, retried, then failed
+# with its reason; a whole run never holds its integration (max_active_runs=1) longer than its run limit.
+STEP_TIMEOUT_CAP_ENV = "INTEGRACOES_STEP_TIMEOUT_MIN"
+RUN_TIMEOUT_CAP_ENV = "INTEGRACOES_RUN_TIMEOUT_MIN"
+
+
+def _cap(name: str) -> int | None:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"{name}={raw!r}: expected whole minutes, at least 1")
+    return int(raw)
+
+
+def time_limits(spec: IntegrationType) -> tuple[timedelta, timedelta]:
+    """(step, run) limits of the partner's runs: its contract's, under the deployment's caps; a step never
+    outlasts its run."""
+    step_cap, run_cap = _cap(STEP_TIMEOUT_CAP_ENV), _cap(RUN_TIMEOUT_CAP_ENV)
+    run = min(spec.run_timeout_min, run_cap or spec.run_timeout_min)
+    step = min(spec.step_timeout_min, step_cap or spec.step_timeout_min, run)
+    return timedelta(minutes=step), timedelta(minutes=run)
+
+
+# Read once per parse: a bad value is an import error of every shard, naming the setting.
+DAILY_SEND_AT_S = schedules.daily_send_at()
+DAILY_SPREAD_S = schedules.daily_spread_s()
 
 
 def _schedule(integration: RegisteredIntegration) -> Any:
+    """Own timetable (cron, the connector's contract), a daily send time, or the interval — each integration on
+    a stable phase of its own (include/integracoes/schedules.py)."""
     window = CATALOG[integration.type_code].window
     if isinstance(window, OwnTimetable):
         from airflow.sdk import CronTriggerTimetable, MultipleCronTriggerTimetable
@@ -50,7 +78,11 @@ def _schedule(integration: RegisteredIntegration) -> Any:
         if len(window.crons) == 1:
             return CronTriggerTimetable(window.crons[0], timezone=str(TIMEZONE))
         return MultipleCronTriggerTimetable(*window.crons, timezone=str(TIMEZONE))
-    return timedelta(minutes=integration.interval_minutes)
+    if isinstance(window, DailyWindow):
+        return schedules.daily_timetable(
+            integration.id, integration.interval_minutes, send_at_s=DAILY_SEND_AT_S, spread_s=DAILY_SPREAD_S
+        )
+    return schedules.interval_timetable(integration.id, integration.interval_minutes)
 
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&])")
@@ -79,18 +111,21 @@ def build_dag(integration: RegisteredIntegration) -> Any:
     from include.integracoes import run_steps
 
     spec = CATALOG[integration.type_code]
+    step_timeout, run_timeout = time_limits(spec)
     with DAG(
         dag_id=dag_id_for(integration.id, integration.type_code),
         schedule=_schedule(integration),
         start_date=START_DATE,
         catchup=False,
         max_active_runs=1,
-        dagrun_timeout=RUN_TIMEOUT,
+        dagrun_timeout=run_timeout,
+        # Airflow ends a run past its timeout by skipping its steps: no step's failure callback runs, this does.
+        on_failure_callback=run_steps.run_timed_out,
         is_paused_upon_creation=not integration.active,
         tags=[f"cliente:{integration.tenant_id}", f"tipo:{integration.type_code}", "integracoes"],
         doc_md=_doc(integration),
         description=integration.description[:200],
-        default_args=DEFAULT_ARGS,
+        default_args={**DEFAULT_ARGS, "execution_timeout": step_timeout},
     ) as dag:
         arguments = {"integration_id": integration.id}
         # Every step ends the run's open tasks when it finally fails (run_steps.run_failed).

@@ -5,7 +5,8 @@ They call the service layer (tasks, files, logs) and the integration's connector
 A step that fails ends its domain tasks as "Falha no envio" with a catalogued reason: at once when
 retrying cannot help (credentials refused, file rejected, data outside the layout, no connector), on the
 last Airflow try otherwise; whatever else kills a run (an unexpected exception, a timeout, a lost worker)
-is caught by `run_failed`, the failure callback of every step.
+is caught by `run_failed`, the failure callback of every step, and a run past its time limit by
+`run_timed_out`, the DAG's.
 """
 
 from __future__ import annotations
@@ -367,9 +368,35 @@ def run_failed(context: dict[str, Any]) -> None:
         return
     error = context.get("exception")
     failure, params = failures.classify(error, step=str(ti.task_id))
+    _end_run(dag_run.dag_id, dag_run.run_id, getattr(dag_run, "conf", None), failure, params)
+
+
+def run_timed_out(context: dict[str, Any]) -> None:
+    """Failure callback of the DAG: a run past its `dagrun_timeout` ends its open tasks with that reason.
+
+    The scheduler ends such a run by skipping its unfinished steps — no step fails, so no step's callback
+    runs — and asks the dag-processor to run this one, with reason "timed_out" and, when a step had started,
+    that step as `ti`. Any other reason is a step's failure, whose own callback already ended the tasks.
+    """
+    if context.get("reason") != "timed_out":
+        return
+    dag_run, ti, dag = context.get("dag_run"), context.get("ti"), context.get("dag")
+    dag_id = dag_run.dag_id if dag_run is not None else getattr(dag, "dag_id", None)
+    run_id = dag_run.run_id if dag_run is not None else context.get("run_id")
+    if not dag_id or not run_id:
+        return
+    step = failures.STEP_LABELS.get(str(ti.task_id), "execução") if ti is not None else "execução"
+    _end_run(dag_id, run_id, getattr(dag_run, "conf", None), tasks.FailureClass.RUN_TIMEOUT, {"step": step})
+
+
+def _end_run(
+    dag_id: str, run_id: str, conf: dict[str, Any] | None, failure: tasks.FailureClass, params: dict[str, object]
+) -> None:
+    """End the open tasks of an Airflow run (or the pending task a manual run was asked for, if it never
+    took it) as failed with `failure`."""
     with db.connect(autocommit=True) as conn:
-        open_tasks = tasks.open_tasks_of_run(conn, dag_run.dag_id, dag_run.run_id)
-        conf_task = (getattr(dag_run, "conf", None) or {}).get("task_id")
+        open_tasks = tasks.open_tasks_of_run(conn, dag_id, run_id)
+        conf_task = (conf or {}).get("task_id")
         if conf_task and not open_tasks:
             task = tasks.find_task(conn, int(conf_task))
             open_tasks = [task] if task and task.status is Status.PENDING else []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +12,8 @@ import psycopg
 import pytest
 from cryptography.fernet import Fernet
 
-from include.connectors.catalog import CATALOG, Direction
-from include.integracoes import catalog, dag_factory, demo_data, registry
+from include.connectors.catalog import CATALOG, DailyWindow, Direction, OwnTimetable
+from include.integracoes import catalog, dag_factory, demo_data, registry, run_steps, schedules, tasks
 from include.integracoes.registry import RegisteredIntegration
 
 REPO = Path(__file__).resolve().parents[2]
@@ -72,10 +72,18 @@ def test_dag_policy(dagbag: Any, migrated_db: psycopg.Connection) -> None:
         assert dag.is_paused_upon_creation is (not active)
         assert {f"cliente:{tenant_id}", f"tipo:{type_code}"} <= set(dag.tags)
         assert dag.doc_md
-        if type_code == "boavista":
+        window = CATALOG[type_code].window
+        if isinstance(window, OwnTimetable):
             assert "Cron" in type(dag.timetable).__name__
-        else:
-            assert dag.timetable.delta == timedelta(minutes=interval)
+        elif isinstance(window, DailyWindow):  # the send time of day; the interval is the retry cadence or days
+            assert isinstance(dag.timetable, schedules.DailySendTimetable)
+            assert (dag.timetable.repeat_s, dag.timetable.every_days) == (
+                (interval * 60, 1) if interval < 1440 else (0, interval // 1440)
+            )
+        else:  # the interval, on the integration's own phase
+            assert isinstance(dag.timetable, schedules.StaggeredIntervalTimetable)
+            assert dag.timetable.interval_s == timedelta(minutes=interval).total_seconds()
+            assert dag.timetable.phase_s == schedules.phase_seconds(integration_id, interval * 60)
         steps = ["preparar", "extrair_e_gerar_arquivo", "entregar"]
         if CATALOG[type_code].direction is not Direction.OUT:  # the partner also sends to us
             steps.append("receber_e_aplicar")
@@ -88,8 +96,12 @@ def test_dag_policy(dagbag: Any, migrated_db: psycopg.Connection) -> None:
             assert task.retry_exponential_backoff
         assert dag.get_task("entregar").pool == f"parceiro_{type_code}"
         assert dag.get_task("extrair_e_gerar_arquivo").pool == "extracao_erp"
-        assert dag.dagrun_timeout is not None
+        assert dag.dagrun_timeout == timedelta(minutes=CATALOG[type_code].run_timeout_min)
+        assert all(
+            task.execution_timeout == timedelta(minutes=CATALOG[type_code].step_timeout_min) for task in dag.tasks
+        )
         assert all(task.execution_timeout <= dag.dagrun_timeout for task in dag.tasks)
+        assert dag.on_failure_callback is run_steps.run_timed_out, "a run past its time limit ends its tasks"
 
 
 def test_definitions_are_deterministic(registered: list[int]) -> None:
@@ -122,11 +134,34 @@ def test_types_without_a_connector_become_no_dag(monkeypatch: pytest.MonkeyPatch
 
 
 def test_every_step_ends_the_runs_tasks_when_it_finally_fails(dagbag: Any) -> None:
-    from include.integracoes import run_steps
-
     for dag in dagbag.dags.values():
         for task in dag.tasks:
             assert run_steps.run_failed in (task.on_failure_callback or []), (dag.dag_id, task.task_id)
+
+
+def test_a_timed_out_run_ends_its_tasks_through_airflows_dag_callback(
+    dagbag: Any, migrated_db: psycopg.Connection
+) -> None:
+    """What the dag-processor does with the scheduler's request after a run passed its dagrun_timeout (the
+    scheduler skips the run's steps, so no step's failure callback runs): the DAG's callback ends the tasks."""
+    import structlog
+    from airflow.callbacks.callback_requests import DagCallbackRequest
+    from airflow.dag_processing.processor import _execute_dag_callbacks
+
+    dag = next(d for d in dagbag.dags.values() if d.is_paused_upon_creation is False)
+    integration_id = int(dag.dag_id.split("_")[1])
+    task = tasks.insert_pending(migrated_db, integration_id, date(2026, 1, 5), date(2026, 1, 5), "Sistema",
+                                tasks.Origin.SCHEDULED)  # fmt: skip
+    tasks.claim_task(migrated_db, task.id, integration_id, dag.dag_id, "scheduled__2026-01-06T09:00:00+00:00")
+    request = DagCallbackRequest(
+        filepath=Path(dag.fileloc).name, bundle_name="dags-folder", bundle_version=None, dag_id=dag.dag_id,
+        run_id="scheduled__2026-01-06T09:00:00+00:00", is_failure_callback=True, msg="timed_out",
+    )  # fmt: skip
+    _execute_dag_callbacks(dagbag, request, structlog.get_logger())
+    ended = tasks.get_task(migrated_db, task.id)
+    assert ended.status is tasks.Status.FAILED
+    assert ended.failure_class == tasks.FailureClass.RUN_TIMEOUT
+    assert (ended.failure_reason or "").startswith("O processamento excedeu o tempo máximo")
 
 
 def test_a_registry_blip_serves_the_last_snapshot(registered: list[int], monkeypatch: pytest.MonkeyPatch) -> None:

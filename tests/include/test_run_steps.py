@@ -225,3 +225,52 @@ def test_sales_written_while_an_export_runs_are_sent_once_by_the_next_task(incre
 
     assert sent(sink.getvalue()) == [880001, 880002, 880003]
     assert sent(out.getvalue()) == [880010, 880011]
+
+
+def test_a_run_past_its_time_limit_ends_its_open_tasks_naming_the_step(
+    migrated_db: psycopg.Connection, integration: int
+) -> None:
+    """Airflow ends a timed-out run by skipping its steps (no step's failure callback runs) and runs the DAG's
+    failure callback in the dag-processor with reason "timed_out": that callback ends the run's tasks."""
+    pending = scheduled_task(migrated_db, integration, "scheduled__9")
+    sent = tasks.insert_pending(migrated_db, integration, date(2026, 11, 2), date(2026, 11, 2), "Sistema",
+                                Origin.SCHEDULED)  # fmt: skip
+    tasks.claim_task(migrated_db, sent.id, integration, DAG, "scheduled__9")
+    tasks.mark_sent(migrated_db, sent.id)  # delivered, the partner's answer still awaited when time ran out
+    other_run = tasks.insert_pending(migrated_db, integration, date(2026, 11, 3), date(2026, 11, 3), "Sistema",
+                                     Origin.SCHEDULED)  # fmt: skip
+    tasks.claim_task(migrated_db, other_run.id, integration, DAG, "scheduled__10")
+    run_steps.run_timed_out({"dag_run": FakeRun(DAG, "scheduled__9"), "ti": FakeTaskInstance("entregar"),
+                             "reason": "timed_out"})  # fmt: skip
+    for task_id in (pending.id, sent.id):
+        ended = tasks.get_task(migrated_db, task_id)
+        assert ended.status is Status.FAILED
+        assert ended.failure_class == FailureClass.RUN_TIMEOUT
+        assert ended.failure_reason == "O processamento excedeu o tempo máximo (entrega ao parceiro). Você pode" \
+                                       " reprocessar a tarefa."  # fmt: skip
+    assert tasks.get_task(migrated_db, other_run.id).status is Status.PENDING
+
+
+def test_a_timed_out_run_without_a_started_step_still_ends_its_tasks(
+    migrated_db: psycopg.Connection, integration: int
+) -> None:
+    """Without a step (the callback's minimal context: the DAG, the run id and the reason)."""
+
+    @dataclass
+    class FakeDag:
+        dag_id: str
+
+    task = scheduled_task(migrated_db, integration, "scheduled__11")
+    run_steps.run_timed_out({"dag": FakeDag(DAG), "run_id": "scheduled__11", "reason": "timed_out"})
+    ended = tasks.get_task(migrated_db, task.id)
+    assert ended.failure_class == FailureClass.RUN_TIMEOUT
+    assert "(execução)" in (ended.failure_reason or "")
+
+
+def test_the_dags_failure_callback_leaves_a_failed_steps_tasks_to_that_steps_callback(
+    migrated_db: psycopg.Connection, integration: int
+) -> None:
+    task = scheduled_task(migrated_db, integration, "scheduled__12")
+    run_steps.run_timed_out({"dag_run": FakeRun(DAG, "scheduled__12"), "ti": FakeTaskInstance("entregar"),
+                             "reason": "task_failure"})  # fmt: skip
+    assert tasks.get_task(migrated_db, task.id).status is Status.PENDING
