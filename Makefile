@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 UV_VERSION := 0.13.9
 
-.PHONY: demo stop status install test lint format bench-list bench-dags bench-runs bench-dag-processor bench-export bench-overview
+.PHONY: demo stop status install test test-distributed lint format bench-list bench-dags bench-runs bench-dag-processor bench-export bench-overview
 
 # The virtualenv is (re)synced whenever a lock file changes; uv makes a no-op sync take milliseconds.
 $(VENV)/.synced: requirements.txt requirements-dev.txt
@@ -26,6 +26,10 @@ status: install
 
 test: install
 	bash scripts/test.sh
+
+# The distributed topology (Celery workers, Redis, PostgreSQL, S3) end to end, on a stack of its own.
+test-distributed: install
+	$(VENV)/bin/pytest -m distributed tests/integration/test_distributed_e2e.py
 
 lint: install
 	$(VENV)/bin/ruff check .

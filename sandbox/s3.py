@@ -31,7 +31,9 @@ from urllib.parse import unquote, urlsplit
 from sandbox import certs
 from sandbox.server import STALL_S, Mode, take_mode
 
-DEMO_BUCKETS = ("propz-drogaria-saude", "propz-farmacia-vida", "propz-sandbox")
+# Partners' buckets, and the bucket where a stack started with INTEGRACOES_FILES_URL=s3://integracoes-arquivos/
+# keeps its generated files (the sandbox stands in for the deployment's S3-compatible store too).
+DEMO_BUCKETS = ("propz-drogaria-saude", "propz-farmacia-vida", "propz-sandbox", "integracoes-arquivos")
 REGION = "sa-east-1"
 REFUSED_KEY_MARK = "RECUSAD"
 REFUSED_SECRETS = ("recusado", "recusada")

@@ -10,6 +10,12 @@ Everything lives under the data folder ($INTEGRACOES_DATA, default ./data): the 
 generated secrets, component logs and PID files. Set AIRFLOW_DATABASE_URL (SQLAlchemy URL of the Airflow
 metadata database) and/or INTEGRACOES_DATABASE_URL (libpq URL of the application database) to use an
 external PostgreSQL instead of the embedded one.
+
+INTEGRACOES_EXECUTOR=celery runs the distributed topology of docker-compose.yaml on this machine: CeleryExecutor
+with a Redis broker (INTEGRACOES_CELERY_BROKER_URL, default redis://127.0.0.1:6379/0), two Celery workers, and
+the execution API served by an API server of its own (`api-server --apps execution`) apart from the UI, public
+and plugin API (`--apps core`). INTEGRACOES_FILES_URL=s3://bucket/ without INTEGRACOES_FILES_CONN_ID keeps the
+generated files in the sandbox's S3 endpoint (the demo's S3-compatible store) through an AWS connection.
 """
 
 from __future__ import annotations
@@ -33,7 +39,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sandbox import certs as sandbox_certs
 from scripts import embedded_db
 
 log = logging.getLogger("stack")
@@ -54,6 +59,22 @@ COMPONENTS: dict[str, list[str]] = {
     # The dead-run safety net: ends the tasks of runs that died (include/integracoes/reconciler.py).
     "reconciler": [sys.executable, "-m", "include.integracoes.reconciler", "--watch"],
 }
+# The distributed topology (INTEGRACOES_EXECUTOR=celery): the API server keeps the UI and the APIs people use,
+# the execution API (what task processes talk to) runs apart, and tasks run in Celery workers.
+CELERY_COMPONENTS: dict[str, list[str]] = {
+    "execution-api": [
+        *(str(VENV_BIN / "airflow"), "api-server", "--apps", "execution"),
+        *("--host", "127.0.0.1", "--port", "{execution_port}"),
+    ],
+    **{
+        f"worker-{n}": [
+            *(str(VENV_BIN / "airflow"), "celery", "worker", "--celery-hostname", f"worker-{n}@%h"),
+            *("--concurrency", "{worker_concurrency}", "--skip-serve-logs"),
+        ]
+        for n in (1, 2)
+    },
+}
+CORE_APPS = ["--apps", "core"]
 HEALTH_TIMEOUT_S = 240
 STOP_TIMEOUT_S = 30
 
@@ -68,6 +89,22 @@ class Stack:
     sandbox_sftp_port: int
     sandbox_s3_port: int
     sandbox_smtp_port: int
+    # The distributed topology (INTEGRACOES_EXECUTOR=celery): the execution API's port and each worker's slots.
+    execution_port: int = 0
+    executor: str = "local"
+    worker_concurrency: int = 4
+
+    @property
+    def celery(self) -> bool:
+        return self.executor == "celery"
+
+    @property
+    def components(self) -> dict[str, list[str]]:
+        """What this stack runs, in start order."""
+        if not self.celery:
+            return COMPONENTS
+        started = {**COMPONENTS, "api-server": COMPONENTS["api-server"] + CORE_APPS}
+        return {**started, **CELERY_COMPONENTS}
 
     @property
     def pgdata(self) -> Path:
@@ -132,16 +169,22 @@ def load_stack() -> Stack:
     port = int(os.environ.get("INTEGRACOES_PORT") or state.get("port") or 0)
     if not port:
         port = 8080 if _port_is_free(host, 8080) else _free_port(host)
-    ports = {"port": port}
-    for name in ("sandbox_port", "sandbox_sftp_port", "sandbox_s3_port", "sandbox_smtp_port"):
+    # Remembered like the ports, so `make status`/`stop` know the topology without the variable set again.
+    executor = (os.environ.get("INTEGRACOES_EXECUTOR") or state.get("executor") or "local").lower()
+    if executor not in ("local", "celery"):
+        raise SystemExit(f"INTEGRACOES_EXECUTOR must be 'local' or 'celery', not {executor!r}")
+    ports: dict[str, Any] = {"port": port}
+    for name in ("sandbox_port", "sandbox_sftp_port", "sandbox_s3_port", "sandbox_smtp_port", "execution_port"):
         chosen = int(state.get(name) or 0)
         while not chosen or chosen in ports.values():
             chosen = _free_port("127.0.0.1")
         ports[name] = chosen
-    if any(state.get(name) != value for name, value in ports.items()):
-        state.update(ports)
+    remembered = {**ports, "executor": executor}
+    if any(state.get(name) != value for name, value in remembered.items()):
+        state.update(remembered)
         _write_private(state_file, json.dumps(state, indent=2))
-    return Stack(data=data, host=host, **ports)
+    concurrency = int(os.environ.get("INTEGRACOES_WORKER_CONCURRENCY", "4"))
+    return Stack(data=data, host=host, executor=executor, worker_concurrency=concurrency, **ports)
 
 
 def _secrets(stack: Stack) -> dict[str, str]:
@@ -184,6 +227,8 @@ def _database_urls(stack: Stack, *, start_embedded: bool) -> tuple[str, str]:
 
 def airflow_environment(stack: Stack, *, start_embedded: bool = False) -> dict[str, str]:
     """The environment every Airflow process of this stack runs with."""
+    from sandbox import certs as sandbox_certs  # demo and tests only: production images carry no sandbox
+
     airflow_url, app_url = _database_urls(stack, start_embedded=start_embedded)
     keys = _secrets(stack)
     env = {
@@ -206,6 +251,7 @@ def airflow_environment(stack: Stack, *, start_embedded: bool = False) -> dict[s
         "AIRFLOW__FAB__CONFIG_FILE": str(REPO / "config" / "webserver_config.py"),
         "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(stack.log_dir / "airflow"),
         "INTEGRACOES_DATA": str(stack.data),
+        "INTEGRACOES_EXECUTOR": stack.executor,
         "INTEGRACOES_DATABASE_URL": app_url,
         "INTEGRACOES_SANDBOX_URL": stack.sandbox_url,
         "INTEGRACOES_SANDBOX_SFTP_PORT": str(stack.sandbox_sftp_port),
@@ -227,11 +273,46 @@ def airflow_environment(stack: Stack, *, start_embedded: bool = False) -> dict[s
         "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH", "")])),
         "PATH": os.pathsep.join([str(VENV_BIN), os.environ.get("PATH", "")]),
     }
+    if stack.celery:
+        env.update(_celery_environment(stack))
+    env.update(_files_environment(stack))
     _write_private(
         stack.data / "airflow.env",
         "".join(f"export {key}={shlex.quote(value)}\n" for key, value in sorted(env.items())),
     )
     return env
+
+
+def _celery_environment(stack: Stack) -> dict[str, str]:
+    """CeleryExecutor with the broker given (Redis by default); results go to the metadata database (Airflow's
+    default `db+` backend), and task processes reach the execution API on its own server."""
+    return {
+        "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",
+        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{stack.execution_port}/execution/",
+        "AIRFLOW__CELERY__BROKER_URL": os.environ.get("INTEGRACOES_CELERY_BROKER_URL", "redis://127.0.0.1:6379/0"),
+        "AIRFLOW__CELERY__WORKER_CONCURRENCY": str(stack.worker_concurrency),
+    }
+
+
+FILES_CONNECTION = "integracoes_arquivos"
+
+
+def _files_environment(stack: Stack) -> dict[str, str]:
+    """Generated files on S3 with no connection named: the sandbox's S3 endpoint stands in for the deployment's
+    S3-compatible store (its bucket `integracoes-arquivos` exists from the start). Demo and tests only."""
+    url = os.environ.get("INTEGRACOES_FILES_URL", "")
+    if not url.startswith("s3://") or os.environ.get("INTEGRACOES_FILES_CONN_ID"):
+        return {}
+    connection = {
+        "conn_type": "aws",
+        "login": "demo-arquivos",
+        "password": "demo-arquivos-segredo",
+        "extra": {"endpoint_url": f"https://127.0.0.1:{stack.sandbox_s3_port}", "region_name": "sa-east-1"},
+    }
+    return {
+        "INTEGRACOES_FILES_CONN_ID": FILES_CONNECTION,
+        f"AIRFLOW_CONN_{FILES_CONNECTION.upper()}": json.dumps(connection),
+    }
 
 
 # --- processes -----------------------------------------------------------------------------------
@@ -277,7 +358,7 @@ def _start_component(stack: Stack, env: dict[str, str], component: str) -> None:
     stack.run_dir.mkdir(parents=True, exist_ok=True)
     with open(stack.log_dir / f"{component}.log", "ab") as out:
         proc = subprocess.Popen(
-            [arg.format(**vars(stack)) for arg in COMPONENTS[component]],
+            [arg.format(**vars(stack)) for arg in stack.components[component]],
             env={**os.environ, **env},
             cwd=REPO,
             stdout=out,
@@ -327,14 +408,25 @@ def _sandbox_up(stack: Stack) -> bool:
         return False
 
 
+def _execution_api_up(stack: Stack) -> bool:
+    """The separate execution API answers (always true when the API server serves it too)."""
+    if not stack.celery:
+        return True
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{stack.execution_port}/execution/health", timeout=5):
+            return True
+    except (urllib.error.URLError, OSError):
+        return False
+
+
 def wait_healthy(stack: Stack, timeout: float = HEALTH_TIMEOUT_S) -> None:
     deadline = time.monotonic() + timeout
     health = None
     while time.monotonic() < deadline:
         health = _health(stack)
-        if _is_healthy(health) and _sandbox_up(stack):
+        if _is_healthy(health) and _sandbox_up(stack) and _execution_api_up(stack):
             return
-        for component in COMPONENTS:
+        for component in stack.components:
             if _running_pid(stack, component) is None:
                 raise RuntimeError(f"{component} exited; see {stack.log_dir / (component + '.log')}")
         time.sleep(2)
@@ -372,7 +464,7 @@ def start(*, demo_data: bool) -> Stack:
     prepare(demo_data=demo_data)
     if _running_pid(stack, "api-server") is None and not _port_is_free(stack.host, stack.port):
         raise SystemExit(f"Port {stack.port} is taken by another program: set INTEGRACOES_PORT or free it.")
-    for component in COMPONENTS:
+    for component in stack.components:
         _start_component(stack, env, component)
     log.info("Waiting for %s/api/v2/monitor/health …", stack.url)
     wait_healthy(stack)
@@ -428,7 +520,8 @@ def _print_welcome(stack: Stack, *, demo_data: bool) -> None:
 
 def stop() -> None:
     stack = load_stack()
-    for component in reversed(list(COMPONENTS)):
+    # Whatever this data folder started, whichever executor the current environment names.
+    for component in reversed([*COMPONENTS, *CELERY_COMPONENTS]):
         pid = _running_pid(stack, component)
         if pid:
             _stop_pid(pid, component)
@@ -439,7 +532,7 @@ def stop() -> None:
 
 def status() -> int:
     stack = load_stack()
-    for component in COMPONENTS:
+    for component in stack.components:
         pid = _running_pid(stack, component)
         print(f"{component:<14} {'running (pid ' + str(pid) + ')' if pid else 'stopped'}")
     health = _health(stack)
