@@ -7,7 +7,8 @@
     python -m scripts.stack env                      # shell exports to run `airflow` CLI commands
 
 Everything lives under the data folder ($INTEGRACOES_DATA, default ./data): the embedded PostgreSQL,
-generated secrets, component logs and PID files. Set AIRFLOW_DATABASE_URL (SQLAlchemy URL of the Airflow
+generated secrets, component logs (rotated) and supervisord's socket. The components run under supervisord
+(scripts/supervision.py), which restarts one that crashes. Set AIRFLOW_DATABASE_URL (SQLAlchemy URL of the Airflow
 metadata database) and/or INTEGRACOES_DATABASE_URL (libpq URL of the application database) to use an
 external PostgreSQL instead of the embedded one.
 
@@ -21,13 +22,11 @@ generated files in the sandbox's S3 endpoint (the demo's S3-compatible store) th
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import logging
 import os
 import secrets
 import shlex
-import signal
 import socket
 import ssl
 import subprocess
@@ -39,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scripts import embedded_db
+from scripts import embedded_db, supervision
 
 log = logging.getLogger("stack")
 
@@ -76,7 +75,6 @@ CELERY_COMPONENTS: dict[str, list[str]] = {
 }
 CORE_APPS = ["--apps", "core"]
 HEALTH_TIMEOUT_S = 240
-STOP_TIMEOUT_S = 30
 
 
 @dataclass(frozen=True)
@@ -318,56 +316,28 @@ def _files_environment(stack: Stack) -> dict[str, str]:
 # --- processes -----------------------------------------------------------------------------------
 
 
-def _running_pid(stack: Stack, component: str) -> int | None:
-    """The component's process, if it still runs — and is still ours: after a crash or a reboot the number in
-    a stale PID file may belong to a stranger, which `stop` must never signal."""
-    path = stack.pid_file(component)
-    try:
-        pid = int(path.read_text().strip())
-        os.kill(pid, 0)
-        written = path.stat().st_mtime
-    except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
-        return None
-    started = process_start_time(pid)
-    # Ours started just before its PID file was written; a process that started later reuses the number.
-    if started is not None and started > written + PID_CLOCK_SLACK_S:
-        log.warning("%s: PID %s in %s belongs to another process now; ignoring the stale file", component, pid, path)
-        return None
-    return pid
-
-
-PID_CLOCK_SLACK_S = 2.0  # /proc times have a tick's resolution; the file is written right after the fork
-
-
-def process_start_time(pid: int) -> float | None:
-    """When a process started (POSIX time), from /proc; None where /proc is not available."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        boot = next(line for line in Path("/proc/stat").read_text().splitlines() if line.startswith("btime "))
-    except (OSError, StopIteration):
-        return None
-    ticks = int(stat.rsplit(")", 1)[1].split()[19])  # field 22, counted after the parenthesised command
-    return int(boot.split()[1]) + ticks / os.sysconf("SC_CLK_TCK")
-
-
-def _start_component(stack: Stack, env: dict[str, str], component: str) -> None:
-    if pid := _running_pid(stack, component):
-        log.info("%s already running (pid %s)", component, pid)
-        return
-    stack.log_dir.mkdir(parents=True, exist_ok=True)
+def _supervise(stack: Stack, env: dict[str, str]) -> None:
+    """Hand the components to supervisord: launch it, or apply what changed to the one already running."""
     stack.run_dir.mkdir(parents=True, exist_ok=True)
-    with open(stack.log_dir / f"{component}.log", "ab") as out:
-        proc = subprocess.Popen(
-            [arg.format(**vars(stack)) for arg in stack.components[component]],
-            env={**os.environ, **env},
-            cwd=REPO,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,  # its own process group: stop() ends the component and its children
-        )
-    stack.pid_file(component).write_text(str(proc.pid))
-    log.info("Started %s (pid %s), log: %s", component, proc.pid, stack.log_dir / f"{component}.log")
+    stack.log_dir.mkdir(parents=True, exist_ok=True)
+    conf = stack.run_dir / "supervisord.conf"
+    environ = {**os.environ, **env}
+    commands = {name: [arg.format(**vars(stack)) for arg in command] for name, command in stack.components.items()}
+    _write_private(
+        conf,
+        supervision.config_text(commands, cwd=REPO, run_dir=stack.run_dir, log_dir=stack.log_dir, environ=environ),
+    )
+    if supervision.answering(stack.run_dir):
+        log.info("Components already supervised; applying any change")
+        supervision.reload(stack.run_dir)
+        return
+    supervision.launch(VENV_BIN / "supervisord", conf, stack.run_dir, environ)
+    log.info("Started %s under supervisord, logs in %s", ", ".join(stack.components), stack.log_dir)
+
+
+def component_pids(stack: Stack) -> dict[str, int]:
+    """The running components' process ids (each leads its process group)."""
+    return {p["name"]: int(p["pid"]) for p in supervision.processes(stack.run_dir) if p["pid"]}
 
 
 def _health(stack: Stack) -> dict[str, Any] | None:
@@ -426,29 +396,11 @@ def wait_healthy(stack: Stack, timeout: float = HEALTH_TIMEOUT_S) -> None:
         health = _health(stack)
         if _is_healthy(health) and _sandbox_up(stack) and _execution_api_up(stack):
             return
-        for component in stack.components:
-            if _running_pid(stack, component) is None:
-                raise RuntimeError(f"{component} exited; see {stack.log_dir / (component + '.log')}")
+        for process in supervision.processes(stack.run_dir):
+            if process["statename"] == "FATAL":  # it kept dying as it started: supervisord gave up
+                raise RuntimeError(f"{process['name']} cannot start; see {stack.log_dir / (process['name'] + '.log')}")
         time.sleep(2)
     raise RuntimeError(f"Airflow not healthy after {timeout:.0f}s at {stack.url}: {health}")
-
-
-def _stop_pid(pid: int, name: str) -> None:
-    try:
-        os.killpg(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    deadline = time.monotonic() + STOP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        try:
-            os.killpg(pid, 0)
-        except ProcessLookupError:
-            log.info("Stopped %s", name)
-            return
-        time.sleep(0.3)
-    log.warning("%s did not stop in %ss; killing it", name, STOP_TIMEOUT_S)
-    with contextlib.suppress(ProcessLookupError):  # it may end between the last check and the kill
-        os.killpg(pid, signal.SIGKILL)
 
 
 # --- commands ------------------------------------------------------------------------------------
@@ -462,10 +414,9 @@ def start(*, demo_data: bool) -> Stack:
 
     # Every preparation step is idempotent, so a second start also applies what changed since the first.
     prepare(demo_data=demo_data)
-    if _running_pid(stack, "api-server") is None and not _port_is_free(stack.host, stack.port):
+    if "api-server" not in component_pids(stack) and not _port_is_free(stack.host, stack.port):
         raise SystemExit(f"Port {stack.port} is taken by another program: set INTEGRACOES_PORT or free it.")
-    for component in stack.components:
-        _start_component(stack, env, component)
+    _supervise(stack, env)
     log.info("Waiting for %s/api/v2/monitor/health …", stack.url)
     wait_healthy(stack)
     _print_welcome(stack, demo_data=demo_data)
@@ -520,21 +471,20 @@ def _print_welcome(stack: Stack, *, demo_data: bool) -> None:
 
 def stop() -> None:
     stack = load_stack()
-    # Whatever this data folder started, whichever executor the current environment names.
-    for component in reversed([*COMPONENTS, *CELERY_COMPONENTS]):
-        pid = _running_pid(stack, component)
-        if pid:
-            _stop_pid(pid, component)
-        stack.pid_file(component).unlink(missing_ok=True)
+    # Components stop in the reverse order of their start (SIGTERM, then SIGKILL to the group after 30 s).
+    if supervision.shutdown(stack.run_dir, timeout=supervision.STOP_WAIT_S * (len(stack.components) + 1)):
+        log.info("Stopped %s", ", ".join(reversed(stack.components)))
     if embedded_db.stop(stack.pgdata):
         log.info("Stopped embedded PostgreSQL")
 
 
 def status() -> int:
     stack = load_stack()
+    supervised = {p["name"]: p for p in supervision.processes(stack.run_dir)}
     for component in stack.components:
-        pid = _running_pid(stack, component)
-        print(f"{component:<14} {'running (pid ' + str(pid) + ')' if pid else 'stopped'}")
+        process = supervised.get(component)
+        state = f"{process['statename'].lower()} ({process['description']})" if process else "stopped"
+        print(f"{component:<14} {state}")
     health = _health(stack)
     print(f"health         {json.dumps(health) if health else 'unreachable'} at {stack.url}")
     product = _product_health(stack)

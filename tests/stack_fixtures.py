@@ -111,7 +111,10 @@ class RunningStack:
         raise LookupError("INTEGRACOES_DATABASE_URL not in airflow.env")
 
     def pids(self) -> dict[str, int]:
-        return {p.stem: int(p.read_text()) for p in (self.data / "run").glob("*.pid")}
+        """The running components' process ids, as supervisord knows them (each leads its process group)."""
+        from scripts import supervision
+
+        return {p["name"]: int(p["pid"]) for p in supervision.processes(self.data / "run") if p["pid"]}
 
 
 def _alive(pid: int) -> bool:
@@ -183,6 +186,7 @@ def started_stack(data: Path, **settings: str) -> Iterator[RunningStack]:
             time.sleep(0.5)
         survivors = {name: pid for name, pid in pids.items() if _alive(pid)}
         assert not survivors, f"`make stop` left processes running: {survivors}"
+        assert not running.pids(), "supervisord still answering after `make stop`"
         assert not (data / "postgres" / "postmaster.pid").exists(), "embedded PostgreSQL still running"
 
 

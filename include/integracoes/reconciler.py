@@ -215,8 +215,8 @@ def _fail_queued_runs(session: Any, task_ids: list[int]) -> None:
 
 def watch(interval_s: float = WATCH_INTERVAL_S, expiry_every_s: float = EXPIRY_EVERY_S) -> None:
     """The stack's reconciler process: the dead-run safety net and the late integrations' alerts every
-    `interval_s` seconds, and the files past their retention period every `expiry_every_s`."""
-    from include.integracoes import db, files
+    `interval_s` seconds, and the files and Airflow's logs past their retention periods every `expiry_every_s`."""
+    from include.integracoes import db, files, task_logs
 
     next_expiry = 0.0
     while True:
@@ -227,6 +227,8 @@ def watch(interval_s: float = WATCH_INTERVAL_S, expiry_every_s: float = EXPIRY_E
                 if time.monotonic() >= next_expiry:
                     if expired := files.expire_old(conn, files.retention_days()):
                         log.info("Expired %d file(s) past %d days", expired, files.retention_days())
+                    if pruned := task_logs.prune(task_logs.base_folder(), task_logs.retention_days()):
+                        log.info("Removed %d Airflow log file(s) past %d days", pruned, task_logs.retention_days())
                     next_expiry = time.monotonic() + expiry_every_s
         except Exception:  # a database or metadata blip: try again next round
             log.exception("Dead-run reconciliation failed")

@@ -14,6 +14,7 @@ waits on the partner — the step is retried on the other worker and the partner
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -22,6 +23,7 @@ import re
 import signal
 import time
 import uuid
+import xmlrpc.client
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,6 +36,7 @@ import pytest
 import redis
 from psycopg import sql
 
+from scripts import supervision
 from tests.integration.test_faults_e2e import (
     AFTER_UPLOAD,
     DELIVERY_STEP,
@@ -123,6 +126,23 @@ def worker_of(stack: RunningStack, pid: int) -> str:
             return workers[pid]
         pid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
     raise AssertionError("the task process is not in a Celery worker's tree")
+
+
+def kill_for_good(stack: RunningStack, worker: str) -> None:
+    """SIGKILL the worker's whole process tree, then keep supervisord from starting it again (it would, within
+    seconds): the retry, queued once the scheduler gives up on the silent task, can only go to the other."""
+    os.killpg(stack.pids()[worker], signal.SIGKILL)
+    server = supervision.rpc(stack.data / "run")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        state = server.supervisor.getProcessInfo(worker)["statename"]
+        if state == "STOPPED":
+            return
+        if state in ("STARTING", "RUNNING", "BACKOFF"):
+            with contextlib.suppress(xmlrpc.client.Fault):  # it may change state between the two calls
+                server.supervisor.stopProcess(worker, True)
+        time.sleep(0.1)
+    raise AssertionError(f"{worker} could not be kept stopped")
 
 
 def s3(stack: RunningStack) -> Any:
@@ -255,7 +275,7 @@ def test_a_worker_killed_mid_delivery_is_retried_on_the_other_and_nothing_is_sen
         pid = wait_for("the delivery's process", lambda: task_process(distributed, dag_id, DELIVERY_STEP), timeout=60)
         killed = worker_of(distributed, pid)
         survivor = next(w for w in WORKERS if w != killed)
-        os.killpg(distributed.pids()[killed], signal.SIGKILL)
+        kill_for_good(distributed, killed)
         at = time.monotonic()
 
         def ended() -> list[tuple[int, str]] | None:

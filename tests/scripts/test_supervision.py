@@ -1,0 +1,120 @@
+"""The local stack's supervision with a real supervisord and stand-in components: a crashed component is
+restarted, logs are rotated, stop ends every component with its children, and a stale PID file never makes
+`stop` signal a stranger (nothing is signalled by a number read from a file)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from scripts import supervision
+
+SUPERVISORD = Path(sys.executable).parent / "supervisord"
+# A component that starts a child of its own (like the scheduler's executor) and writes to its log.
+COMPONENT = (
+    "import subprocess, sys, time; subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)']);"
+    "[print('x' * 1000, flush=True) or time.sleep(0.01) for _ in range(3000)]; time.sleep(600)"
+)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _wait(what: str, probe: object, timeout: float = 30) -> object:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if value := probe():  # type: ignore[operator]
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _pids(run: Path) -> dict[str, int]:
+    return {p["name"]: int(p["pid"]) for p in supervision.processes(run) if p["statename"] == "RUNNING"}
+
+
+@pytest.fixture
+def supervised(tmp_path: Path) -> Iterator[Path]:
+    run, logs = tmp_path / "run", tmp_path / "logs"
+    run.mkdir()
+    logs.mkdir()
+    components = {name: [sys.executable, "-c", COMPONENT] for name in ("first", "second")}
+    environ = {**os.environ, supervision.LOG_MAX_MB_ENV: "1", supervision.LOG_BACKUPS_ENV: "2"}
+    conf = run / "supervisord.conf"
+    conf.write_text(supervision.config_text(components, cwd=tmp_path, run_dir=run, log_dir=logs, environ=environ))
+    supervision.launch(SUPERVISORD, conf, run, environ)
+    try:
+        yield run
+    finally:
+        supervision.shutdown(run, timeout=60)
+
+
+def test_a_crashed_component_is_restarted_and_stop_leaves_nothing(supervised: Path) -> None:
+    first = _wait("both components running", lambda: len(p := _pids(supervised)) == 2 and p)
+    assert isinstance(first, dict)
+    children = [int(c) for c in subprocess.check_output(["pgrep", "-g", str(first["first"])]).split()]
+    assert len(children) >= 2, "the component and its own child share its process group"
+
+    os.killpg(first["first"], signal.SIGKILL)
+    restarted = _wait("the crashed component back", lambda: (p := _pids(supervised)).get("first", first["first"])
+                      != first["first"] and p, timeout=30)  # fmt: skip
+    assert isinstance(restarted, dict)
+    assert restarted["second"] == first["second"], "the others are untouched"
+
+    daemon = int((supervised / "supervisord.pid").read_text())
+    assert supervision.shutdown(supervised, timeout=60)
+    leftovers = [pid for pid in [*restarted.values(), *children, daemon] if _alive(pid)]
+    assert not leftovers, f"processes left after stop: {leftovers}"
+    assert not supervision.shutdown(supervised, timeout=5), "a second stop finds nothing to stop"
+
+
+def test_logs_are_rotated(supervised: Path) -> None:
+    logs = supervised.parent / "logs"
+    # Each component prints ~3 MB; with 1 MB files and 2 backups at most ~3 MB stays per component.
+    _wait("a rotated log", lambda: (logs / "first.log.1").exists(), timeout=60)
+    _wait("the component done printing", lambda: (logs / "first.log.2").exists(), timeout=60)
+    time.sleep(1)
+    sizes = [f.stat().st_size for f in logs.glob("first.log*")]
+    assert len(sizes) <= 3, sorted(logs.iterdir())
+    assert max(sizes) <= 1024 * 1024 + 4096
+
+
+def test_a_stale_pid_file_never_makes_stop_signal_a_stranger(tmp_path: Path) -> None:
+    """After a crash or a reboot the number in supervisord.pid may belong to anyone: stop reads no PID file."""
+    run = tmp_path / "run"
+    run.mkdir()
+    stranger = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        (run / "supervisord.pid").write_text(str(stranger.pid))
+        (run / "supervisor.sock").touch()  # a socket file left behind, nobody listening
+        assert not supervision.shutdown(run, timeout=5)
+        assert stranger.poll() is None, "the stranger was signalled"
+    finally:
+        stranger.kill()
+        stranger.wait()
+
+
+def test_a_literal_percent_survives_supervisords_expansion(tmp_path: Path) -> None:
+    text = supervision.config_text(
+        {"worker-1": ["airflow", "celery", "worker", "--celery-hostname", "worker-1@%h"]},
+        cwd=tmp_path, run_dir=tmp_path, log_dir=tmp_path, environ={},
+    )  # fmt: skip
+    assert "worker-1@%%h" in text
+
+
+def test_a_long_data_folder_gets_a_short_socket(tmp_path: Path) -> None:
+    deep = tmp_path / ("d" * 120) / "run"
+    assert len(str(supervision.socket_path(deep))) <= 100
+    assert supervision.socket_path(deep) == supervision.socket_path(deep)
