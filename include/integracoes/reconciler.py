@@ -183,7 +183,20 @@ def end_dead_runs(conn: psycopg.Connection, *, now: datetime | None = None) -> l
             found = state_of(dag_id, run_id)
             return found is not None and found[0] in ("success", "failed") and (found[1] or limit) <= limit
 
-        ended_tasks = tasks.end_orphans(conn, run_is_alive) + tasks.end_unclaimed(conn, run_ended)
+        def timed_out(dag_id: str, run_id: str) -> bool:
+            """Failed after running as long as its integration's run limit: ended by dagrun_timeout."""
+            found = session.execute(
+                select(DagRun.state, DagRun.start_date, DagRun.end_date).where(
+                    DagRun.dag_id == dag_id, DagRun.run_id == run_id
+                )
+            ).first()
+            if not found or found[0] != "failed" or not found[1] or not found[2]:
+                return False
+            limit = run_limit(dag_id)
+            return limit is not None and found[2] - found[1] >= limit
+
+        ended_tasks = tasks.end_orphans(conn, run_is_alive, timed_out=timed_out)
+        ended_tasks += tasks.end_unclaimed(conn, run_ended)
         inactive = tasks.end_inactive(conn, deactivated_before=limit)
         _fail_queued_runs(session, inactive)
         ended_tasks += inactive
@@ -195,6 +208,15 @@ def end_dead_runs(conn: psycopg.Connection, *, now: datetime | None = None) -> l
     if ended_tasks:
         log.info("Ended %d task(s) of dead runs", len(ended_tasks))
     return ended_tasks
+
+
+def run_limit(dag_id: str) -> timedelta | None:
+    """The run time limit (dagrun_timeout) of an integration's DAG, from its partner type."""
+    from include.integracoes.dag_factory import time_limits
+
+    type_code = dag_id.split("_", 2)[-1]  # integracao_<id>_<type> (integrations.dag_id_for)
+    spec = CATALOG.get(type_code)
+    return time_limits(spec)[1] if spec else None
 
 
 def _fail_queued_runs(session: Any, task_ids: list[int]) -> None:

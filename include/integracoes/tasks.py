@@ -376,12 +376,17 @@ def mark_failed(conn: psycopg.Connection, task_id: int, failure: FailureClass, *
 
 
 def end_orphans(
-    conn: psycopg.Connection, run_is_alive: Callable[[str, str], bool], *, integration_id: int | None = None
+    conn: psycopg.Connection,
+    run_is_alive: Callable[[str, str], bool],
+    *,
+    integration_id: int | None = None,
+    timed_out: Callable[[str, str], bool] = lambda _dag, _run: False,
 ) -> list[int]:
     """End pending tasks whose unfinished Airflow runs are all gone: no task stays Pendente forever.
 
     Only unfinished attempts count: a task waiting for its first run (a queued manual request, or a
-    reprocessing whose earlier attempts all ended) is not an orphan.
+    reprocessing whose earlier attempts all ended) is not an orphan. A run that `timed_out` gives the
+    time-limit reason (its DAG's own callback may not have run yet), any other the generic one.
     """
     candidates = conn.execute(
         """SELECT t.id, json_agg(json_build_array(a.dag_id, a.run_id))
@@ -394,9 +399,15 @@ def end_orphans(
     ended = []
     for task_id, runs in candidates:
         if not any(run_is_alive(dag_id, run_id) for dag_id, run_id in runs):
-            mark_failed(conn, task_id, FailureClass.RUN_LOST)
+            if any(timed_out(dag_id, run_id) for dag_id, run_id in runs):
+                mark_failed(conn, task_id, FailureClass.RUN_TIMEOUT, step=_WHOLE_RUN)
+            else:
+                mark_failed(conn, task_id, FailureClass.RUN_LOST)
             ended.append(int(task_id))
     return ended
+
+
+_WHOLE_RUN = "execução"  # the step is not known from outside the run
 
 
 def requested_run_id(task_id: int, origin: Origin, earlier_attempts: int) -> str:

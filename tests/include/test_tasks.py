@@ -110,6 +110,25 @@ def test_orphans_are_ended_with_a_reason(migrated_db: psycopg.Connection, integr
     assert tasks.get_task(migrated_db, alive.id).status is Status.PENDING
 
 
+def test_an_orphan_of_a_timed_out_run_gets_the_time_limit_reason(
+    migrated_db: psycopg.Connection, integration: int
+) -> None:
+    (task,) = open_run(migrated_db, integration, "too-long", first_day=date(2026, 11, 19))
+    ended = tasks.end_orphans(migrated_db, lambda _dag, _run: False, timed_out=lambda _dag, run: run == "too-long")
+    assert ended == [task.id]
+    reason = tasks.get_task(migrated_db, task.id).failure_reason
+    assert reason == "O processamento excedeu o tempo máximo (execução). Você pode reprocessar a tarefa."
+
+
+def test_a_runs_time_limit_is_its_partners() -> None:
+    from include.integracoes.reconciler import run_limit
+
+    assert run_limit("integracao_5_propz") == timedelta(minutes=240)
+    assert run_limit("integracao_12_linx_wms") == timedelta(minutes=60)
+    assert run_limit("integracao_1_smarket") == timedelta(minutes=180)
+    assert run_limit("integracao_3_unknown_type") is None
+
+
 def test_listing_is_scoped_newest_first_and_searchable(migrated_db: psycopg.Connection, integration: int) -> None:
     for n in range(3):
         opened = open_run(
