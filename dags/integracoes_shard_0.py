@@ -1,4 +1,4 @@
-"""Airflow DAGs of the registered integrations with id % 8 == 0 (built by include/integracoes/dag_factory.py)."""
+"""Airflow DAGs of the registered integrations with id % 16 == 0 (built by include/integracoes/dag_factory.py)."""
 
 from include.integracoes.dag_factory import dags_of_shard
 

@@ -20,7 +20,10 @@ from include.integracoes import db
 
 log = logging.getLogger(__name__)
 
-SHARDS = 8
+# A save re-parses its shard, and Airflow re-writes the rows of every DAG in it: at 5,000 integrations 16 shards
+# keep that to ~310 DAGs (a few seconds). More files would add a process start and the imports to every periodic
+# re-parse. Changing it needs the same number of dags/integracoes_shard_N.py files.
+SHARDS = 16
 STRICT_ENV = "INTEGRACOES_DAGS_STRICT"
 
 
@@ -50,7 +53,7 @@ def strict() -> bool:
 
 def _snapshot_path(shard: int) -> Path:
     base = Path(os.environ.get("INTEGRACOES_DATA") or tempfile.gettempdir()) / "registry"
-    return base / f"shard_{shard:02d}.json"
+    return base / f"shard_{shard:02d}_of_{SHARDS}.json"  # another shard count: another subset of integrations
 
 
 def read_shard(shard: int) -> list[RegisteredIntegration]:

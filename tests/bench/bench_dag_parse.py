@@ -14,7 +14,7 @@ import argparse
 import os
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from scripts import embedded_db
 
 TARGET_RATIO = 0.5
 STEPS_FILE = Path(__file__).resolve().parents[2] / "include" / "integracoes" / "run_steps.py"
+STEPS = "include.integracoes.run_steps"  # imported by name, once, as our DAG files do
 
 
 def _seed(url: str, count: int) -> None:
@@ -43,26 +44,30 @@ def _seed(url: str, count: int) -> None:
         )
 
 
-def _yaml(path: Path, count: int) -> None:
+def _yaml(
+    path: Path, ids: Iterable[int], *, intervals: dict[int, int] | None = None, paused: dict[int, bool] | None = None
+) -> None:
+    """dag-factory's description of the same DAGs as ours (one per integration id; interval minutes, paused)."""
     with path.open("w") as out:
-        for n in range(1, count + 1):
+        for n in ids:
+            minutes = (intervals or {}).get(n, 60)
             out.write(f"""integracao_{n}_smarket:
   default_args: {{owner: integracoes, retries: 3, retry_delay_sec: 30, retry_exponential_backoff: 2.0,
                  start_date: 2026-01-01, execution_timeout_secs: 7200}}
-  schedule: {{__type__: datetime.timedelta, minutes: 60}}
+  schedule: {{__type__: datetime.timedelta, minutes: {minutes}}}
   catchup: false
   max_active_runs: 1
-  is_paused_upon_creation: false
+  is_paused_upon_creation: {"true" if (paused or {}).get(n, False) else "false"}
   tags: ["cliente:1", "tipo:smarket", "integracoes"]
   doc_md: "### Integração {n}"
   tasks:
     - {{task_id: preparar, operator: airflow.providers.standard.operators.python.PythonOperator,
-        python_callable_name: prepare, python_callable_file: {STEPS_FILE}, op_kwargs: {{integration_id: {n}}}}}
+        python_callable: {STEPS}.prepare, op_kwargs: {{integration_id: {n}}}}}
     - {{task_id: extrair_e_gerar_arquivo, operator: airflow.providers.standard.operators.python.PythonOperator,
-        python_callable_name: produce_files, python_callable_file: {STEPS_FILE}, op_kwargs: {{integration_id: {n}}},
+        python_callable: {STEPS}.produce_files, op_kwargs: {{integration_id: {n}}},
         dependencies: [preparar]}}
     - {{task_id: entregar, operator: airflow.providers.standard.operators.python.PythonOperator,
-        python_callable_name: deliver, python_callable_file: {STEPS_FILE}, op_kwargs: {{integration_id: {n}}},
+        python_callable: {STEPS}.deliver, op_kwargs: {{integration_id: {n}}},
         pool: parceiro_smarket, dependencies: [extrair_e_gerar_arquivo]}}
 """)
 
@@ -110,7 +115,7 @@ def main() -> None:
     os.environ.update({"INTEGRACOES_DATABASE_URL": url, "INTEGRACOES_DATA": str(work), "INTEGRACOES_DAGS_STRICT": "1"})
     try:
         _seed(url, 10)  # warm-up: imports and first connections for both sides
-        _yaml(work / "warm.yml", 10)
+        _yaml(work / "warm.yml", range(1, 11))
         _timed(ours)
         _timed(theirs(work / "warm.yml"))
         header = f"{'DAGs':>6} | {'ours parse':>10} {'serialize':>9} {'total':>7} | "
@@ -119,7 +124,7 @@ def main() -> None:
         for size in args.sizes:
             _seed(url, size)
             config = work / f"dags_{size}.yml"
-            _yaml(config, size)
+            _yaml(config, range(1, size + 1))
             o_parse, o_ser, o_count = _timed(ours)
             t_parse, t_ser, t_count = _timed(theirs(config))
             assert o_count == t_count == size, (o_count, t_count)

@@ -55,7 +55,10 @@ def dagbag(registered: list[int]) -> Any:
 
 
 def test_shard_files_match_the_shard_count() -> None:
-    assert sorted(p.name for p in DAGS.glob("*.py")) == [f"integracoes_shard_{n}.py" for n in range(registry.SHARDS)]
+    expected = sorted(f"integracoes_shard_{n}.py" for n in range(registry.SHARDS))
+    assert sorted(p.name for p in DAGS.glob("*.py")) == expected
+    for n in range(registry.SHARDS):
+        assert f"dags_of_shard({n})" in (DAGS / f"integracoes_shard_{n}.py").read_text()
 
 
 def test_no_import_errors_and_one_dag_per_integration(dagbag: Any, registered: list[int]) -> None:
