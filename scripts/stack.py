@@ -335,11 +335,6 @@ def _supervise(stack: Stack, env: dict[str, str]) -> None:
     log.info("Started %s under supervisord, logs in %s", ", ".join(stack.components), stack.log_dir)
 
 
-def component_pids(stack: Stack) -> dict[str, int]:
-    """The running components' process ids (each leads its process group)."""
-    return {p["name"]: int(p["pid"]) for p in supervision.processes(stack.run_dir) if p["pid"]}
-
-
 def _health(stack: Stack) -> dict[str, Any] | None:
     try:
         with urllib.request.urlopen(f"{stack.url}/api/v2/monitor/health", timeout=5) as response:  # noqa: S310
@@ -414,7 +409,7 @@ def start(*, demo_data: bool) -> Stack:
 
     # Every preparation step is idempotent, so a second start also applies what changed since the first.
     prepare(demo_data=demo_data)
-    if "api-server" not in component_pids(stack) and not _port_is_free(stack.host, stack.port):
+    if "api-server" not in supervision.running_pids(stack.run_dir) and not _port_is_free(stack.host, stack.port):
         raise SystemExit(f"Port {stack.port} is taken by another program: set INTEGRACOES_PORT or free it.")
     _supervise(stack, env)
     log.info("Waiting for %s/api/v2/monitor/health …", stack.url)

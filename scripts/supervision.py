@@ -158,6 +158,11 @@ def processes(run_dir: Path) -> list[dict[str, Any]]:
     return list(rpc(run_dir).supervisor.getAllProcessInfo())
 
 
+def running_pids(run_dir: Path) -> dict[str, int]:
+    """The components that have a process now, by name (each leads its process group)."""
+    return {p["name"]: int(p["pid"]) for p in processes(run_dir) if p["pid"]}
+
+
 def shutdown(run_dir: Path, timeout: float) -> bool:
     """Stop every component (reverse order; SIGKILL to a group still there after STOP_WAIT_S), then supervisord.
     False when no supervisord answered for this data folder."""

@@ -114,10 +114,10 @@ class RunningStack:
         """The running components' process ids, as supervisord knows them (each leads its process group)."""
         from scripts import supervision
 
-        return {p["name"]: int(p["pid"]) for p in supervision.processes(self.data / "run") if p["pid"]}
+        return supervision.running_pids(self.data / "run")
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -182,9 +182,9 @@ def started_stack(data: Path, **settings: str) -> Iterator[RunningStack]:
         _keep_logs(data)
         assert stopped.returncode == 0, stopped.stdout + stopped.stderr
         deadline = time.monotonic() + 30
-        while any(_alive(pid) for pid in pids.values()) and time.monotonic() < deadline:
+        while any(alive(pid) for pid in pids.values()) and time.monotonic() < deadline:
             time.sleep(0.5)
-        survivors = {name: pid for name, pid in pids.items() if _alive(pid)}
+        survivors = {name: pid for name, pid in pids.items() if alive(pid)}
         assert not survivors, f"`make stop` left processes running: {survivors}"
         assert not running.pids(), "supervisord still answering after `make stop`"
         assert not (data / "postgres" / "postmaster.pid").exists(), "embedded PostgreSQL still running"

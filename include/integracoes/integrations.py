@@ -41,6 +41,11 @@ def dag_id_for(integration_id: int, type_code: str) -> str:
     return f"integracao_{integration_id}_{type_code}"
 
 
+def type_of_dag(dag_id: str) -> str:
+    """The partner type an integration's DAG id names (the inverse of `dag_id_for`'s naming)."""
+    return dag_id.split("_", 2)[-1]
+
+
 def pool_for(type_code: str) -> str:
     """The Airflow pool that caps simultaneous deliveries to one partner across all tenants."""
     return f"parceiro_{type_code}"

@@ -29,6 +29,7 @@ from include.integracoes.integrations import (
     dag_id_for,
     extraction_slots,
     pool_for,
+    type_of_dag,
 )
 from include.integracoes.registry import shard_of
 
@@ -166,34 +167,36 @@ def end_dead_runs(conn: psycopg.Connection, *, now: datetime | None = None) -> l
 
     limit = (now or datetime.now(UTC)) - DEAD_RUN_GRACE
     with create_session() as session:
+        seen: dict[tuple[str, str], tuple[str, datetime | None, datetime | None] | None] = {}
 
-        def state_of(dag_id: str, run_id: str) -> tuple[str, datetime | None] | None:
-            found = session.execute(
-                select(DagRun.state, DagRun.end_date).where(DagRun.dag_id == dag_id, DagRun.run_id == run_id)
-            ).first()
-            return (str(found[0]), found[1]) if found else None
+        def state_of(dag_id: str, run_id: str) -> tuple[str, datetime | None, datetime | None] | None:
+            """(state, start, end) of the run, read once per pass."""
+            if (dag_id, run_id) not in seen:
+                found = session.execute(
+                    select(DagRun.state, DagRun.start_date, DagRun.end_date).where(
+                        DagRun.dag_id == dag_id, DagRun.run_id == run_id
+                    )
+                ).first()
+                seen[dag_id, run_id] = (str(found[0]), found[1], found[2]) if found else None
+            return seen[dag_id, run_id]
 
         def run_is_alive(dag_id: str, run_id: str) -> bool:
             """Queued, running, or ended within the grace (its own callbacks may still be closing its tasks)."""
             found = state_of(dag_id, run_id)
-            return found is not None and (found[0] in ("queued", "running") or (found[1] or limit) > limit)
+            return found is not None and (found[0] in ("queued", "running") or (found[2] or limit) > limit)
 
         def run_ended(dag_id: str, run_id: str) -> bool:
             """It exists and ended longer ago than the grace."""
             found = state_of(dag_id, run_id)
-            return found is not None and found[0] in ("success", "failed") and (found[1] or limit) <= limit
+            return found is not None and found[0] in ("success", "failed") and (found[2] or limit) <= limit
 
         def timed_out(dag_id: str, run_id: str) -> bool:
             """Failed after running as long as its integration's run limit: ended by dagrun_timeout."""
-            found = session.execute(
-                select(DagRun.state, DagRun.start_date, DagRun.end_date).where(
-                    DagRun.dag_id == dag_id, DagRun.run_id == run_id
-                )
-            ).first()
+            found = state_of(dag_id, run_id)
             if not found or found[0] != "failed" or not found[1] or not found[2]:
                 return False
-            limit = run_limit(dag_id)
-            return limit is not None and found[2] - found[1] >= limit
+            allowed = run_limit(dag_id)
+            return allowed is not None and found[2] - found[1] >= allowed
 
         ended_tasks = tasks.end_orphans(conn, run_is_alive, timed_out=timed_out)
         ended_tasks += tasks.end_unclaimed(conn, run_ended)
@@ -214,8 +217,7 @@ def run_limit(dag_id: str) -> timedelta | None:
     """The run time limit (dagrun_timeout) of an integration's DAG, from its partner type."""
     from include.integracoes.dag_factory import time_limits
 
-    type_code = dag_id.split("_", 2)[-1]  # integracao_<id>_<type> (integrations.dag_id_for)
-    spec = CATALOG.get(type_code)
+    spec = CATALOG.get(type_of_dag(dag_id))
     return time_limits(spec)[1] if spec else None
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
-import json
 import os
 import re
 import signal
@@ -47,6 +46,7 @@ from tests.integration.test_faults_e2e import (
     delivery_tries,
     mode_used_up,
     register,
+    sandbox_state,
     set_mode,
     tasks_of,
     vida,
@@ -147,15 +147,11 @@ def kill_for_good(stack: RunningStack, worker: str) -> None:
 
 def s3(stack: RunningStack) -> Any:
     """A client of the sandbox's S3 endpoint, the store this stack keeps its files in."""
-    port = _state(stack)["sandbox_s3_port"]
+    port = sandbox_state(stack)["sandbox_s3_port"]
     return boto3.client(
         "s3", endpoint_url=f"https://127.0.0.1:{port}", region_name="sa-east-1", aws_access_key_id="teste",
         aws_secret_access_key="teste", verify=str(stack.data / "sandbox" / "ca-bundle.pem"),
     )  # fmt: skip
-
-
-def _state(stack: RunningStack) -> dict[str, Any]:
-    return dict(json.loads((stack.data / "state.json").read_text()))
 
 
 def sent_files(stack: RunningStack) -> list[tuple[int, str, str, int]]:
@@ -178,7 +174,7 @@ def object_sha256(client: Any, uri: str) -> str:
 
 def test_the_components_are_apart(distributed: RunningStack) -> None:
     """The UI/plugin server does not serve the execution API; the execution server serves nothing else."""
-    execution = f"http://127.0.0.1:{_state(distributed)['execution_port']}"
+    execution = f"http://127.0.0.1:{sandbox_state(distributed)['execution_port']}"
     assert httpx.get(f"{execution}/execution/health", timeout=10).json() == {"status": "healthy"}
     # The UI server answers unknown paths with its single-page app (HTML), not with the execution API.
     from_ui = httpx.get(f"{distributed.url}/execution/health", timeout=10)

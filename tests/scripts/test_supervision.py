@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from scripts import supervision
+from tests.stack_fixtures import alive
 
 SUPERVISORD = Path(sys.executable).parent / "supervisord"
 # A component that starts a child of its own (like the scheduler's executor) and writes to its log.
@@ -22,14 +23,6 @@ COMPONENT = (
     "import subprocess, sys, time; subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)']);"
     "[print('x' * 1000, flush=True) or time.sleep(0.01) for _ in range(3000)]; time.sleep(600)"
 )
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 def _wait(what: str, probe: object, timeout: float = 30) -> object:
@@ -41,7 +34,7 @@ def _wait(what: str, probe: object, timeout: float = 30) -> object:
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def _pids(run: Path) -> dict[str, int]:
+def _running(run: Path) -> dict[str, int]:
     return {p["name"]: int(p["pid"]) for p in supervision.processes(run) if p["statename"] == "RUNNING"}
 
 
@@ -62,20 +55,25 @@ def supervised(tmp_path: Path) -> Iterator[Path]:
 
 
 def test_a_crashed_component_is_restarted_and_stop_leaves_nothing(supervised: Path) -> None:
-    first = _wait("both components running", lambda: len(p := _pids(supervised)) == 2 and p)
+    # RUNNING: up for startsecs, so each stand-in has started its child.
+    first = _wait("both components running", lambda: len(p := _running(supervised)) == 2 and p)
     assert isinstance(first, dict)
     children = [int(c) for c in subprocess.check_output(["pgrep", "-g", str(first["first"])]).split()]
     assert len(children) >= 2, "the component and its own child share its process group"
 
     os.killpg(first["first"], signal.SIGKILL)
-    restarted = _wait("the crashed component back", lambda: (p := _pids(supervised)).get("first", first["first"])
-                      != first["first"] and p, timeout=30)  # fmt: skip
+
+    def back() -> dict[str, int] | None:
+        pids = supervision.running_pids(supervised)
+        return pids if pids.get("first", first["first"]) != first["first"] else None
+
+    restarted = _wait("the crashed component back", back, timeout=30)
     assert isinstance(restarted, dict)
     assert restarted["second"] == first["second"], "the others are untouched"
 
     daemon = int((supervised / "supervisord.pid").read_text())
     assert supervision.shutdown(supervised, timeout=60)
-    leftovers = [pid for pid in [*restarted.values(), *children, daemon] if _alive(pid)]
+    leftovers = [pid for pid in [*restarted.values(), *children, daemon] if alive(pid)]
     assert not leftovers, f"processes left after stop: {leftovers}"
     assert not supervision.shutdown(supervised, timeout=5), "a second stop finds nothing to stop"
 
