@@ -50,11 +50,14 @@ COMPONENTS: dict[str, list[str]] = {
         *(sys.executable, "-m", "sandbox", "--data", "{data}/sandbox", "--port", "{sandbox_port}"),
         *("--sftp-port", "{sandbox_sftp_port}", "--s3-port", "{sandbox_s3_port}", "--smtp-port", "{sandbox_smtp_port}"),
     ],
+    # Before the scheduler and stopped after it: the LocalExecutor's task processes (inside the scheduler) report
+    # to its execution API, so a stop lets them end their try instead of waiting on a server that is gone.
+    "api-server": [str(VENV_BIN / "airflow"), "api-server"],
     # Log servers are skipped: on one host the api-server reads the task-log folder directly.
     "scheduler": [str(VENV_BIN / "airflow"), "scheduler", "--skip-serve-logs"],
-    "dag-processor": [str(VENV_BIN / "airflow"), "dag-processor"],
+    # Airflow's dag-processor, with the DAG factory imported once for its forked parsing processes.
+    "dag-processor": [sys.executable, "-m", "include.integracoes.dag_processor"],
     "triggerer": [str(VENV_BIN / "airflow"), "triggerer", "--skip-serve-logs"],
-    "api-server": [str(VENV_BIN / "airflow"), "api-server"],
     # The dead-run safety net: ends the tasks of runs that died (include/integracoes/reconciler.py).
     "reconciler": [sys.executable, "-m", "include.integracoes.reconciler", "--watch"],
 }
@@ -421,19 +424,33 @@ def start(*, demo_data: bool) -> Stack:
 def prepare(*, demo_data: bool) -> None:
     """Migrate both databases and sync roles (and demo data/users) with the current environment.
 
-    Also the init step of deployments that run the components themselves (docker-compose.yaml).
+    Also the init step of deployments that run the components themselves (docker-compose.yaml). Steps that do
+    not depend on each other run side by side: each Airflow command boots Airflow (seconds of CPU), and on a
+    restart with nothing to change that boot is all they cost.
     """
-    log.info("Migrating the Airflow metadata database…")
-    subprocess.run([str(VENV_BIN / "airflow"), "db", "migrate"], cwd=REPO, check=True)
-    _prepare_application(demo_data=demo_data)
-    log.info("Creating roles%s…", " and demo users" if demo_data else "")
-    subprocess.run(
-        [sys.executable, "-m", "scripts.security_setup", *(["--demo-users"] if demo_data else [])],
-        cwd=REPO,
-        check=True,
+    log.info("Migrating the Airflow metadata database and the application database…")
+    airflow_migration = subprocess.Popen([str(VENV_BIN / "airflow"), "db", "migrate"], cwd=REPO)
+    try:
+        _prepare_application(demo_data=demo_data)
+    finally:
+        airflow_migration.wait()
+    _check(airflow_migration)
+    log.info("Creating roles%s, pools and pause states…", " and demo users" if demo_data else "")
+    _check(
+        subprocess.Popen(
+            [sys.executable, "-m", "scripts.security_setup", *(["--demo-users"] if demo_data else [])], cwd=REPO
+        ),
+        # Pools for every partner and the pause state of every integration's DAG.
+        subprocess.Popen([sys.executable, "-m", "include.integracoes.reconciler"], cwd=REPO),
     )
-    # Pools for every partner and the pause state of every integration's DAG.
-    subprocess.run([sys.executable, "-m", "include.integracoes.reconciler"], cwd=REPO, check=True)
+
+
+def _check(*steps: subprocess.Popen[bytes]) -> None:
+    """Wait for every step; fail as `check=True` would for the first that failed."""
+    codes = [step.wait() for step in steps]
+    for step, code in zip(steps, codes, strict=True):
+        if code:
+            raise subprocess.CalledProcessError(code, step.args)
 
 
 def _prepare_application(*, demo_data: bool) -> None:
@@ -466,8 +483,12 @@ def _print_welcome(stack: Stack, *, demo_data: bool) -> None:
 
 def stop() -> None:
     stack = load_stack()
-    # Components stop in the reverse order of their start (SIGTERM, then SIGKILL to the group after 30 s).
-    if supervision.shutdown(stack.run_dir, timeout=supervision.STOP_WAIT_S * (len(stack.components) + 1)):
+    # SIGTERM, then SIGKILL to the group after 30 s. What talks to the API servers and the sandbox (the scheduler
+    # with its LocalExecutor tasks, the workers, the triggerer, …) stops first and at once, then the API servers,
+    # then the sandbox: a task ends its try while what it reports to is still there.
+    servers = {"api-server", "execution-api", "sandbox"}
+    waves = [set(stack.components) - servers, servers - {"sandbox"}]
+    if supervision.shutdown(stack.run_dir, timeout=supervision.STOP_WAIT_S * (len(stack.components) + 1), first=waves):
         log.info("Stopped %s", ", ".join(reversed(stack.components)))
     if embedded_db.stop(stack.pgdata):
         log.info("Stopped embedded PostgreSQL")

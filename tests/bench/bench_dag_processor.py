@@ -51,6 +51,7 @@ import httpx
 import psutil
 import psycopg
 
+from scripts import supervision
 from tests.bench.bench_dag_parse import _yaml
 from tests.bench.scratch import scratch_stack
 from tests.stack_fixtures import REPO
@@ -155,21 +156,12 @@ def scratch(prefix: str, extra_env: dict[str, str]) -> Iterator[Stack]:
 
 
 def dag_processor(stack: Stack, timeout: float = 120) -> psutil.Process:
-    """The stack's dag-processor: the topmost process whose command line says so, in this data folder."""
+    """The stack's dag-processor, as its supervisord reports it."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        found = []
-        for process in psutil.process_iter(["cmdline"]):
-            try:
-                command = " ".join(process.info["cmdline"] or [])
-                if "dag-processor" in command and process.environ().get("INTEGRACOES_DATA") == str(stack.data):
-                    found.append(process)
-            except (psutil.NoSuchProcess, psutil.AccessDenied):
-                continue
-        pids = {p.pid for p in found}
-        tops = [p for p in found if p.ppid() not in pids]
-        if tops:
-            return min(tops, key=lambda p: p.create_time())
+        pid = supervision.running_pids(stack.data / "run").get("dag-processor")
+        if pid:
+            return psutil.Process(pid)
         time.sleep(0.5)
     raise TimeoutError(f"no dag-processor of {stack.data}")
 

@@ -8,6 +8,7 @@ import signal
 from datetime import UTC, datetime
 
 import httpx
+import psutil
 import pytest
 
 from scripts.demo_accounts import DEMO_USERS
@@ -30,6 +31,17 @@ def test_all_four_components_report_healthy(stack: RunningStack) -> None:
     for component in ("metadatabase", "scheduler", "triggerer", "dag_processor"):
         assert health[component]["status"] == "healthy", health
     assert set(stack.pids()) == {"sandbox", "scheduler", "dag-processor", "triggerer", "api-server", "reconciler"}
+
+
+def test_the_dag_processor_runs_with_the_factory_loaded_and_logs_no_line_per_dag(stack: RunningStack) -> None:
+    processor = psutil.Process(stack.pids()["dag-processor"])
+    assert processor.cmdline()[1:3] == ["-m", "include.integracoes.dag_processor"]
+    log = stack.data / "logs" / "dag-processor.log"
+    wait_for("a parse of the shards", lambda: "integracoes_shard_" in log.read_text(), 120)
+    written = log.read_text()
+    # Airflow's two INFO lines per DAG per parse ([logging] namespace_levels); its warnings would still show.
+    assert "setting next dagrun info" not in written
+    assert "get next_dagrun_info_v2" not in written
 
 
 def test_the_product_reports_its_own_health_to_anyone_without_tenant_data(stack: RunningStack) -> None:

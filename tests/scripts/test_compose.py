@@ -95,7 +95,7 @@ def roles(services: dict[str, Any]) -> dict[str, list[str]]:
             ("api-server", "--apps", "core"): "ui",
             ("api-server", "--apps", "execution"): "execution",
             ("scheduler",): "scheduler",
-            ("dag-processor",): "dag-processor",
+            ("python", "-m", "include.integracoes.dag_processor"): "dag-processor",
             ("triggerer",): "triggerer",
             ("celery", "worker"): "worker",
             ("python", "-m", "scripts.stack", "prepare"): "init",

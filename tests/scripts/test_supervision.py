@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -38,12 +39,11 @@ def _running(run: Path) -> dict[str, int]:
     return {p["name"]: int(p["pid"]) for p in supervision.processes(run) if p["statename"] == "RUNNING"}
 
 
-@pytest.fixture
-def supervised(tmp_path: Path) -> Iterator[Path]:
+@contextmanager
+def _supervisord(tmp_path: Path, components: dict[str, list[str]]) -> Iterator[Path]:
     run, logs = tmp_path / "run", tmp_path / "logs"
     run.mkdir()
     logs.mkdir()
-    components = {name: [sys.executable, "-c", COMPONENT] for name in ("first", "second")}
     environ = {**os.environ, supervision.LOG_MAX_MB_ENV: "1", supervision.LOG_BACKUPS_ENV: "2"}
     conf = run / "supervisord.conf"
     conf.write_text(supervision.config_text(components, cwd=tmp_path, run_dir=run, log_dir=logs, environ=environ))
@@ -52,6 +52,12 @@ def supervised(tmp_path: Path) -> Iterator[Path]:
         yield run
     finally:
         supervision.shutdown(run, timeout=60)
+
+
+@pytest.fixture
+def supervised(tmp_path: Path) -> Iterator[Path]:
+    with _supervisord(tmp_path, {name: [sys.executable, "-c", COMPONENT] for name in ("first", "second")}) as run:
+        yield run
 
 
 def test_a_crashed_component_is_restarted_and_stop_leaves_nothing(supervised: Path) -> None:
@@ -76,6 +82,43 @@ def test_a_crashed_component_is_restarted_and_stop_leaves_nothing(supervised: Pa
     leftovers = [pid for pid in [*restarted.values(), *children, daemon] if alive(pid)]
     assert not leftovers, f"processes left after stop: {leftovers}"
     assert not supervision.shutdown(supervised, timeout=5), "a second stop finds nothing to stop"
+
+
+def test_stop_ends_each_wave_at_once_and_the_next_only_after_it(tmp_path: Path) -> None:
+    """Like the stack's stop: the API's users (each slow to wind down) together, then the API, then the rest."""
+    record = tmp_path / "stopped.txt"
+
+    def winding_down(name: str, seconds: float) -> list[str]:
+        on_term = f"time.sleep({seconds}), open({str(record)!r}, 'a').write('{name} ' + repr(time.time()) + chr(10))"
+        code = f"import signal, sys, time; signal.signal(signal.SIGTERM, lambda *_: ({on_term}, sys.exit(0)))"
+        return [sys.executable, "-c", code + "; time.sleep(600)"]
+
+    # Started users first: supervisord's own order (the reverse) would stop the sandbox and the API first.
+    components = {f"user{n}": winding_down(f"user{n}", 2) for n in (1, 2, 3)}
+    components |= {"api": winding_down("api", 0), "sandbox": winding_down("sandbox", 0)}
+    with _supervisord(tmp_path, components) as run:
+        _wait("every component running", lambda: len(_running(run)) == 5)
+        started = time.monotonic()
+        assert supervision.shutdown(run, timeout=60, first=[{"user1", "user2", "user3"}, {"api"}])
+        took = time.monotonic() - started
+    ended = {name: float(at) for name, at in (line.split() for line in record.read_text().splitlines())}
+    assert set(ended) == set(components), "each component wound down on SIGTERM"
+    assert max(ended[f"user{n}"] for n in (1, 2, 3)) <= ended["api"] <= ended["sandbox"]
+    assert took < 5, f"the three 2 s wind-downs ran one after the other ({took:.1f}s)"
+
+
+def test_a_component_that_misses_its_sigterm_gets_another_before_the_sigkill(tmp_path: Path) -> None:
+    """The scheduler now and then drops its SIGTERM (SystemExit raised inside a GC callback is ignored)."""
+    record = tmp_path / "signals.txt"
+    on_term = f"seen.append(open({str(record)!r}, 'a').write('TERM' + chr(10))), len(seen) > 1 and sys.exit(0)"
+    code = f"import signal, sys, time; seen = []; signal.signal(signal.SIGTERM, lambda *_: ({on_term}))"
+    with _supervisord(tmp_path, {"stubborn": [sys.executable, "-c", code + "; time.sleep(600)"]}) as run:
+        _wait("the component running", lambda: _running(run))
+        started = time.monotonic()
+        assert supervision.shutdown(run, timeout=60, first=[{"stubborn"}])
+        took = time.monotonic() - started
+    assert record.read_text().split() == ["TERM", "TERM"]
+    assert supervision.RESIGNAL_AFTER_S <= took < supervision.STOP_WAIT_S, f"{took:.1f}s: not the second SIGTERM"
 
 
 def test_logs_are_rotated(supervised: Path) -> None:

@@ -1,0 +1,47 @@
+"""The dag-processor's entry point: the DAG factory is imported before Airflow's CLI starts forking parsing
+processes, importing it leaves nothing a fork could share by accident, and the CLI runs `dag-processor`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.stack_fixtures import REPO
+
+PROBE = """
+import json, sys, threading
+import psutil
+import include.integracoes.dag_processor
+print(json.dumps({
+    "modules": sorted(m for m in sys.modules if m.startswith("include.")),
+    "threads": threading.active_count(),
+    "sockets": len(psutil.Process().net_connections(kind="all")),
+}))
+"""
+
+
+def test_importing_the_entry_point_loads_the_factory_and_opens_nothing() -> None:
+    done = subprocess.run([sys.executable, "-c", PROBE], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    # What every parsing process of a shard would otherwise import again.
+    assert {"include.integracoes.dag_factory", "include.connectors.registry", "include.connectors.catalog"} <= set(
+        found["modules"]
+    )
+    assert found["threads"] == 1
+    assert found["sockets"] == 0
+
+
+def test_the_cli_runs_airflows_dag_processor_with_the_options_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    import airflow.__main__
+
+    from include.integracoes import dag_processor
+
+    seen: list[list[str]] = []
+    monkeypatch.setattr(airflow.__main__, "main", lambda: seen.append(list(sys.argv)))
+    monkeypatch.setattr(sys, "argv", ["include/integracoes/dag_processor.py", "--num-runs", "1"])
+    dag_processor.main()
+    assert seen == [["airflow", "dag-processor", "--num-runs", "1"]]
