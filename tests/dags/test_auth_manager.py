@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-import configparser
-import importlib
 import inspect
-from pathlib import Path
-from typing import Any
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 def _configured() -> str:
-    parser = configparser.ConfigParser(interpolation=None)
-    parser.read(REPO / "config" / "airflow.cfg")
-    return parser.get("core", "auth_manager")
+    """The class path as Airflow's own rule reads it (tests/conftest.py points Airflow at config/airflow.cfg)."""
+    from airflow.configuration import conf
 
-
-def import_string(path: str) -> Any:
-    module, _, name = path.rpartition(".")
-    return getattr(importlib.import_module(module), name)
+    return str(conf.get("core", "auth_manager"))
 
 
 def test_the_configured_auth_manager_is_fabs() -> None:
+    from airflow.api_fastapi.app import get_auth_manager_cls
     from airflow.providers.fab.auth_manager.fab_auth_manager import FabAuthManager
 
-    assert issubclass(import_string(_configured()), FabAuthManager)
+    assert issubclass(get_auth_manager_cls(), FabAuthManager)
 
 
 def test_parsing_syncs_no_per_dag_permissions_for_it() -> None:
@@ -40,5 +31,7 @@ def test_parsing_syncs_no_per_dag_permissions_for_it() -> None:
 
 
 def test_it_syncs_nothing_when_asked_directly() -> None:
-    cls = import_string(_configured())
+    from airflow.api_fastapi.app import get_auth_manager_cls
+
+    cls = get_auth_manager_cls()
     assert cls.sync_dag_perms(object(), session=None) is None  # no session used: nothing to write
