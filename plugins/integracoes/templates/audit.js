@@ -2,7 +2,8 @@
 // Auditoria: who changed what and when (read-only), filtered, paged, each change's before/after on demand.
 (() => {
   const $ = (id) => document.getElementById(id);
-  const state = { page: 1, pageSize: 25, pages: 1, request: 0 };
+  // `open`: the changes whose details are shown, kept open across refreshes, pages and filters.
+  const state = { page: 1, pageSize: 25, pages: 1, request: 0, open: new Set() };
   const body = document.querySelector("#audit tbody");
 
   function filters() {
@@ -43,13 +44,15 @@
     for (const item of result.items) {
       const detailsId = "audit-details-" + item.id;
       const details = el("tr", { class: "details", id: detailsId, hidden: true }, el("td", { colspan: 7 }, changes(item)));
-      const toggle = el("button", { type: "button", class: "details-toggle", "aria-expanded": "false", "aria-controls": detailsId,
-        onclick: () => {
-          const opening = details.hidden;
-          details.hidden = !opening;
-          toggle.setAttribute("aria-expanded", String(opening));
-          toggle.textContent = t(opening ? "ui.audit_hide_details" : "ui.audit_details");
-        } }, t("ui.audit_details"));
+      const toggle = el("button", { type: "button", class: "details-toggle", "aria-controls": detailsId,
+        onclick: () => showDetails(!state.open.has(item.id)) });
+      const showDetails = (opening) => {
+        if (opening) state.open.add(item.id); else state.open.delete(item.id);
+        details.hidden = !opening;
+        toggle.setAttribute("aria-expanded", String(opening));
+        toggle.textContent = t(opening ? "ui.audit_hide_details" : "ui.audit_details");
+      };
+      showDetails(state.open.has(item.id));
       body.append(el("tr", { dataset: { id: item.id, entity: item.entity, action: item.action } },
         el("td", {}, el("time", { datetime: item.at }, Admin.when(item.at))),
         el("td", {}, item.username || t("ui.audit_system")),
