@@ -489,7 +489,8 @@ def stop() -> None:
     servers = {"api-server", "execution-api", "sandbox"}
     waves = [set(stack.components) - servers, servers - {"sandbox"}]
     if supervision.shutdown(stack.run_dir, timeout=supervision.STOP_WAIT_S * (len(stack.components) + 1), first=waves):
-        log.info("Stopped %s", ", ".join(reversed(stack.components)))
+        in_order = [*waves, set(stack.components) - set().union(*waves)]
+        log.info("Stopped %s", ", then ".join(", ".join(sorted(wave)) for wave in in_order if wave))
     if embedded_db.stop(stack.pgdata):
         log.info("Stopped embedded PostgreSQL")
 
