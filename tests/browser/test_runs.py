@@ -38,9 +38,17 @@ def test_client_follows_a_run_live_and_downloads_the_file(page: Page, stack: Run
     expect(row).to_contain_text("Concluída", timeout=30_000)
     expect(row).to_contain_text("Sistema")
     code = row.get_attribute("data-code")
-    page.fill("#task-search", str(code))
+    with page.expect_response(lambda response: f"search={code}" in response.url):
+        page.fill("#task-search", str(code))
     expect(page.locator("#tasks tbody tr")).to_have_count(1)
     row.locator("button[aria-haspopup=menu]").click()
+    menu = row.get_by_role("menu")
+    expect(menu).to_be_visible()
+    # A reload that finds the very same list (as after a manual run elsewhere) leaves the open menu alone.
+    with page.expect_response(lambda response: "/tasks?" in response.url):
+        page.evaluate("document.dispatchEvent(new Event('tasks-changed'))")
+    page.evaluate("new Promise((done) => setTimeout(done, 300))")  # the answer handled
+    expect(menu).to_be_visible()
     row.get_by_role("menuitem", name="Arquivos gerados").click()
     dialog = page.locator("#files-dialog")
     expect(dialog).to_be_visible()

@@ -96,11 +96,14 @@
     const body = document.querySelector("#tasks tbody");
     const signature = JSON.stringify(result.data);
     const menuOpen = body.querySelector(".menu-list:not([hidden])");
-    if (quiet && (signature === tasks.shown || menuOpen)) {
+    const unchanged = signature === tasks.shown;
+    // A poll never redraws over an open menu; nor does a search or refresh that found the very same list (a
+    // menu opened meanwhile stays open under the pointer).
+    if ((quiet && (unchanged || menuOpen)) || (unchanged && menuOpen)) {
       if (menuOpen || underWay(result.data.items)) tasks.pollTimer = setTimeout(() => loadTasks(true), POLL_MS);
       return;
     }
-    if (!quiet || signature !== tasks.shown) loadChart();
+    if (!quiet || !unchanged) loadChart();
     tasks.shown = signature;
     tasks.pages = result.data.pages;
     const focused = body.contains(document.activeElement) ? document.activeElement : null;
