@@ -12,10 +12,13 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
+
+from include.integracoes import schedules
 
 REPO = Path(__file__).resolve().parent.parent
 START_TIMEOUT_S = 600
@@ -131,6 +134,13 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
         yield running
 
 
+def send_time_behind_the_session(now: datetime | None = None) -> str:
+    """Three hours ago (midnight at the latest, so that it is today's): the next wake-up of a daily
+    integration with an interval of 12 h or more is then at least 9 h away."""
+    now = now or datetime.now(schedules.TIMEZONE)
+    return max(now - timedelta(hours=3), now.replace(hour=0, minute=0, second=0, microsecond=0)).strftime("%H:%M")
+
+
 @contextmanager
 def started_stack(data: Path, **settings: str) -> Iterator[RunningStack]:
     """The product started with `make demo` on its own data folder and port, with the test settings below
@@ -153,6 +163,13 @@ def started_stack(data: Path, **settings: str) -> Iterator[RunningStack]:
         # Live log streams re-check access every 2 s (30 in production), at most 3 per user (5).
         "INTEGRACOES_STREAM_RECHECK_S": "2",
         "INTEGRACOES_MAX_LOG_STREAMS": "3",
+        # Daily partners wake up at the send time and, under a day's interval, every interval after it; with
+        # 06:00 a test registering at 18:25 met its integration's second run of the day (a retry of the
+        # day its first run failed) mid-test. The send time is put behind the session: an integration of a
+        # 12 h interval or more runs once at registration (at once, for the grid point missed), then not
+        # again by itself for at least 9 h.
+        schedules.SEND_AT_ENV: send_time_behind_the_session(),
+        schedules.SPREAD_ENV: "0",
     }
     # Airflow's StatsD client in every component sends to the test's collector (the product's metrics).
     sink = MetricsSink()
