@@ -14,13 +14,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 
-from include.integracoes import schedules
-
 REPO = Path(__file__).resolve().parent.parent
+# include.integracoes.schedules' timezone; not imported from there: that module imports Airflow, whose
+# configuration must not be read before a test module points it at its own.
+SEND_AT_TIMEZONE = ZoneInfo("America/Sao_Paulo")
 START_TIMEOUT_S = 600
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", REPO / "test-artifacts"))
 
@@ -137,7 +139,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
 def send_time_behind_the_session(now: datetime | None = None) -> str:
     """Three hours ago (midnight at the latest, so that it is today's): the next wake-up of a daily
     integration with an interval of 12 h or more is then at least 9 h away."""
-    now = now or datetime.now(schedules.TIMEZONE)
+    now = now or datetime.now(SEND_AT_TIMEZONE)
     return max(now - timedelta(hours=3), now.replace(hour=0, minute=0, second=0, microsecond=0)).strftime("%H:%M")
 
 
@@ -168,8 +170,8 @@ def started_stack(data: Path, **settings: str) -> Iterator[RunningStack]:
         # day its first run failed) mid-test. The send time is put behind the session: an integration of a
         # 12 h interval or more runs once at registration (at once, for the grid point missed), then not
         # again by itself for at least 9 h.
-        schedules.SEND_AT_ENV: send_time_behind_the_session(),
-        schedules.SPREAD_ENV: "0",
+        "INTEGRACOES_DAILY_SEND_AT": send_time_behind_the_session(),
+        "INTEGRACOES_DAILY_SPREAD_MIN": "0",
     }
     # Airflow's StatsD client in every component sends to the test's collector (the product's metrics).
     sink = MetricsSink()

@@ -246,3 +246,15 @@ def test_the_deployments_settings_cap_every_partners_limits(monkeypatch: pytest.
     monkeypatch.setenv(dag_factory.RUN_TIMEOUT_CAP_ENV, "soon")
     with pytest.raises(ValueError, match=dag_factory.RUN_TIMEOUT_CAP_ENV):
         dag_factory.time_limits(CATALOG["dito"])
+
+
+def test_the_test_stacks_send_time_is_read_as_meant_and_already_past() -> None:
+    """The test stack's daily send time (tests/stack_fixtures.py) is a valid setting in this module's timezone,
+    three hours before the session or midnight, never in the future."""
+    from tests.stack_fixtures import SEND_AT_TIMEZONE, send_time_behind_the_session
+
+    assert SEND_AT_TIMEZONE.key == schedules.TIMEZONE_NAME
+    for now, expected in [((18, 25), "15:25"), ((2, 10), "00:00"), ((3, 0), "00:00"), ((23, 59), "20:59")]:
+        at = datetime(2026, 11, 29, *now, tzinfo=schedules.TIMEZONE)
+        assert send_time_behind_the_session(at) == expected
+        assert schedules.daily_send_at(expected) <= at.hour * 3600 + at.minute * 60
