@@ -486,11 +486,12 @@ def stop() -> None:
     # SIGTERM, then SIGKILL to the group after 30 s. What talks to the API servers and the sandbox (the scheduler
     # with its LocalExecutor tasks, the workers, the triggerer, …) stops first and at once, then the API servers,
     # then the sandbox: a task ends its try while what it reports to is still there.
+    components = set(stack.components)
     servers = {"api-server", "execution-api", "sandbox"}
-    waves = [set(stack.components) - servers, servers - {"sandbox"}]
-    if supervision.shutdown(stack.run_dir, timeout=supervision.STOP_WAIT_S * (len(stack.components) + 1), first=waves):
-        in_order = [*waves, set(stack.components) - set().union(*waves)]
-        log.info("Stopped %s", ", then ".join(", ".join(sorted(wave)) for wave in in_order if wave))
+    waves = [components - servers, components & (servers - {"sandbox"}), components & {"sandbox"}]
+    timeout = supervision.STOP_WAIT_S * (len(components) + 1)
+    if supervision.shutdown(stack.run_dir, timeout=timeout, first=waves[:-1]):  # the last wave: what is left
+        log.info("Stopped %s", ", then ".join(", ".join(sorted(wave)) for wave in waves if wave))
     if embedded_db.stop(stack.pgdata):
         log.info("Stopped embedded PostgreSQL")
 

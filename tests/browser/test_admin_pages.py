@@ -175,7 +175,7 @@ def test_billable_page_lists_an_agents_run_and_exports_the_same_rows(page: Page,
     page.wait_for_load_state("networkidle")
     admin_page(page, stack, "faturaveis")
     page.select_option("#tenant", label="Farmácia Vida")
-    expect(page.locator("#billable tbody")).not_to_have_attribute("aria-busy", "true")  # the filtered table
+    settled(page, "#billable tbody")  # the filtered table
     row = page.locator("#billable tbody tr", has_text=integration["description"])
     expect(row).to_have_count(1)
     expect(row).to_contain_text("suporte")
@@ -193,6 +193,11 @@ def test_billable_page_lists_an_agents_run_and_exports_the_same_rows(page: Page,
     rows = list(csv.reader(io.StringIO(download.text().lstrip("\ufeff")), delimiter=_delimiter(download.text())))
     assert len(rows) - 1 == shown, rows
     assert any(integration["description"] in line and code in " ".join(line) for line in rows[1:]), rows
+
+
+def settled(page: Page, table_body: str) -> None:
+    """The admin pages mark a table body aria-busy while its newest request is in flight."""
+    expect(page.locator(table_body)).not_to_have_attribute("aria-busy", "true")
 
 
 def _delimiter(text: str) -> str:
@@ -218,8 +223,7 @@ def test_audit_page_finds_a_user_creation_with_filters(page: Page, stack: Runnin
     page.select_option("#filter-entity", "usuario")
     page.fill("#filter-username", "suporte")
     page.press("#filter-username", "Enter")
-    # Each filter reloads the table; the rows to read are those of the last one.
-    expect(page.locator("#audit > tbody")).not_to_have_attribute("aria-busy", "true")
+    settled(page, "#audit > tbody")  # each filter reloads the table: the rows to read are the last load's
     row = page.locator("#audit > tbody > tr:not(.details)", has_text=username)
     expect(row).to_have_count(1)
     expect(row).to_contain_text("Usuário criado")
@@ -232,7 +236,7 @@ def test_audit_page_finds_a_user_creation_with_filters(page: Page, stack: Runnin
     expect(details).not_to_contain_text(PASSWORD)
     # A refresh redraws the table and keeps what the user opened.
     page.get_by_role("button", name="⟳ Atualizar").click()
-    expect(page.locator("#audit > tbody")).not_to_have_attribute("aria-busy", "true")
+    settled(page, "#audit > tbody")
     expect(details).to_be_visible()
     expect(row.get_by_role("button", name="Ocultar detalhes")).to_have_attribute("aria-expanded", "true")
     # Read-only: nothing on the page edits or deletes.

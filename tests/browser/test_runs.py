@@ -47,7 +47,7 @@ def test_client_follows_a_run_live_and_downloads_the_file(page: Page, stack: Run
     # A reload that finds the very same list (as after a manual run elsewhere) leaves the open menu alone.
     with page.expect_response(lambda response: "/tasks?" in response.url):
         page.evaluate("document.dispatchEvent(new Event('tasks-changed'))")
-    page.evaluate("new Promise((done) => setTimeout(done, 300))")  # the answer handled
+    page.wait_for_timeout(300)  # the answer handled
     expect(menu).to_be_visible()
     row.get_by_role("menuitem", name="Arquivos gerados").click()
     dialog = page.locator("#files-dialog")
