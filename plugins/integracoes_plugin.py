@@ -58,11 +58,44 @@ class ClientLandingMiddleware:
         await self.app(scope, receive, send)
 
 
+# What every answer of the API server carries unless it set its own (the plugin's pages set a stricter policy
+# with a nonce): Airflow's own pages and API, FAB's login page among them, cannot be framed by another site or
+# have their content type guessed. A policy on scripts for Airflow's UI is the reverse proxy's (README).
+_BASELINE_HEADERS = (
+    (b"content-security-policy", b"frame-ancestors 'self'; object-src 'none'; base-uri 'self'"),
+    (b"x-frame-options", b"SAMEORIGIN"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+)
+
+
+class SecurityHeadersMiddleware:
+    """The baseline security headers on every response of the API server (`_BASELINE_HEADERS`)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: MutableMapping[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                message["headers"] = headers + [(n, v) for n, v in _BASELINE_HEADERS if n not in present]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 class IntegracoesPlugin(AirflowPlugin):  # type: ignore[misc]  # Airflow is not type-checked here
     name = "integracoes"
     fastapi_apps = [{"app": LazyApp(), "url_prefix": URL_PREFIX, "name": "Integrações"}]  # noqa: RUF012
     fastapi_root_middlewares = [  # noqa: RUF012
-        {"middleware": ClientLandingMiddleware, "args": [], "kwargs": {}, "name": "Integrações landing"}
+        {"middleware": ClientLandingMiddleware, "args": [], "kwargs": {}, "name": "Integrações landing"},
+        {"middleware": SecurityHeadersMiddleware, "args": [], "kwargs": {}, "name": "Integrações security headers"},
     ]
     external_views = [  # noqa: RUF012
         {

@@ -47,3 +47,16 @@ def ensure(folder: Path) -> tuple[Path, Path, Path]:
         cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     bundle_path.write_bytes(Path(certifi.where()).read_bytes() + b"\n" + cert_path.read_bytes())
     return cert_path, key_path, bundle_path
+
+
+def ssh_host_key(folder: Path, name: str = "sftp_host_key") -> tuple[Path, str]:
+    """(key file, its OpenSSH SHA-256 fingerprint): the SFTP server's host key, created once so clients see the
+    same server across restarts (and a demo integration can carry its fingerprint before the server starts)."""
+    import asyncssh
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    if not path.exists():
+        asyncssh.generate_private_key("ssh-ed25519").write_private_key(str(path))
+        path.chmod(0o600)
+    return path, str(asyncssh.read_private_key(str(path)).get_fingerprint("sha256"))

@@ -6,12 +6,14 @@ can be told to fail, stall or answer garbage.
 Control (loopback only, no auth): POST /_sandbox/<partner>/mode {"mode": "ok|fail|stall|garbage|
 stall_after_store", "status": 503, "times": 3, "rota": "confirmacao", "credencial": "token-x"}; GET the same
 path (?credencial=) reads the mode still set ({"mode": "ok"} once a `times` mode is used up);
-GET /_sandbox/<partner>/received; GET /_sandbox/health. "stall" hangs a request before the partner reads or
-stores anything; "stall_after_store" stores the upload completely (recorded, visible to the partner) and then
-never answers — the two sides of a client that dies mid-delivery. "credencial" limits a mode to the requests of
-one credential (Bearer token, API key, Basic user; the SFTP user; the S3 access key ID) and keeps it apart from
-the partner's other modes, so a test never disturbs another integration of the type, nor another test of the
-same partner.
+POST /_sandbox/modes/reset (every mode back to "ok"); GET /_sandbox/<partner>/received; GET /_sandbox/health;
+POST /_sandbox/sftp/servidores and POST /_sandbox/sftp/servidores/<porta>/chave (another SFTP server with a key
+of its own, and that key replaced: sandbox/sftp.py); any method on /_sandbox/redirecionar/...?para=URL answers
+a redirect to URL. "stall" hangs a request before the partner reads or stores anything; "stall_after_store"
+stores the upload completely (recorded, visible to the partner) and then never answers — the two sides of a
+client that dies mid-delivery. "credencial" limits a mode to the requests of one credential (Bearer token, API
+key, Basic user; the SFTP user; the S3 access key ID) and keeps it apart from the partner's other modes, so a
+test never disturbs another integration of the type, nor another test of the same partner.
 
 Inbound partners (linx_wms, delage_wms, exact_wms, fisoft_wms, cosmos, proffer; see sandbox/inbound_routes.py
 and sandbox/proffer.py for their own routes) offer files per credential (Bearer token, Basic user name or SFTP
@@ -108,6 +110,7 @@ class Sandbox:
     def __init__(self, data: Path) -> None:
         self.data = data
         self.modes: dict[str, Mode] = {}
+        self.extra_sftp: Any = None  # sftp.ExtraServers, once the SFTP server listens
         self.protocols: dict[str, str] = {}
 
     def index(self, partner: str) -> Path:
@@ -204,6 +207,20 @@ async def set_mode(request: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
 
+async def redirect(request: web.Request) -> web.Response:
+    """A partner's address that answers every request with a redirect to `?para=` (a client must not follow it
+    to a host nobody checked)."""
+    target = request.query.get("para", "")
+    return web.Response(status=307, headers={"Location": target})
+
+
+async def reset_modes(request: web.Request) -> web.Response:
+    """Every mode of every partner and credential back to "ok" at once (a test's clean-up)."""
+    with _MODES_LOCK:
+        request.app["sandbox"].modes.clear()
+    return web.json_response({"ok": True})
+
+
 async def get_mode(request: web.Request) -> web.Response:
     """The mode still set (?credencial=: the one of that credential); a test waits for a `times` mode to be
     used up: its request has reached it."""
@@ -234,13 +251,30 @@ def create_app(data: Path) -> web.Application:
             *inbound_routes.ROUTES,
             *proffer.ROUTES,
             *boavista.ROUTES,
+            web.post("/_sandbox/modes/reset", reset_modes),
+            web.route("*", "/_sandbox/redirecionar/{rest:.*}", redirect),
             web.post("/_sandbox/{partner}/mode", set_mode),
             web.get("/_sandbox/{partner}/mode", get_mode),
             web.get("/_sandbox/{partner}/received", received),
             web.get("/_sandbox/health", health),
+            web.post("/_sandbox/sftp/servidores", start_sftp_server),
+            web.post("/_sandbox/sftp/servidores/{porta}/chave", replace_sftp_key),
         ]
     )
     return app
+
+
+async def start_sftp_server(request: web.Request) -> web.Response:
+    """Another SFTP server on a free port, with a key of its own (sandbox/sftp.py, ExtraServers)."""
+    return web.json_response(await request.app["sandbox"].extra_sftp.start())
+
+
+async def replace_sftp_key(request: web.Request) -> web.Response:
+    servers = request.app["sandbox"].extra_sftp
+    port = int(request.match_info["porta"]) if request.match_info["porta"].isdigit() else 0
+    if port not in servers.servers:
+        return web.json_response({"erro": "servidor desconhecido"}, status=404)
+    return web.json_response(servers.replace_key(port))
 
 
 def main() -> None:
@@ -268,6 +302,8 @@ def main() -> None:
             # The HTTP control API's modes dict is the SFTP server's too: POST /_sandbox/<user>/mode.
             sftp_server = sftp.SftpSandbox(args.data, app["sandbox"].modes)
             servers.append(await sftp_server.listen("127.0.0.1", args.sftp_port))
+            app["sandbox"].extra_sftp = sftp.ExtraServers(sftp_server)
+            servers.append(app["sandbox"].extra_sftp)
         if args.smtp_port:
             servers.append(await smtp.SmtpSink(args.data).listen("127.0.0.1", args.smtp_port))
         # The S3 server takes its modes from the same dict: POST /_sandbox/<bucket's partner>/mode.

@@ -36,7 +36,7 @@ from typing import Any
 
 import asyncssh
 
-from sandbox import inbound
+from sandbox import certs, inbound
 from sandbox.inbound import SFTP_USER, ReturnFile
 from sandbox.server import STALL_S, Mode, take_mode
 from sandbox.wms_layouts import LayoutError
@@ -107,24 +107,49 @@ class SftpSandbox:
             handle.write(json.dumps(entry) + "\n")
         return entry
 
-    async def listen(self, host: str, port: int) -> asyncssh.SSHAcceptor:
+    async def listen(self, host: str, port: int, key_name: str = "sftp_host_key") -> asyncssh.SSHAcceptor:
+        """Serve on `port` with the host key kept as `key_name` in the data folder (one per server)."""
+        key_path, _ = certs.ssh_host_key(self.data, key_name)
         return await asyncssh.listen(
             host,
             port,
             server_factory=lambda: _Server(self),
-            server_host_keys=[self._host_key()],
+            server_host_keys=[asyncssh.read_private_key(str(key_path))],
             sftp_factory=lambda chan: _Files(chan, self),
             allow_scp=False,
         )
 
-    def _host_key(self) -> asyncssh.SSHKey:
-        """The server's key, generated once so clients see the same host across restarts."""
-        path = self.data / "sftp_host_key"
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            asyncssh.generate_private_key("ssh-ed25519").write_private_key(str(path))
-            path.chmod(0o600)
-        return asyncssh.read_private_key(str(path))
+
+class ExtraServers:
+    """SFTP servers started on request beside the main one, sharing its files and modes, each with a key of its
+    own that a test may replace: a partner's server that changed its key, without touching the server every
+    other integration of the session trusts.
+
+        POST /_sandbox/sftp/servidores                -> {"porta", "chave"}   (a new server on a free port)
+        POST /_sandbox/sftp/servidores/{porta}/chave  -> {"porta", "chave"}   (that server's key replaced)
+    """
+
+    def __init__(self, sandbox: SftpSandbox) -> None:
+        self.sandbox = sandbox
+        self.servers: dict[int, tuple[asyncssh.SSHAcceptor, str]] = {}  # port -> (server, its key's file name)
+
+    async def start(self) -> dict[str, Any]:
+        key_name = f"sftp_host_key_extra_{len(self.servers)}"
+        acceptor = await self.sandbox.listen("127.0.0.1", 0, key_name=key_name)
+        port = int(acceptor.sockets[0].getsockname()[1])
+        self.servers[port] = (acceptor, key_name)
+        return {"porta": port, "chave": certs.ssh_host_key(self.sandbox.data, key_name)[1]}
+
+    def replace_key(self, port: int) -> dict[str, Any]:
+        acceptor, key_name = self.servers[port]
+        (self.sandbox.data / key_name).unlink(missing_ok=True)
+        path, fingerprint = certs.ssh_host_key(self.sandbox.data, key_name)
+        acceptor.update(server_host_keys=[asyncssh.read_private_key(str(path))])  # for the connections to come
+        return {"porta": port, "chave": fingerprint}
+
+    def close(self) -> None:
+        for acceptor, _ in self.servers.values():
+            acceptor.close()
 
 
 def partner_of(remote: str) -> str:

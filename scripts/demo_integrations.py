@@ -27,7 +27,8 @@ def demo_registrations() -> tuple[tuple[str, str, str, int, dict[str, str]], ...
     """(tenant CNPJ, description, type, interval, config) — demo-only credentials, sandbox addresses."""
     https = os.environ["INTEGRACOES_SANDBOX_URL"]
     sftp = {"sftp_host": "127.0.0.1", "sftp_porta": os.environ.get("INTEGRACOES_SANDBOX_SFTP_PORT", "22"),
-            "sftp_usuario": "farmaciavida", "sftp_senha": "demo-sftp-senha"}  # fmt: skip
+            "sftp_usuario": "farmaciavida", "sftp_senha": "demo-sftp-senha",
+            "sftp_chave_host": os.environ.get("INTEGRACOES_SANDBOX_SFTP_HOST_KEY", "")}  # fmt: skip
     s3 = {"s3_endpoint": os.environ.get("INTEGRACOES_SANDBOX_S3_URL", https), "aws_access_key_id": "AKIADEMO0000000000",
           "aws_secret_access_key": "demo-s3-secret", "s3_prefixo": "vendas/"}  # fmt: skip
     return (

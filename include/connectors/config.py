@@ -6,11 +6,11 @@ None when the value is valid, or a `Problem` (message-catalog key + parameters) 
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
-from urllib.parse import urlsplit
+
+from include.connectors import addresses
 
 
 @dataclass(frozen=True)
@@ -58,32 +58,31 @@ def split_addresses(value: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Url(Rule):
+    """A partner's URL, read by the strict rules of `addresses` (the reading the connection then uses)."""
+
     name: ClassVar[str] = "url"
     https_only: bool = True
 
     def check(self, value: str) -> Problem | None:
-        parts = urlsplit(value)
-        schemes = ("https",) if self.https_only else ("https", "http")
-        if parts.scheme not in schemes or not parts.netloc or " " in value:
-            return Problem("validation.url_https" if self.https_only else "validation.url")
+        try:
+            addresses.parse_url(value, schemes=("https",) if self.https_only else ("https", "http"))
+        except addresses.AddressError as error:
+            return Problem(error.key)
         return None
 
 
 @dataclass(frozen=True)
 class Host(Rule):
+    """A server's name or one IP address in its canonical form (SFTP hosts)."""
+
     name: ClassVar[str] = "host"
-    _LABEL: ClassVar[re.Pattern[str]] = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
 
     def check(self, value: str) -> Problem | None:
         try:
-            ipaddress.ip_address(value)
-            return None
-        except ValueError:
-            pass
-        labels = value.rstrip(".").split(".")
-        if len(value) <= 253 and all(self._LABEL.match(label) for label in labels):
-            return None
-        return Problem("validation.host")
+            addresses.parse_host(value)
+        except addresses.AddressError as error:
+            return Problem(error.key)
+        return None
 
 
 @dataclass(frozen=True)
@@ -163,6 +162,8 @@ class ConfigKey:
     help_en: str | None = None
     # A value the support team sets for the client (Proffer's defaults): never shown to clients.
     agents_only: bool = False
+    # What a missing value is told, when "fill it in" is not how it is filled (a confirmed SFTP host key).
+    required_message: str = "validation.required"
 
     def localized_label(self, language: str) -> str:
         return self.label_en if language == "en" and self.label_en else self.label
@@ -190,7 +191,7 @@ class ConfigKey:
     def problem(self, value: str | None) -> Problem | None:
         """Why `value` is not acceptable for this key (None when it is). Empty means 'no value'."""
         if value is None or value.strip() == "":
-            return Problem("validation.required") if self.required else None
+            return Problem(self.required_message) if self.required else None
         if len(value) > MAX_VALUE_LENGTH or any(ord(c) < 32 for c in value):
             return Problem("validation.text", {"max": MAX_VALUE_LENGTH})
         for rule in self.rules:
@@ -233,6 +234,15 @@ def sftp_keys(default_dir: str = "/entrada") -> tuple[ConfigKey, ...]:
             label_en="SFTP user",
         ),
         ConfigKey("sftp_senha", "Senha SFTP", secret=True, label_en="SFTP password"),
+        ConfigKey(
+            "sftp_chave_host",
+            "Chave do servidor SFTP",
+            rules=(Pattern(r"SHA256:[A-Za-z0-9+/]{43}", "validation.host_key"),),
+            required_message="validation.host_key",
+            help="Impressão digital (SHA256) da chave do servidor, confirmada em Testar conexão",
+            label_en="SFTP server key",
+            help_en="The server key's SHA256 fingerprint, confirmed with Test connection",
+        ),
         ConfigKey(
             "sftp_diretorio",
             "Diretório remoto",

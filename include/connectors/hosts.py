@@ -1,4 +1,5 @@
-"""Where deliveries may go: each partner's own domains, never an arbitrary or internal host.
+"""Where deliveries may go: each partner's own domains, never an arbitrary or internal host, and the very
+address that was checked is the one a transport connects to.
 
 A support agent types URLs and SFTP hosts into an integration's configuration; without this rule a typo
 or a malicious edit could send a pharmacy's sales to any server, or probe our internal network from a
@@ -17,9 +18,11 @@ import os
 import re
 import socket
 from collections.abc import Iterable
-from urllib.parse import urlsplit
+from dataclasses import dataclass
 
-from include.connectors.errors import PartnerRejectedError
+from include.connectors import addresses
+from include.connectors.addresses import PartnerUrl
+from include.connectors.errors import PartnerRejectedError, PartnerUnavailableError
 
 _DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 
@@ -60,38 +63,63 @@ def extra_hosts() -> frozenset[str]:
 
 
 def host_allowed(host: str, domains: Iterable[str]) -> bool:
-    host = host.strip().rstrip(".").lower()
+    """Whether a host read by `addresses` (lower-case ASCII, no trailing dot) is one of the partner's."""
     if host in extra_hosts():
         return True
     return any(host == domain or host.endswith("." + domain) for domain in domains)
 
 
-def host_of(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
+@dataclass(frozen=True)
+class Destination:
+    """Where a connection goes: the partner's name (for TLS and the Host header) and the one address checked
+    for it, which is the address the transport connects to — a second DNS answer (rebinding) is never asked."""
+
+    host: str
+    port: int
+    address: str
+
+    @property
+    def pinned(self) -> bool:
+        """Whether the name differs from the address (an IP literal is its own address)."""
+        return self.host != self.address
 
 
-def ensure_allowed(url_or_host: str, domains: Iterable[str] | None = None) -> None:
-    """Refuse a host outside the allow-list at delivery time (configurations saved before the rule).
+def partner_url(value: str) -> PartnerUrl:
+    """A stored URL read strictly at delivery time (configurations saved before the rules are read again)."""
+    try:
+        return addresses.parse_url(value)
+    except addresses.AddressError:
+        raise PartnerRejectedError("o endereço configurado do parceiro é inválido") from None
+
+
+def destination(host: str, port: int, domains: Iterable[str] | None = None) -> Destination:
+    """The checked address to connect to for a partner's host, or the reason it may not be reached.
 
     Without `domains` only the sandbox hosts and hosts of every catalogued partner pass."""
-    host = host_of(url_or_host) if "://" in url_or_host else url_or_host
+    try:
+        host = addresses.parse_host(host)
+    except addresses.AddressError:
+        raise PartnerRejectedError("o endereço configurado do parceiro é inválido") from None
     if domains is None:
         from include.connectors.catalog import TYPES
 
         domains = [domain for spec in TYPES for domain in spec.domains]
     if not host_allowed(host, domains):
         raise PartnerRejectedError(f"o endereço {host} não pertence ao parceiro")
-    if host.strip().rstrip(".").lower() not in extra_hosts() and _internal(host):
+    found = _resolve(host, port)
+    if host not in extra_hosts() and any(not address.is_global for address in found):
         raise PartnerRejectedError(f"o endereço {host} aponta para uma rede interna")
+    return Destination(host, port, str(found[0]))
 
 
-def _internal(host: str) -> bool:
-    """Whether a partner's name resolves to a private, loopback, link-local or otherwise non-public address
-    (a hijacked or mistaken DNS record must not turn a delivery into a probe of our network). A name that
-    does not resolve is left to the transport, which reports the partner unreachable."""
+def _resolve(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    """Every address of the name, in the resolver's order (one internal address among public ones is enough
+    to refuse: a hijacked or mistaken DNS record must not turn a delivery into a probe of our network)."""
     try:
-        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    except (OSError, UnicodeError):
-        return False
-    addresses = {ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos}
-    return any(not address.is_global for address in addresses)
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError) as error:
+        raise PartnerUnavailableError("conexão", "servidor do parceiro não encontrado") from error
+    found = [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
+    if not found:
+        raise PartnerUnavailableError("conexão", "servidor do parceiro não encontrado")
+    return found

@@ -1,4 +1,5 @@
-"""Alerts: when an integration fails `FAILURES_TO_ALERT` times in a row, or becomes late, one e-mail to its
+"""Alerts: when an integration fails `FAILURES_TO_ALERT` times in a row, becomes late, or meets an SFTP server
+whose host key changed (at the first failure), one e-mail to its
 notification addresses and to the support team; one "back to normal" e-mail when it delivers again. Never one
 per failed retry or per failed task after the first alert: `integracao.saude.alerta_aberto` is claimed by a
 single conditional UPDATE, so only one process ever sends a given alert. Every alert is recorded (the
@@ -29,8 +30,18 @@ def support_addresses() -> list[str]:
     return split_addresses(os.environ.get("INTEGRACOES_SUPPORT_EMAIL", ""))
 
 
-def after_task_ended(conn: psycopg.Connection, integration_id: int) -> None:
-    """Called when a task of the integration ended (failed or delivered): open or close its alert."""
+def after_task_ended(conn: psycopg.Connection, integration_id: int, failure: str | None = None) -> None:
+    """Called when a task of the integration ended (failed, with its failure class, or delivered): open or
+    close its alert. A changed SFTP host key alerts at once: it is a security event, not a flaky partner."""
+    if failure == "host_key_changed":
+        claimed = conn.execute(
+            "UPDATE integracao.saude SET alerta_aberto = 'chave_sftp' WHERE integracao_id = %s"
+            " AND alerta_aberto IS DISTINCT FROM 'chave_sftp' RETURNING ultimo_motivo",
+            (integration_id,),
+        ).fetchone()
+        if claimed:
+            _send(conn, integration_id, "chave_sftp", reason=claimed[0] or "")
+        return
     opened = conn.execute(
         """UPDATE integracao.saude SET alerta_aberto = 'falhas'
            WHERE integracao_id = %s AND alerta_aberto IS NULL AND ultima_situacao = 'failed'

@@ -6,8 +6,6 @@ never reach a row: writers pass snapshots with secrets already redacted.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -25,6 +23,7 @@ from include.integracoes.messages import CATALOG, text
 from include.integracoes.paging import Page, check_paging
 from include.integracoes.periods import FIRST_DAY, LAST_DAY
 from include.integracoes.principal import Principal
+from include.integracoes.spreadsheet import CsvLines
 
 SAO_PAULO = ZoneInfo("America/Sao_Paulo")
 # A CSV export is capped so one request cannot stream the whole history; filters narrow it.
@@ -162,16 +161,8 @@ def csv_lines(conn: psycopg.Connection, principal: Principal, filters: Filters, 
     read with a server-side cursor: the export never holds the whole trail in memory."""
     principal.require_agent()
     where, params = _where(filters)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-
-    def line(values: list[Any]) -> str:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow(values)
-        return buffer.getvalue()
-
-    yield line(list(CSV_COLUMNS))
+    line = CsvLines().line
+    yield line(CSV_COLUMNS)
     query = sql.SQL("{} LIMIT %(limit)s").format(_SELECT.format(where=where))
     with conn.cursor(name="audit_csv") as cursor:
         cursor.execute(query, {**params, "limit": CSV_LIMIT})

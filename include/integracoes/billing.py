@@ -6,8 +6,6 @@ One row per request: a request split into parts of up to 31 days is one row with
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,6 +16,7 @@ import psycopg
 from include.connectors.config import Problem
 from include.integracoes.errors import Invalid, NotFound
 from include.integracoes.principal import Principal
+from include.integracoes.spreadsheet import CsvLines
 from include.integracoes.tasks import SAO_PAULO
 
 _MONTH = re.compile(r"^(20\d\d)-(0[1-9]|1[0-2])$")
@@ -105,15 +104,13 @@ CSV_COLUMNS = (
 
 def csv_lines(found: Report) -> Iterator[str]:
     """The report's rows as CSV (`;`, dates in ISO): the same rows as the page, one per request."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    csv = CsvLines()
+    yield csv.line(CSV_COLUMNS)
     for item in found.items:
-        writer.writerow(
+        yield csv.line(
             [
                 item.requested_at.astimezone(SAO_PAULO).isoformat(timespec="seconds"), item.requested_by,
                 item.integration_id, item.integration, item.type_name, item.start.isoformat(), item.end.isoformat(),
                 item.chunks, " ".join(map(str, item.task_codes)), item.days,
             ]
         )  # fmt: skip
-    yield buffer.getvalue()

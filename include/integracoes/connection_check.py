@@ -17,6 +17,7 @@ from include.connectors.errors import (
     PartnerUnavailableError,
 )
 from include.connectors.registry import connector_for
+from include.connectors.transports.sftp import HOST_KEY, HostKeyChangedError, HostKeyNotConfirmedError
 from include.integracoes import integrations
 from include.integracoes.integrations import ConfigInput
 from include.integracoes.messages import DEFAULT_LANGUAGE, text
@@ -26,9 +27,19 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
+class OfferedKey:
+    """An SFTP server's host key as the check saw it; `confirmed` when it is the integration's confirmed one."""
+
+    kind: str
+    fingerprint: str
+    confirmed: bool
+
+
+@dataclass(frozen=True)
 class CheckResult:
     ok: bool
     message: str
+    host_key: OfferedKey | None = None
 
 
 def check(
@@ -44,19 +55,35 @@ def check(
     spec, values = integrations.config_for_check(conn, principal, type_code, config, integration_id)
     try:
         connector_for(spec.code).check_connection(values)
+    except HostKeyNotConfirmedError as error:
+        key = OfferedKey(error.offered.kind, error.offered.fingerprint, confirmed=False)
+        return CheckResult(False, text("check.host_key_new", language, **vars(error.offered)), key)
+    except HostKeyChangedError as error:
+        key = OfferedKey(error.offered.kind, error.offered.fingerprint, confirmed=False)
+        expected = values.get(HOST_KEY, "")
+        return CheckResult(
+            False, text("check.host_key_changed", language, expected=expected, **vars(error.offered)), key
+        )
     except DeliveryError as error:
-        log.info("Connection check of %s failed: %s", spec.code, type(error).__name__)
+        # The technical detail (which socket error, which TLS alert) stays in the log: shown to a person it
+        # would tell which ports of a host are open.
+        log.info("Connection check of %s failed: %s (%s)", spec.code, error, error.__cause__)
         return CheckResult(False, _explain(error, language))
-    return CheckResult(True, text("check.ok", language, type=spec.name))
+    confirmed = values.get(HOST_KEY)
+    shown = OfferedKey("", confirmed, confirmed=True) if confirmed else None
+    return CheckResult(True, text("check.ok", language, type=spec.name), shown)
 
 
 def _explain(error: DeliveryError, language: str) -> str:
+    """The product's own class of the failure, in the agent's language."""
     if isinstance(error, CredentialsRefusedError):
         return text("check.credentials", language)
     if isinstance(error, PartnerTimeoutError):
         return text("check.timeout", language)
     if isinstance(error, PartnerRejectedError):
         return text("check.rejected", language, detail=error.detail)
-    if isinstance(error, PartnerUnavailableError):
-        return text("check.unavailable", language, status=error.status, detail=error.detail or "-")
-    return text("check.unavailable", language, status="?", detail="-")
+    if isinstance(error, PartnerUnavailableError) and error.status == "certificado":
+        return text("check.certificate", language)
+    if isinstance(error, PartnerUnavailableError) and isinstance(error.status, int):
+        return text("check.partner_error", language, status=error.status)
+    return text("check.unreachable", language)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from include.connectors.errors import (
     ConnectorError,
     ConnectorUnavailableError,
@@ -13,6 +16,7 @@ from include.connectors.errors import (
     PartnerUnavailableError,
     ReceivedFileRefusedError,
 )
+from include.connectors.transports.sftp import HostKeyChangedError, HostKeyNotConfirmedError
 from include.integracoes.tasks import FailureClass
 
 # The Airflow steps of a run, as a client reads them in a reason.
@@ -45,21 +49,27 @@ def _is_timeout(error: BaseException | str | None) -> bool:
     return isinstance(error, AirflowTaskTimeout)
 
 
+# The first class an error is an instance of decides (subclasses before their parents); the parameters of its
+# reason come from the error.
+_Params = Callable[[Any, int, str], dict[str, object]]
+_CONNECTOR_FAILURES: tuple[tuple[type[ConnectorError], FailureClass, _Params], ...] = (
+    (ReceivedFileRefusedError, FailureClass.RECEIVED_REFUSED,
+     lambda e, _, __: {"detail": e.detail, "name": e.file_name}),
+    (CredentialsRefusedError, FailureClass.CREDENTIALS_REFUSED, lambda *_: {}),
+    (HostKeyChangedError, FailureClass.HOST_KEY_CHANGED, lambda e, _, __: {"detail": e.detail}),
+    (HostKeyNotConfirmedError, FailureClass.HOST_KEY_UNCONFIRMED, lambda *_: {}),
+    (PartnerRejectedError, FailureClass.PARTNER_REJECTED, lambda e, _, __: {"detail": e.detail}),
+    (LayoutMismatchError, FailureClass.LAYOUT_MISMATCH, lambda e, _, __: {"detail": e.detail}),
+    (DataCheckError, FailureClass.DATA_CHECK_FAILED, lambda e, _, __: {"detail": e.detail}),
+    (PartnerTimeoutError, FailureClass.TIMEOUT, lambda _, attempts, __: {"attempts": attempts}),
+    (PartnerUnavailableError, FailureClass.PARTNER_UNAVAILABLE,
+     lambda e, attempts, _: {"status": e.status, "attempts": attempts}),
+    (ConnectorUnavailableError, FailureClass.CONNECTOR_UNAVAILABLE, lambda _, __, type_name: {"type": type_name}),
+)  # fmt: skip
+
+
 def _connector_failure(error: ConnectorError, attempts: int, type_name: str) -> tuple[FailureClass, dict[str, object]]:
-    if isinstance(error, ReceivedFileRefusedError):
-        return FailureClass.RECEIVED_REFUSED, {"detail": error.detail, "name": error.file_name}
-    if isinstance(error, CredentialsRefusedError):
-        return FailureClass.CREDENTIALS_REFUSED, {}
-    if isinstance(error, PartnerRejectedError):
-        return FailureClass.PARTNER_REJECTED, {"detail": error.detail}
-    if isinstance(error, LayoutMismatchError):
-        return FailureClass.LAYOUT_MISMATCH, {"detail": error.detail}
-    if isinstance(error, DataCheckError):
-        return FailureClass.DATA_CHECK_FAILED, {"detail": error.detail}
-    if isinstance(error, PartnerTimeoutError):
-        return FailureClass.TIMEOUT, {"attempts": attempts}
-    if isinstance(error, PartnerUnavailableError):
-        return FailureClass.PARTNER_UNAVAILABLE, {"status": error.status, "attempts": attempts}
-    if isinstance(error, ConnectorUnavailableError):
-        return FailureClass.CONNECTOR_UNAVAILABLE, {"type": type_name}
+    for kind, failure, params in _CONNECTOR_FAILURES:
+        if isinstance(error, kind):
+            return failure, params(error, attempts, type_name)
     return FailureClass.INTERNAL_ERROR, {}

@@ -199,28 +199,36 @@ def request_runs(
         raise _conflict(planned.conflicts[0])
     runs.ensure_runnable(planned.integration.dag_id)
     created = _insert_all(conn, principal, planned)
-    for task in created:
-        _trigger(conn, runs, planned.integration, task, tasks.requested_run_id(task.id, Origin.MANUAL, 0),
-                 principal.username)  # fmt: skip
-    return [tasks.get_task(conn, task.id) for task in created]
+    for task, run_id in created:
+        _trigger(conn, runs, planned.integration, task, run_id, principal.username)
+    return [tasks.get_task(conn, task.id) for task, _ in created]
 
 
-def _insert_all(conn: psycopg.Connection, principal: Principal, planned: RunPlan) -> list[Task]:
+def _insert_all(conn: psycopg.Connection, principal: Principal, planned: RunPlan) -> list[tuple[Task, str]]:
+    """The chunks' tasks and the run each asks for. A chunk that is exactly the period of a failed task reopens
+    that task (tasks.failed_task_of_period): what it may already have delivered is not sent twice."""
     integration = planned.integration
     created = []
     try:
         with conn.transaction():
             for chunk in planned.chunks:
-                task = tasks.insert_pending(
-                    conn, integration.id, chunk.start, chunk.end, principal.username, Origin.MANUAL
-                )
-                created.append(task)
+                failed = tasks.failed_task_of_period(conn, integration.id, chunk.start, chunk.end)
+                if failed is not None:
+                    run_id = tasks.requested_run_id(failed.id, Origin.REPROCESS, tasks.attempts_of(conn, failed.id))
+                    task = tasks.reopen(conn, failed.id, principal.username)
+                else:
+                    task = tasks.insert_pending(
+                        conn, integration.id, chunk.start, chunk.end, principal.username, Origin.MANUAL
+                    )
+                    run_id = tasks.requested_run_id(task.id, Origin.MANUAL, 0)
+                created.append((task, run_id))
                 billable = principal.is_support_agent and principal.username not in _members(
                     conn, integration.tenant_id
                 )
                 if billable:
                     _record_billable(conn, integration, task, principal.username)
-                _audit(conn, principal, "tarefa.solicitada", integration, task, billable=billable)
+                _audit(conn, principal, "tarefa.solicitada", integration, task, billable=billable,
+                       reaberta=failed is not None)  # fmt: skip
                 logs.write(
                     conn, integration.id, "log.manual_requested", task_id=task.id, code=task.code,
                     user=principal.username, start=f"{task.start:%d/%m/%Y}", end=f"{task.end:%d/%m/%Y}",
@@ -239,7 +247,7 @@ def _record_billable(conn: psycopg.Connection, integration: integrations.Integra
     """A run an agent requested on a customer's behalf is a billable service (monthly report per tenant)."""
     conn.execute(
         "INSERT INTO integracao.servico_faturavel (tenant_id, integracao_id, tarefa_id, solicitado_por, data_inicial,"
-        " data_final) VALUES (%s, %s, %s, %s, %s, %s)",
+        " data_final) VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (tarefa_id) DO NOTHING",  # a reopened task once
         (integration.tenant_id, integration.id, task.id, user, task.start, task.end),
     )
 
@@ -294,10 +302,7 @@ def reprocess(conn: psycopg.Connection, principal: Principal, task_id: int, runs
     if task.status is not Status.FAILED:
         raise Invalid({"task": Problem("manual.not_failed", {"code": task.code})}, key="manual.not_failed")
     runs.ensure_runnable(integration.dag_id)
-    earlier_attempts = int(
-        (conn.execute("SELECT count(*) FROM integracao.tarefa_tentativa WHERE tarefa_id = %s", (task.id,)).fetchone()
-         or (0,))[0]
-    )  # fmt: skip
+    earlier_attempts = tasks.attempts_of(conn, task.id)
     try:
         with conn.transaction():
             reopened = tasks.reopen(conn, task.id, principal.username)

@@ -145,6 +145,24 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "en": "Enter a full HTTPS address (e.g. https://api.partner.com).",
     },
     "validation.url": {"pt-BR": "Informe um endereço HTTP(S) completo.", "en": "Enter a full HTTP(S) address."},
+    "validation.url_credentials": {
+        "pt-BR": "Não inclua usuário ou senha no endereço: use os campos de credenciais.",
+        "en": "Do not put a user or password in the address: use the credential fields.",
+    },
+    "validation.url_characters": {
+        "pt-BR": "O endereço contém caracteres não permitidos (espaços, barra invertida, acentos fora do nome do"
+        " servidor ou #).",
+        "en": "The address contains characters that are not allowed (spaces, backslash, accents outside the host"
+        " name or #).",
+    },
+    "validation.port": {
+        "pt-BR": "Informe uma porta de 1 a 65535.",
+        "en": "Enter a port from 1 to 65535.",
+    },
+    "validation.host_key": {
+        "pt-BR": "Confirme a chave do servidor com Testar conexão (impressão digital SHA256:…).",
+        "en": "Confirm the server key with Test connection (fingerprint SHA256:…).",
+    },
     "validation.host": {
         "pt-BR": "Informe um nome de servidor ou endereço IP válido (ex.: sftp.parceiro.com.br).",
         "en": "Enter a valid host name or IP address (e.g. sftp.partner.com).",
@@ -350,6 +368,16 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "en": "File {name} received from the partner was refused, nothing was applied: {detail}. The partner must"
         " correct it; the file remains available for review.",
     },
+    "task.failure.host_key_unconfirmed": {
+        "pt-BR": "A chave do servidor SFTP do parceiro ainda não foi confirmada; nada foi enviado. O suporte precisa"
+        " confirmá-la em Testar conexão.",
+        "en": "The partner's SFTP server key has not been confirmed yet; nothing was sent. Support must confirm it"
+        " with Test connection.",
+    },
+    "task.failure.host_key_changed": {
+        "pt-BR": "A chave do servidor SFTP do parceiro mudou e nada foi enviado: {detail}. O suporte foi avisado.",
+        "en": "The partner's SFTP server key changed and nothing was sent: {detail}. Support was notified.",
+    },
     "task.invalid_transition": {
         "pt-BR": "A tarefa está {current} e não pode passar para {target}.",
         "en": "The task is {current} and cannot become {target}.",
@@ -382,11 +410,36 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "en": "The partner did not answer in time. Check the address and try again.",
     },
     "check.rejected": {"pt-BR": "O parceiro recusou a conexão: {detail}", "en": "The partner refused: {detail}"},
-    "check.unavailable": {
-        "pt-BR": "Não foi possível falar com o parceiro ({status}: {detail}). Confira o endereço e a porta.",
-        "en": "Could not reach the partner ({status}: {detail}). Check the address and the port.",
+    "check.unreachable": {
+        "pt-BR": "Não foi possível falar com o parceiro. Confira o endereço e a porta.",
+        "en": "Could not reach the partner. Check the address and the port.",
+    },
+    "check.certificate": {
+        "pt-BR": "O certificado do servidor do parceiro não foi aceito. Confira se o endereço é o do parceiro.",
+        "en": "The partner server's certificate was not accepted. Check that the address is the partner's.",
+    },
+    "check.partner_error": {
+        "pt-BR": "O parceiro respondeu com erro (HTTP {status}). Tente novamente mais tarde.",
+        "en": "The partner answered with an error (HTTP {status}). Try again later.",
+    },
+    "check.host_key_new": {
+        "pt-BR": "O servidor SFTP apresentou a chave {kind} {fingerprint}. Confira-a com o parceiro e confirme-a"
+        " para salvar; nenhuma credencial foi enviada.",
+        "en": "The SFTP server offered the {kind} key {fingerprint}. Check it with the partner and confirm it to"
+        " save; no credential was sent.",
+    },
+    "check.host_key_changed": {
+        "pt-BR": "A chave do servidor SFTP mudou: confirmada {expected}, apresentada {kind} {fingerprint}. Nenhuma"
+        " credencial foi enviada. Confirme a nova chave com o parceiro antes de aceitá-la.",
+        "en": "The SFTP server's key changed: confirmed {expected}, offered {kind} {fingerprint}. No credential was"
+        " sent. Confirm the new key with the partner before accepting it.",
     },
     "ui.check_connection": {"pt-BR": "Testar conexão", "en": "Test connection"},
+    "ui.confirm_host_key": {"pt-BR": "Confirmar esta chave", "en": "Confirm this key"},
+    "ui.host_key_confirmed": {
+        "pt-BR": "Chave confirmada. Salve para gravá-la; Testar conexão agora também confere as credenciais.",
+        "en": "Key confirmed. Save to keep it; Test connection now also checks the credentials.",
+    },
     "ui.checking_connection": {"pt-BR": "Testando conexão…", "en": "Testing connection…"},
     # --- integration log lines (written in pt-BR, the product's language) ---
     "log.nothing_to_send": {
@@ -521,6 +574,20 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         " para a sua agenda.\n\nVocê receberá outro aviso quando ela voltar a entregar.",
         "en": "Integration {integration} of {tenant} has not delivered since {since}, longer than its schedule"
         " allows.\n\nYou will get another notice when it delivers again.",
+    },
+    "alert.chave_sftp.subject": {
+        "pt-BR": "Alerta de segurança: a chave do servidor SFTP de {integration} ({tenant}) mudou",
+        "en": "Security alert: the SFTP server key of {integration} ({tenant}) changed",
+    },
+    "alert.chave_sftp.body": {
+        "pt-BR": "O servidor SFTP da integração {integration} do cliente {tenant} apresentou uma chave diferente da"
+        " confirmada, e nada foi enviado a ele.\n\nMotivo: {reason}\n\nPode ser uma troca de chave do parceiro ou"
+        " alguém no caminho da conexão. Confirme com o parceiro, por outro canal, a impressão digital da nova chave"
+        " antes de aceitá-la em Testar conexão.",
+        "en": "The SFTP server of integration {integration} of {tenant} offered a key other than the confirmed one, and"
+        " nothing was sent to it.\n\nReason: {reason}\n\nIt may be a key change at the partner or someone on the"
+        " connection's path. Confirm the new key's fingerprint with the partner, through another channel, before"
+        " accepting it with Test connection.",
     },
     "alert.normalizado.subject": {
         "pt-BR": "Normalizada: {integration} ({tenant}) voltou a entregar",

@@ -22,6 +22,7 @@ from include.integracoes.messages import DEFAULT_LANGUAGE, text
 from include.integracoes.paging import Page, check_paging
 from include.integracoes.periods import period_problems
 from include.integracoes.principal import Principal
+from include.integracoes.spreadsheet import CsvLines
 
 RECONCILING_TYPES = ("boavista",)
 
@@ -160,6 +161,9 @@ def reconciliation(
     return Reconciliation(Page([_row(r) for r in found], shown, page, page_size), by_status)
 
 
+CSV_COLUMNS = ("data_venda", "filial", "cnpj_filial", "cupom", "nsu", "valor_enviado", "valor_parceiro", "situacao")
+
+
 def csv_lines(
     conn: psycopg.Connection, principal: Principal, integration_id: int, filters: Filters, language: str
 ) -> Iterator[str]:
@@ -167,8 +171,10 @@ def csv_lines(
     integration = reconciling_integration(conn, principal, integration_id)
     check_filters(filters, integration)
     rows, params = _query(integration, filters)
-    header = ["data_venda", "filial", "cnpj_filial", "cupom", "nsu", "valor_enviado", "valor_parceiro", "situacao"]
-    yield ";".join(header) + "\n"
+    csv = CsvLines()
+    yield csv.line(
+        ["data_venda", "filial", "cnpj_filial", "cupom", "nsu", "valor_enviado", "valor_parceiro", "situacao"]
+    )
     with conn.cursor(name="conciliacao_csv", row_factory=dict_row) as cur:
         cur.execute(_filtered(rows, filters), params | {"status": str(filters.status or "")})
         for r in cur:
@@ -176,21 +182,4 @@ def csv_lines(
             cells = [row.sale_date.isoformat(), row.branch, row.branch_cnpj, str(row.receipt), row.nsu,
                      str(row.sent_amount), "" if row.partner_amount is None else str(row.partner_amount),
                      row.status.label(language)]  # fmt: skip
-            yield ";".join(_cell(c) for c in cells) + "\n"
-
-
-def _cell(value: str) -> str:
-    """A CSV cell: quoted when it holds the delimiter, a quote or a line break; never a formula."""
-    if value[:1] in ("=", "+", "-", "@") and not _is_number(value):
-        value = "'" + value
-    if any(c in value for c in ';"\n\r'):
-        return '"' + value.replace('"', '""') + '"'
-    return value
-
-
-def _is_number(value: str) -> bool:
-    try:
-        Decimal(value)
-    except ArithmeticError:
-        return False
-    return True
+            yield csv.line(cells)

@@ -90,7 +90,7 @@ def _notify_failure(conn: psycopg.Connection, integration_id: int, task: Task) -
     try:
         config = decrypted_config(conn, integration_id)
         notifications.task_failed(conn, integration_id, config, task.code, task.failure_reason or "")
-        alerts.after_task_ended(conn, integration_id)
+        alerts.after_task_ended(conn, integration_id, task.failure_class)
     except Exception:
         log.exception("Failure notice of task %s not sent", task.id)
 

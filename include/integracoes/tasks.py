@@ -73,6 +73,8 @@ class FailureClass(StrEnum):
     RUN_TIMEOUT = "run_timeout"
     RECEIVED_REFUSED = "received_refused"
     INTEGRATION_INACTIVE = "integration_inactive"
+    HOST_KEY_UNCONFIRMED = "host_key_unconfirmed"
+    HOST_KEY_CHANGED = "host_key_changed"
 
     def reason(self, language: str = DEFAULT_LANGUAGE, **params: object) -> str:
         return text(f"task.failure.{self.value}", language, **params)
@@ -210,9 +212,13 @@ def open_scheduled_tasks(
             periods = [(day, day, None) for day in days]
         opened = []
         for start, end, span in periods:
+            failed = failed_task_of_period(conn, integration_id, start, end) if span is None else None
             try:
                 with conn.transaction():  # a savepoint: an overlap skips this period, not the whole run
-                    task = insert_pending(conn, integration_id, start, end, SYSTEM_USER, Origin.SCHEDULED, span)
+                    if failed is not None:  # a failed day is retried by its own task (see failed_task_of_period)
+                        task = reopen(conn, failed.id, SYSTEM_USER, as_reprocessing=False)
+                    else:
+                        task = insert_pending(conn, integration_id, start, end, SYSTEM_USER, Origin.SCHEDULED, span)
             except psycopg.errors.ExclusionViolation:
                 continue  # a pending task covers it: the period waits for the next wake-up
             _attach_attempt(conn, task.id, dag_id, run_id)
@@ -352,10 +358,35 @@ def _move(
     return get_task(conn, task_id)
 
 
-def reopen(conn: psycopg.Connection, task_id: int, requested_by: str) -> Task:
-    """Reprocessing: a failed task back to Pendente (ExclusionViolation if another pending one overlaps)."""
-    conn.execute("UPDATE integracao.tarefa SET origem = 'reprocessamento' WHERE id = %s", (task_id,))
+def reopen(conn: psycopg.Connection, task_id: int, requested_by: str, *, as_reprocessing: bool = True) -> Task:
+    """Reprocessing: a failed task back to Pendente (ExclusionViolation if another pending one overlaps). A
+    scheduled run that retries the task's day keeps its origin (`as_reprocessing=False`)."""
+    if as_reprocessing:
+        conn.execute("UPDATE integracao.tarefa SET origem = 'reprocessamento' WHERE id = %s", (task_id,))
     return _move(conn, task_id, Status.PENDING)
+
+
+def failed_task_of_period(conn: psycopg.Connection, integration_id: int, start: date, end: date) -> Task | None:
+    """The failed task of exactly this period, if any (the latest): a new request or a scheduled retry for the
+    period reopens it instead of opening another task. Its file may have reached the partner before the
+    failure (a worker killed after the upload): sent again under the same name with the same bytes, a
+    partner's drop folder or bucket recognises it, where a new task's file, named after the new task, would be
+    a second copy."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        row = cur.execute(
+            sql.SQL(
+                "SELECT {} FROM integracao.tarefa t WHERE t.integracao_id = %s AND t.data_inicial = %s"
+                " AND t.data_final = %s AND t.situacao = 'failed' AND t.origem <> 'recebimento'"
+                " ORDER BY t.id DESC LIMIT 1"
+            ).format(_COLUMNS),
+            (integration_id, start, end),
+        ).fetchone()
+    return _task(row) if row else None
+
+
+def attempts_of(conn: psycopg.Connection, task_id: int) -> int:
+    row = conn.execute("SELECT count(*) FROM integracao.tarefa_tentativa WHERE tarefa_id = %s", (task_id,)).fetchone()
+    return int(row[0]) if row else 0
 
 
 def mark_sent(conn: psycopg.Connection, task_id: int) -> Task:

@@ -306,15 +306,18 @@ def _write_memberships(conn: psycopg.Connection, username: str, tenant_ids: Sequ
 
 def create(conn: psycopg.Connection, principal: Principal, directory: Directory, data: UserInput) -> User:
     principal.require_agent()
-    accounts = directory.accounts()
-    errors = _validate(conn, accounts, data, current=None)
-    if errors:
-        raise Invalid(errors, key="user.invalid")
     username = (data.username or "").strip()
-    role = data.role or Role.CLIENT
-    tenant_ids = list(data.tenant_ids or ())
-    first, last = _split_name(data.name or "")
     with conn.transaction():
+        # Agents creating the same user name (or e-mail) at once: one at a time from here, so the second one
+        # reads the first one's account and gets the field's message, not a failure of the user store.
+        conn.execute("SELECT pg_advisory_xact_lock(hashtext('usuario'), 0)")
+        accounts = directory.accounts()
+        errors = _validate(conn, accounts, data, current=None)
+        if errors:
+            raise Invalid(errors, key="user.invalid")
+        role = data.role or Role.CLIENT
+        tenant_ids = list(data.tenant_ids or ())
+        first, last = _split_name(data.name or "")
         conn.execute(
             """INSERT INTO integracao.usuario (username, ativo) VALUES (%s, true)
                ON CONFLICT (username) DO UPDATE SET ativo = true, atualizado_em = now()""",

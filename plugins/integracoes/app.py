@@ -69,7 +69,18 @@ def create_routes() -> FastAPI:
     return app
 
 
+# The gate refuses a NUL character in any query value (integracoes/gate.py): the document says so of every
+# free-text parameter, so that a client — or a property-based tester — knows it before trying.
+NO_NUL = "^[^\u0000]*$"
+
+
 def _openapi(app: FastAPI) -> dict[str, Any]:
     if app.openapi_schema is None:
-        app.openapi_schema = get_openapi(title=app.title, version=app.version, routes=app.routes)
+        document = get_openapi(title=app.title, version=app.version, routes=app.routes)
+        for operation in (op for path in document["paths"].values() for op in path.values()):
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                if schema.get("type") == "string" and not {"pattern", "enum", "format"} & set(schema):
+                    schema["pattern"] = NO_NUL
+        app.openapi_schema = document
     return app.openapi_schema

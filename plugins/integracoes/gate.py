@@ -4,8 +4,9 @@
 Then, in order: who is calling (401 before a byte of the body is read — an anonymous 30 MB body is never
 parsed), where the state change comes from (CSRF, in `authenticated`), ids no row can have (404), query
 values and bodies the database cannot hold (NUL, lone surrogates, integers out of range, JSON nested too
-deep → 422 naming the field), and the body's size (413). Responses get the security headers, and pages a
-per-response nonce: the Content-Security-Policy allows no inline script without it.
+deep → 422 naming the field), and the body's size (413). Responses get the security headers and
+`Cache-Control: no-store`, and pages a per-response nonce: the Content-Security-Policy allows no inline script
+without it.
 """
 
 from __future__ import annotations
@@ -64,7 +65,11 @@ class Gate:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *security_headers(nonce)]
+                headers = [*message.get("headers", []), *security_headers(nonce)]
+                # Every answer holds a tenant's data or a person's session: no cache keeps it.
+                if not any(name.lower() == b"cache-control" for name, _ in headers):
+                    headers.append((b"cache-control", b"no-store"))
+                message["headers"] = headers
             await send(message)
 
         request = Request(scope)

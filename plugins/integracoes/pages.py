@@ -133,7 +133,7 @@ def _form(request: Request, caller: Caller, integration_id: int | None) -> HTMLR
     language = language_of(request)
     with db.pooled() as conn:
         try:
-            current = integrations.get(conn, caller.principal, integration_id) if integration_id else None
+            current = integrations.get(conn, caller.principal, integration_id) if integration_id is not None else None
         except NotFound:
             return render(request, "not_found.html", caller, status=404)
         branches = list_branches(conn, caller.principal, current.tenant_id) if current else []

@@ -1,5 +1,6 @@
 """Where deliveries may go: a partner's own domains only, and never a name that resolves to an internal
-address (private, loopback, link-local) — except the sandbox hosts the demo stack configures."""
+address (private, loopback, link-local) — except the sandbox hosts the demo stack configures; and the address
+a transport connects to is the one that was checked."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 import pytest
 
 from include.connectors import hosts
-from include.connectors.errors import PartnerRejectedError
+from include.connectors.errors import PartnerRejectedError, PartnerUnavailableError
 
 SMARKET = ("smarket.com.br",)
 
@@ -34,29 +35,54 @@ def test_a_partner_name_resolving_to_an_internal_address_is_refused(
     monkeypatch.delenv(hosts.EXTRA_HOSTS_ENV, raising=False)
     resolving_to(monkeypatch, "200.160.2.3", address)  # one internal address among public ones is enough
     with pytest.raises(PartnerRejectedError, match="aponta para uma rede interna"):
-        hosts.ensure_allowed("https://api.smarket.com.br/v1", SMARKET)
+        hosts.destination("api.smarket.com.br", 443, SMARKET)
 
 
-def test_a_public_address_passes_and_an_unresolvable_name_is_left_to_the_transport(
+def test_a_public_address_is_the_one_to_connect_to_and_an_unresolvable_name_is_unavailable(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv(hosts.EXTRA_HOSTS_ENV, raising=False)
     resolving_to(monkeypatch, "200.160.2.3", "2804:214::1")
-    hosts.ensure_allowed("https://api.smarket.com.br/v1", SMARKET)
+    target = hosts.destination("API.Smarket.com.br.", 443, SMARKET)
+    assert (target.host, target.port, target.address, target.pinned) == ("api.smarket.com.br", 443, "200.160.2.3", True)
 
     def unknown(*args: Any, **kwargs: Any) -> list[Any]:
         raise socket.gaierror("Name or service not known")
 
     monkeypatch.setattr(socket, "getaddrinfo", unknown)
-    hosts.ensure_allowed("https://api.smarket.com.br/v1", SMARKET)
+    with pytest.raises(PartnerUnavailableError, match="não encontrado"):
+        hosts.destination("api.smarket.com.br", 443, SMARKET)
 
 
 def test_the_configured_sandbox_hosts_are_the_only_exception(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(hosts.EXTRA_HOSTS_ENV, "127.0.0.1,localhost")
     resolving_to(monkeypatch, "127.0.0.1")
-    hosts.ensure_allowed("https://127.0.0.1:8443/smarket/v1", SMARKET)
+    assert not hosts.destination("127.0.0.1", 8443, SMARKET).pinned  # an IP address is its own address
     with pytest.raises(PartnerRejectedError, match="não pertence ao parceiro"):
-        hosts.ensure_allowed("https://10.0.0.5/smarket/v1", SMARKET)
+        hosts.destination("10.0.0.5", 443, SMARKET)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://2130706433:47319\\@localhost/smarket/v1",  # the probe's: urllib3 would connect to 2130706433
+        "https://0x7f000001:47319\\@localhost/v1",
+        "https://127.1:47319\\@localhost/v1",
+        "https://evil.example.com@api.smarket.com.br/v1",
+        "https://api.smarket.com.br\\@evil.example.com/v1",
+        "https://api.smarket.com.br:99999/v1",
+        "https://[::1",
+        "https://api.smarket.com.br/v1#@evil.example.com",
+        "https://api.smarket.com.br/v1\r\nHost: evil",
+    ],
+)
+def test_a_stored_url_the_strict_reading_refuses_is_never_connected_to(
+    monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    """A URL saved before the rules (or typed into the database) is read again at delivery time."""
+    monkeypatch.setenv(hosts.EXTRA_HOSTS_ENV, "127.0.0.1,localhost")
+    with pytest.raises(PartnerRejectedError, match="inválido"):
+        hosts.partner_url(url)
 
 
 def test_the_operator_replaces_a_type_s_domains_by_setting(monkeypatch: pytest.MonkeyPatch) -> None:

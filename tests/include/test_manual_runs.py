@@ -187,6 +187,33 @@ def test_reprocess_only_failed_tasks_once(setup: Any) -> None:
         manual_runs.reprocess(conn, client, task.id, FakeRuns())
 
 
+def test_a_new_request_for_a_failed_tasks_exact_period_reopens_that_task(setup: Any) -> None:
+    """Its file may have reached the partner before it failed (a worker killed after the upload): sent again by
+    the same task, under the same name and with the same bytes, the partner recognises it; a new task would
+    name it after itself and a drop folder would keep two copies."""
+    conn, integration, client, agent = setup
+    (task,) = manual_runs.request_runs(conn, client, integration, "2026-11-20", "2026-11-24", FakeRuns(), today=TODAY)
+    tasks.mark_failed(conn, task.id, FailureClass.RUN_LOST)
+    runs = FakeRuns()
+    (again,) = manual_runs.request_runs(conn, client, integration, "2026-11-20", "2026-11-24", runs, today=TODAY)
+    assert (again.id, again.code, again.status) == (task.id, task.code, Status.PENDING)
+    assert runs.triggered[0][1].startswith(f"reprocessamento__tarefa_{task.id}__")
+    # Another period (here: overlapping, not equal) is a new task, as the client asked.
+    tasks.mark_completed(conn, task.id)
+    (other,) = manual_runs.request_runs(conn, client, integration, "2026-11-20", "2026-11-25", FakeRuns(),
+                                        today=TODAY)  # fmt: skip
+    assert other.id != task.id
+    # An agent reopening a client's failed task bills it once.
+    tasks.mark_failed(conn, other.id, FailureClass.RUN_LOST)
+    outsider = Principal("suporte", agent.roles, True, ())
+    for _ in range(2):
+        (reopened,) = manual_runs.request_runs(conn, outsider, integration, "2026-11-20", "2026-11-25", FakeRuns(),
+                                               today=TODAY)  # fmt: skip
+        assert reopened.id == other.id
+        tasks.mark_failed(conn, other.id, FailureClass.RUN_LOST)
+    assert conn.execute("SELECT count(*) FROM integracao.servico_faturavel").fetchone() == (1,)
+
+
 def test_dry_run_is_for_agents_and_writes_nothing(setup: Any) -> None:
     conn, integration, client, agent = setup
     with pytest.raises(Forbidden):

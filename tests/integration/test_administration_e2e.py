@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -136,6 +138,30 @@ def test_a_bad_user_is_refused_in_portuguese_and_nothing_is_created(
         assert answer.json()["errors"][field].startswith(message)
         assert agent.get(f"{API}/users", params={"search": username}).json()["total"] == 0
     assert sign_in(stack, payload["username"], PASSWORD).status_code == 401
+
+
+def test_twenty_agents_creating_one_user_name_at_once_get_one_account_and_the_fields_message(
+    stack: RunningStack, vida: int
+) -> None:
+    """The probe's race: 20 simultaneous creations of one user name gave 7 × 503. One wins; every other one is
+    told the name is taken (422), as a careful agent would be."""
+    username = unique("corrida.")
+    url, headers = f"{stack.url}{API}/users", {"Authorization": f"Bearer {stack.token('suporte')}"}
+    start = threading.Barrier(20)
+
+    def create(n: int) -> httpx.Response:
+        body = {"username": username, "name": "Corrida", "email": f"{username}.{n}@rede.example.com",
+                "role": "client", "tenant_ids": [vida], "password": PASSWORD}  # fmt: skip
+        with httpx.Client(timeout=60) as client:
+            start.wait()
+            return client.post(url, json=body, headers=headers)
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        answers = list(pool.map(create, range(20)))
+    assert sorted(a.status_code for a in answers) == [201] + [422] * 19, [(a.status_code, a.text) for a in answers]
+    assert {a.json()["errors"]["username"] for a in answers if a.status_code == 422} == {"Este usuário já existe."}
+    with stack.client("suporte") as agent:
+        assert agent.get(f"{API}/users", params={"search": username}).json()["total"] == 1
 
 
 @pytest.fixture(scope="module")

@@ -137,3 +137,34 @@ def test_every_response_carries_the_security_headers_and_pages_use_the_nonce(sta
     scripts = re.findall(r"<script([^>]*)>", page.text)
     assert scripts
     assert all(f'nonce="{nonce.group(1)}"' in attributes for attributes in scripts), "every script carries it"
+
+
+def test_no_answer_of_the_product_is_kept_in_a_cache(stack: RunningStack) -> None:
+    """JSON, CSV, pages and errors: each holds a tenant's data or a session; none may be stored by a cache."""
+    with stack.client("suporte") as agent:
+        answers = [
+            agent.get(f"{API}/me"),
+            agent.get(f"{API}/integrations"),
+            agent.get(f"{API}/audit", params={"format": "csv"}),
+            agent.get(f"{API}/integrations/999999"),
+            agent.get("/integracoes/"),
+        ]
+    answers.append(httpx.get(f"{stack.url}{API}/me"))
+    assert [headers_of(a).get("cache-control") for a in answers] == ["no-store"] * len(answers)
+
+
+@pytest.mark.parametrize("path", ["/", "/auth/login/", "/dags", "/api/v2/version", "/api/v2/dags"])
+def test_airflows_own_pages_cannot_be_framed_nor_sniffed(stack: RunningStack, path: str) -> None:
+    answer = httpx.get(f"{stack.url}{path}", timeout=30)
+    headers = headers_of(answer)
+    assert "frame-ancestors 'self'" in headers.get("content-security-policy", ""), (path, headers)
+    assert headers.get("x-frame-options") == "SAMEORIGIN"
+    assert headers.get("x-content-type-options") == "nosniff"
+
+
+def test_an_integration_page_that_does_not_exist_is_a_404_not_the_registration_form(stack: RunningStack) -> None:
+    with stack.client("suporte") as agent:
+        for integration_id in (0, 999999):
+            answer = agent.get(f"/integracoes/integracoes/{integration_id}")
+            assert answer.status_code == 404, (integration_id, answer.status_code)
+            assert 'id="integration-form"' not in answer.text

@@ -89,7 +89,11 @@ def test_check_connection_reaches_the_partner_and_says_what_is_wrong(stack: Runn
         invalid = agent.post(f"{API}/integrations/check-connection", json={"type_code": "sngpc", "config": config})
         forbidden = client.post(f"{API}/integrations/check-connection", json={"type_code": "sngpc", "config": config})
     assert ok.status_code == 200, ok.text
-    assert ok.json() == {"ok": True, "message": "Conexão bem-sucedida: o parceiro SNGPC aceitou as credenciais."}
+    assert ok.json() == {
+        "ok": True,
+        "message": "Conexão bem-sucedida: o parceiro SNGPC aceitou as credenciais.",
+        "host_key": None,
+    }
     assert refused.json()["ok"] is False
     assert refused.json()["message"].startswith("O parceiro recusou as credenciais")
     assert CANARY not in refused.text

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import BinaryIO, ClassVar
 
-from include.connectors import hosts
-from include.connectors.errors import CredentialsRefusedError, PartnerTimeoutError, PartnerUnavailableError
+from include.connectors.errors import CredentialsRefusedError, PartnerUnavailableError
+from include.connectors.transports import http_client
 
 _CHUNK = 1 << 20
 
@@ -116,21 +116,13 @@ class OAuth2ClientCredentials(Auth):
         return {"Authorization": f"Bearer {_TOKENS.get(self, config, renew=renew)}"}
 
     def fetch_token(self, config: Mapping[str, str]) -> tuple[str, float]:
-        import requests
-
-        url = config[self.endpoint_key]
-        hosts.ensure_allowed(url)
-        try:
-            response = requests.post(
-                url,
-                data={"grant_type": "client_credentials"},
-                auth=(config[self.client_id_key], config[self.client_credential_key]),
-                timeout=(10, 30),
-            )
-        except requests.Timeout as error:
-            raise PartnerTimeoutError(str(error)) from error
-        except requests.ConnectionError as error:
-            raise PartnerUnavailableError("conexão", "servidor de autenticação inacessível") from error
+        response = http_client.request(
+            "POST",
+            config[self.endpoint_key],
+            data={"grant_type": "client_credentials"},
+            auth=(config[self.client_id_key], config[self.client_credential_key]),
+            timeout=(10, 30),
+        )
         if response.status_code in (400, 401, 403):
             raise CredentialsRefusedError(f"token OAuth2: HTTP {response.status_code}")
         if response.status_code != 200:

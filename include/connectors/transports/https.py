@@ -4,8 +4,9 @@ body, OAuth2 client credentials).
 
 Plain `requests` rather than Airflow's HttpHook: endpoints and credentials live in the integration's
 encrypted configuration, not in Airflow connections. TLS is always verified (REQUESTS_CA_BUNDLE lets a
-deployment add its own authority, as the local partner sandbox does). The host must be one of the
-partner's (see `hosts.ensure_allowed`), checked again here in case a stored URL predates the rule.
+deployment add its own authority, as the local partner sandbox does). Every request goes through
+`http_client`: the stored URL is read strictly again, its host must be one of a partner's and is connected
+to at the address that was checked, and redirects are never followed.
 """
 
 from __future__ import annotations
@@ -18,13 +19,10 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar, cast
 
 from include.connectors import hosts
+from include.connectors.addresses import AddressError
 from include.connectors.base import TIMEZONE, Delivery, Inbox, Receipt, ReceivedFile, Transport
-from include.connectors.errors import (
-    CredentialsRefusedError,
-    PartnerRejectedError,
-    PartnerTimeoutError,
-    PartnerUnavailableError,
-)
+from include.connectors.errors import CredentialsRefusedError, PartnerRejectedError, PartnerUnavailableError
+from include.connectors.transports import http_client
 from include.connectors.transports.http_auth import Auth
 
 if TYPE_CHECKING:  # `requests` is imported when a request is made: DAG files import this module
@@ -44,9 +42,11 @@ class _PartnerApi:
     url_key: str = URL_KEY
 
     def _url(self, config: Mapping[str, str], path: str) -> str:
-        url = config[self.url_key].rstrip("/") + path
-        hosts.ensure_allowed(url)
-        return url
+        """The partner's URL with one of its API's paths, rebuilt from the parts that were checked."""
+        try:
+            return hosts.partner_url(config[self.url_key]).url(path)
+        except AddressError:
+            raise PartnerRejectedError("o endereço configurado do parceiro é inválido") from None
 
     def _send(
         self,
@@ -78,17 +78,10 @@ class _PartnerApi:
         renew: bool,
         stream: bool,
     ) -> requests.Response:
-        import requests
-
         signed = {**headers, **self.auth.headers(config, body, renew=renew)}
-        try:
-            return requests.request(
-                method, url, data=body, headers=signed, timeout=(CONNECT_TIMEOUT_S, READ_TIMEOUT_S), stream=stream
-            )
-        except requests.Timeout as error:
-            raise PartnerTimeoutError(str(error)) from error
-        except requests.ConnectionError as error:
-            raise PartnerUnavailableError("conexão", str(error)[:_MAX_DETAIL]) from error
+        return http_client.request(
+            method, url, data=body, headers=signed, timeout=(CONNECT_TIMEOUT_S, READ_TIMEOUT_S), stream=stream
+        )
 
 
 @dataclass(frozen=True)

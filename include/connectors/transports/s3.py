@@ -97,8 +97,11 @@ class S3Upload(Transport):
 
 def _client(config: Mapping[str, str]) -> Any:
     """A boto3 S3 client from the provider's hook, with the integration's credentials and endpoint."""
-    endpoint = config["s3_endpoint"].strip()
-    hosts.ensure_allowed(endpoint)
+    # Read strictly and checked (a partner's host, never internal) right before the client connects. boto3
+    # resolves the name again itself: unlike HTTPS and SFTP, the address is not pinned (README, Security).
+    parsed = hosts.partner_url(config["s3_endpoint"])
+    hosts.destination(parsed.host, parsed.effective_port)
+    endpoint = parsed.url()
     # Imported here: the module is imported when DAGs are parsed, the provider only when a task delivers.
     from airflow.providers.amazon.aws.utils.connection_wrapper import AwsConnectionWrapper
     from airflow.sdk import Connection

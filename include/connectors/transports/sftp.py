@@ -1,11 +1,10 @@
 """SFTP to a partner's server: upload, and an inbox folder for what it sends us (SftpInbox). An upload goes
 to a temporary name, then a rename, so the partner never picks up half a file.
 
-Connects through the Airflow SFTP provider's hook with the integration's own host and credentials (the hook
-takes them as arguments; no Airflow connection is stored or looked up). Host keys are not pinned: the
-catalog has no key for a partner's host key yet, so the hook accepts the key it is shown, unless the worker's
-~/.ssh/known_hosts knows the host under another key (the host itself must still be one of the partner's,
-see `hosts.ensure_allowed`).
+Connects with paramiko to the address checked for the integration's host (`hosts.destination`: one of the
+partner's, never internal), and sends nothing — not even the password — before the server proves the host key
+an agent confirmed for the integration (`sftp_chave_host`, the SHA-256 fingerprint "Testar conexão" shows). A
+server offering another key is refused with both fingerprints in the reason.
 
 Idempotency: a file that already has the final name with our size and, when the server lets us read it
 back, our sha256, is a previous delivery of the same file: nothing is sent again. On a write-only server
@@ -15,7 +14,9 @@ the size is all the evidence there is. A different file under the name is refuse
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import posixpath
 import socket
 from collections.abc import Iterator, Mapping
@@ -38,7 +39,8 @@ AUTH_TIMEOUT_S = 30
 READ_TIMEOUT_S = 120  # one SFTP request without an answer (a stalled server)
 _MAX_DETAIL = 200
 _CHUNK = 1024 * 1024
-KEYS = frozenset({"sftp_host", "sftp_porta", "sftp_usuario", "sftp_senha", "sftp_diretorio"})
+HOST_KEY = "sftp_chave_host"
+KEYS = frozenset({"sftp_host", "sftp_porta", "sftp_usuario", "sftp_senha", "sftp_diretorio", HOST_KEY})
 
 
 @dataclass(frozen=True)
@@ -136,36 +138,104 @@ def _directory(config: Mapping[str, str]) -> str:
     return (config.get("sftp_diretorio") or "/").strip().rstrip("/") or "/"
 
 
+@dataclass(frozen=True)
+class HostKey:
+    """The key a server offered, as `ssh` shows it: its type and SHA-256 fingerprint (`SHA256:<base64>`)."""
+
+    kind: str
+    fingerprint: str
+
+
+class HostKeyNotConfirmedError(PartnerRejectedError):
+    """The integration has no confirmed key for its server: nothing is sent (the password included) until an
+    agent confirms the one offered, as `ssh` asks on a first connection."""
+
+    def __init__(self, offered: HostKey) -> None:
+        super().__init__("a chave do servidor SFTP ainda não foi confirmada (use Testar conexão)")
+        self.offered = offered
+
+
+class HostKeyChangedError(PartnerRejectedError):
+    """The server offered another key than the one confirmed: someone on the path, or a server that changed
+    its key — a person must find out which before any customer data goes there."""
+
+    def __init__(self, expected: str, offered: HostKey) -> None:
+        super().__init__(
+            f"a chave do servidor SFTP mudou (confirmada {expected}, apresentada {offered.fingerprint}); nada foi"
+            " enviado — confirme a nova chave com o parceiro"
+        )
+        self.offered = offered
+
+
+def fingerprint(key: Any) -> HostKey:
+    """OpenSSH's form of a paramiko key's fingerprint."""
+    digest = base64.b64encode(hashlib.sha256(key.asbytes()).digest()).decode().rstrip("=")
+    return HostKey(key.get_name(), f"SHA256:{digest}")
+
+
 @contextmanager
 def _session(config: Mapping[str, str]) -> Iterator[Any]:
-    """An authenticated paramiko SFTPClient; every transport-level failure comes out classified."""
-    host = config["sftp_host"].strip()
-    hosts.ensure_allowed(host)
-    # Imported here: the module is imported when DAGs are parsed, the provider only when a task delivers.
-    import paramiko
-    from airflow.providers.sftp.hooks.sftp import SFTPHook
+    """An authenticated paramiko SFTPClient to the checked address, after the server proved the confirmed host
+    key; every transport-level failure comes out classified.
 
-    hook = SFTPHook(
-        ssh_conn_id=None,
-        remote_host=host,
-        port=int(config.get("sftp_porta") or 22),
-        username=config["sftp_usuario"],
-        password=config["sftp_senha"],
-        conn_timeout=CONNECT_TIMEOUT_S,
-        banner_timeout=CONNECT_TIMEOUT_S,
-        auth_timeout=AUTH_TIMEOUT_S,
-        conn_retry_attempts=1,  # the task's own retries (with backoff) handle an unavailable partner
-        no_host_key_check=True,
-    )
-    # Offer the partner only the password: never the worker's own SSH keys (~/.ssh), which would also
-    # spend the server's allowance of failed attempts before the password is tried.
-    hook.look_for_keys = False
+    paramiko directly rather than the SFTP provider's hook: the hook reads a pinned key only from a stored
+    Airflow connection and connects to a name it resolves itself, and "Testar conexão" needs the key a server
+    offers before any credential is sent. Only the password is offered: never the worker's own SSH keys."""
+    target = hosts.destination(config["sftp_host"], _port(config))
+    import paramiko  # imported here: the module is imported when DAGs are parsed
+
+    transport = None
     try:
-        with hook.get_managed_conn() as sftp:
-            sftp.get_channel().settimeout(READ_TIMEOUT_S)
-            yield sftp
+        sock = socket.create_connection((target.address, target.port), timeout=CONNECT_TIMEOUT_S)
+        transport = paramiko.Transport(sock)
+        transport.banner_timeout = CONNECT_TIMEOUT_S
+        transport.auth_timeout = AUTH_TIMEOUT_S
+        transport.start_client(timeout=CONNECT_TIMEOUT_S)
+        _verify(transport.get_remote_server_key(), config.get(HOST_KEY, "").strip())
+        transport.auth_password(config["sftp_usuario"], config["sftp_senha"])
+        sftp = paramiko.SFTPClient.from_transport(transport)
+        if sftp is None:
+            raise paramiko.SSHException("no SFTP subsystem")
+        sftp.get_channel().settimeout(READ_TIMEOUT_S)
+        yield sftp
     except (OSError, EOFError, paramiko.SSHException) as error:
         raise _classify(error) from error
+    finally:
+        if transport is not None:
+            transport.close()
+
+
+def offered_key(config: Mapping[str, str]) -> HostKey:
+    """The key the integration's server offers now (no login): what "Testar conexão" shows to be confirmed."""
+    target = hosts.destination(config["sftp_host"], _port(config))
+    import paramiko
+
+    try:
+        with socket.create_connection((target.address, target.port), timeout=CONNECT_TIMEOUT_S) as sock:
+            transport = paramiko.Transport(sock)
+            try:
+                transport.banner_timeout = CONNECT_TIMEOUT_S
+                transport.start_client(timeout=CONNECT_TIMEOUT_S)
+                return fingerprint(transport.get_remote_server_key())
+            finally:
+                transport.close()
+    except (OSError, EOFError, paramiko.SSHException) as error:
+        raise _classify(error) from error
+
+
+def _verify(key: Any, expected: str) -> None:
+    offered = fingerprint(key)
+    if not expected:
+        raise HostKeyNotConfirmedError(offered)
+    if not hmac.compare_digest(offered.fingerprint, expected):
+        raise HostKeyChangedError(expected, offered)
+
+
+def _port(config: Mapping[str, str]) -> int:
+    port = (config.get("sftp_porta") or "22").strip()
+    if not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise PartnerRejectedError("a porta SFTP configurada é inválida")
+    return int(port)
 
 
 def _classify(error: BaseException) -> DeliveryError:
@@ -173,9 +243,6 @@ def _classify(error: BaseException) -> DeliveryError:
 
     if isinstance(error, paramiko.AuthenticationException):
         return CredentialsRefusedError("usuário ou senha recusados pelo servidor SFTP")
-    if isinstance(error, paramiko.BadHostKeyException):
-        # Known to this worker (~/.ssh/known_hosts) under another key: a person must find out why.
-        return PartnerRejectedError("a chave do servidor SFTP mudou")
     if isinstance(error, TimeoutError):
         return PartnerTimeoutError("o servidor SFTP não respondeu a tempo")
     if isinstance(error, socket.gaierror):

@@ -203,9 +203,18 @@ class ConnectionCheckIn(BaseModel):
     config: list[ConfigItemIn] = Field(default_factory=list, max_length=200)
 
 
+class HostKeyOut(BaseModel):
+    """The SFTP server's host key the check saw: what the agent confirms (`sftp_chave_host`) before saving."""
+
+    kind: str
+    fingerprint: str
+    confirmed: bool
+
+
 class ConnectionCheckOut(BaseModel):
     ok: bool
     message: str
+    host_key: HostKeyOut | None = None
 
 
 @router.post(
@@ -225,4 +234,6 @@ def check_connection(
             conn, caller.principal, body.type_code, [ConfigInput(c.key, c.value) for c in body.config],
             integration_id=body.integration_id, language=language_of(request),
         )  # fmt: skip
-    return ConnectionCheckOut(ok=result.ok, message=result.message)
+    key = result.host_key
+    shown = HostKeyOut(kind=key.kind, fingerprint=key.fingerprint, confirmed=key.confirmed) if key else None
+    return ConnectionCheckOut(ok=result.ok, message=result.message, host_key=shown)

@@ -229,12 +229,29 @@
     if (result.ok) {
       outcome.className = result.data.ok ? "ok" : "error";
       outcome.textContent = result.data.message;
+      offerHostKey(outcome, result.data.host_key);
       return;
     }
     outcome.className = "error";
     outcome.textContent = result.data.message || t("ui.load_error");
     showErrors(result.data.errors);
   });
+
+  // An SFTP server's key is confirmed by the agent, as `ssh` asks on a first connection: the button copies the
+  // fingerprint the server offered into the key's field; saving then pins it.
+  function offerHostKey(outcome, hostKey) {
+    const field = document.querySelector('#config input[data-key="sftp_chave_host"]');
+    if (!hostKey || hostKey.confirmed || !field) return;
+    const confirm = el("button", { type: "button", id: "confirm-host-key" }, t("ui.confirm_host_key"));
+    confirm.addEventListener("click", () => {
+      field.value = hostKey.fingerprint;
+      field.dispatchEvent(new Event("input", { bubbles: true }));
+      confirm.remove();
+      outcome.className = "hint";
+      outcome.textContent = t("ui.host_key_confirmed");
+    });
+    outcome.append(" ", confirm);
+  }
 
   // --- initial state ---
   const current = PAGE.integration;

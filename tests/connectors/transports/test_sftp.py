@@ -55,6 +55,7 @@ def config(partner_sandbox: PartnerSandbox, user: str) -> dict[str, str]:
         "sftp_usuario": user,
         "sftp_senha": "segredo-sftp-teste",
         "sftp_diretorio": "/vendas",
+        "sftp_chave_host": partner_sandbox.sftp_host_key,
     }
 
 
@@ -200,6 +201,44 @@ def test_a_mode_set_for_the_partner_applies_to_its_directory(
     with pytest.raises(PartnerUnavailableError):
         SftpUpload().deliver(delivery(CSV, unique()), audit, {})
     assert not SftpUpload().deliver(delivery(CSV, unique()), audit, {}).duplicate
+
+
+def test_the_key_the_server_offers_is_what_check_shows(partner_sandbox: PartnerSandbox, config: dict[str, str]) -> None:
+    offered = sftp.offered_key(config)
+    assert (offered.kind, offered.fingerprint) == ("ssh-ed25519", partner_sandbox.sftp_host_key)
+
+
+def test_nothing_is_sent_to_a_server_whose_key_was_never_confirmed(
+    partner_sandbox: PartnerSandbox, config: dict[str, str], user: str
+) -> None:
+    unconfirmed = {**config, "sftp_chave_host": ""}
+    for attempt in (lambda: SftpUpload().deliver(delivery(CSV, unique()), unconfirmed, {}),
+                    lambda: SftpUpload().check(unconfirmed)):  # fmt: skip
+        with pytest.raises(sftp.HostKeyNotConfirmedError) as refused:
+            attempt()
+        assert refused.value.permanent
+        assert refused.value.offered.fingerprint == partner_sandbox.sftp_host_key
+    # Not even the password went out: the sandbox makes a user's home at its first login.
+    assert not (partner_sandbox.data / "sftp" / user).exists()
+
+
+def test_a_server_that_changed_its_key_is_refused_before_the_login(
+    partner_sandbox: PartnerSandbox, config: dict[str, str], user: str
+) -> None:
+    """A second server of the sandbox, with a key of its own that is then replaced: the partner's server after
+    a key change (or someone on the path)."""
+    server = partner_sandbox.control("sftp/servidores", {})
+    moved = {**config, "sftp_porta": str(server["porta"]), "sftp_chave_host": server["chave"]}
+    assert SftpUpload().deliver(delivery(CSV, unique()), moved, {}).protocol
+    replaced = partner_sandbox.control(f"sftp/servidores/{server['porta']}/chave", {})
+    assert replaced["chave"] != server["chave"]
+    name = unique()
+    with pytest.raises(sftp.HostKeyChangedError) as refused:
+        SftpUpload().deliver(delivery(CSV, name), moved, {})
+    assert refused.value.permanent
+    assert server["chave"] in refused.value.detail
+    assert replaced["chave"] in refused.value.detail
+    assert name not in remote_files(partner_sandbox, user)
 
 
 def test_keys_are_the_catalogs_sftp_keys() -> None:
