@@ -4,16 +4,23 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 UV_VERSION := 0.13.9
 
-.PHONY: demo stop status install test test-distributed lint format bench-list bench-dags bench-runs bench-dag-processor bench-export bench-overview
+.PHONY: demo stop status install compile test test-fast test-distributed lint format bench-list bench-dags bench-runs bench-dag-processor bench-export bench-overview
 
-# The virtualenv is (re)synced whenever a lock file changes; uv makes a no-op sync take milliseconds.
+# The virtualenv is (re)synced whenever a lock file changes; uv makes a no-op sync take milliseconds. Its modules
+# are compiled to bytecode once: with PYTHONDONTWRITEBYTECODE set (these machines set it) nothing else would
+# ever cache them, and every Airflow task process would compile Airflow, psycopg and the connectors again
+# (measured: 0.83 s of CPU per task without, 0.35 s with).
 $(VENV)/.synced: requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install -q --disable-pip-version-check uv==$(UV_VERSION)
-	$(VENV)/bin/uv pip sync -q --python $(PY) requirements.txt requirements-dev.txt
+	$(VENV)/bin/uv pip sync -q --compile-bytecode --python $(PY) requirements.txt requirements-dev.txt
 	@touch $@
 
-install: $(VENV)/.synced
+# The product's own modules, compiled again as they change (a fraction of a second when nothing did).
+compile: $(VENV)/.synced
+	@$(PY) -m compileall -q -j 0 include plugins dags sandbox scripts tests
+
+install: $(VENV)/.synced compile
 
 demo: install
 	$(PY) -m scripts.stack start
@@ -26,6 +33,10 @@ status: install
 
 test: install
 	bash scripts/test.sh
+
+# The inner loop: static checks and every test that needs no stack (a few minutes).
+test-fast: install
+	bash scripts/test.sh --fast
 
 # The distributed topology (Celery workers, Redis, PostgreSQL, S3) end to end, on a stack of its own.
 test-distributed: install

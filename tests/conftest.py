@@ -13,7 +13,14 @@ from psycopg import sql
 
 from scripts import embedded_db
 
-pytest_plugins = ["tests.stack_fixtures", "tests.sandbox_fixtures", "tests.browser_fixtures", "tests.scorecard"]
+pytest_plugins = [
+    "tests.stack_fixtures",
+    "tests.sandbox_fixtures",
+    "tests.browser_fixtures",
+    "tests.scorecard",
+    "tests.timing",
+    "tests.scheduling",
+]
 
 
 @pytest.fixture(scope="session")
@@ -38,13 +45,37 @@ def fresh_database(pg_socket: Path, request: pytest.FixtureRequest) -> Iterator[
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
-@pytest.fixture
-def migrated_db(fresh_database: str) -> Iterator[psycopg.Connection]:
-    """A connection (autocommit) to a database with every migration applied."""
+@pytest.fixture(scope="session")
+def migrated_template(pg_socket: Path) -> str:
+    """A database with every migration applied, migrated once per test process: the template the database
+    tests' own databases are copied from (a copy takes a fraction of a migration's time)."""
     from include.integracoes import migrations
 
-    with psycopg.connect(fresh_database, autocommit=True) as conn:
+    name = "t_migrated_template"
+    admin = embedded_db.libpq_url(pg_socket, "postgres")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    with psycopg.connect(embedded_db.libpq_url(pg_socket, name), autocommit=True) as conn:
         migrations.migrate(conn)
+    return name
+
+
+def copy_of(pg_socket: Path, template: str, name: str) -> str:
+    """A new database `name` copied from `template` (replacing one left by an earlier run); its libpq URL."""
+    admin = embedded_db.libpq_url(pg_socket, "postgres")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template)))
+    return embedded_db.libpq_url(pg_socket, name)
+
+
+@pytest.fixture
+def migrated_db(pg_socket: Path, migrated_template: str, fresh_database: str) -> Iterator[psycopg.Connection]:
+    """A connection (autocommit) to the test's database (`fresh_database`) with every migration applied: a copy
+    of the migrated template in its place."""
+    url = copy_of(pg_socket, migrated_template, psycopg.conninfo.conninfo_to_dict(fresh_database)["dbname"])
+    with psycopg.connect(url, autocommit=True) as conn:
         yield conn
 
 

@@ -38,6 +38,13 @@ class PartnerSandbox:
         return f"https://127.0.0.1:{self.s3_port}"
 
     @property
+    def sftp_host_key(self) -> str:
+        """The fingerprint of the SFTP server's host key (what an agent confirms with "Testar conexão")."""
+        from sandbox import certs
+
+        return certs.ssh_host_key(self.data)[1]
+
+    @property
     def ca_bundle(self) -> Path:
         return self.data / "ca-bundle.pem"
 
@@ -58,13 +65,14 @@ class PartnerSandbox:
         return {
             "INTEGRACOES_SANDBOX_URL": self.url,
             "INTEGRACOES_SANDBOX_SFTP_PORT": str(self.sftp_port),
+            "INTEGRACOES_SANDBOX_SFTP_HOST_KEY": self.sftp_host_key,
             "INTEGRACOES_SANDBOX_S3_URL": self.s3_url,
             "INTEGRACOES_PARTNER_HOSTS": "127.0.0.1,localhost",
             "REQUESTS_CA_BUNDLE": str(self.ca_bundle),
             "AWS_CA_BUNDLE": str(self.ca_bundle),
         }
 
-    def sftp(self, user: str, password: str = "segredo") -> Any:  # noqa: S107 (a sandbox login)
+    def sftp(self, user: str, password: str = "segredo") -> Any:
         import paramiko
 
         client = paramiko.SSHClient()
@@ -72,7 +80,7 @@ class PartnerSandbox:
         client.connect("127.0.0.1", self.sftp_port, user, password, timeout=10, look_for_keys=False, allow_agent=False)
         return client
 
-    def s3(self, secret: str = "segredo", key: str = "AKIATESTE000000000") -> Any:  # noqa: S107 (sandbox)
+    def s3(self, secret: str = "segredo", key: str = "AKIATESTE000000000") -> Any:
         import boto3
 
         return boto3.client(

@@ -42,8 +42,20 @@ def scorecard() -> Scorecard:
     return _SCORECARD
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """A pytest-xdist worker hands its rows to the main process, which prints the table."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["scorecard"] = _SCORECARD.rows
+
+
+def pytest_testnodedown(node: object, error: object) -> None:
+    """In the main process (a hook of pytest-xdist): a worker's rows."""
+    _SCORECARD.rows += [tuple(row) for row in getattr(node, "workeroutput", {}).get("scorecard", [])]
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if not _SCORECARD.rows:
+    if not _SCORECARD.rows or hasattr(terminalreporter.config, "workerinput"):
         return
     table = _SCORECARD.table()
     terminalreporter.section("scorecard")

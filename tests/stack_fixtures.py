@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import shutil
+import signal
 import socket
 import ssl
 import subprocess
-import threading
+import sys
+import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -41,27 +45,16 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-class MetricsSink:
-    """A StatsD collector on a UDP port of its own: what the stack's components send (the product's own
-    metrics only are kept, Airflow's are many)."""
+class MetricsLog:
+    """What the stack's components sent to the test's StatsD collector (the product's own metrics only; the
+    collector runs in the stack's session process, tests/stack_session.py, and appends them to a file)."""
 
-    def __init__(self) -> None:
-        self.socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.socket.bind(("127.0.0.1", 0))
-        self.port = int(self.socket.getsockname()[1])
-        self.lines: list[str] = []
-        threading.Thread(target=self._collect, daemon=True).start()
+    def __init__(self, path: Path) -> None:
+        self.path = path
 
-    def _collect(self) -> None:
-        while True:
-            try:
-                datagram = self.socket.recv(65535)
-            except OSError:  # closed
-                return
-            self.lines += [line for line in datagram.decode(errors="replace").splitlines() if ".integracoes." in line]
-
-    def close(self) -> None:
-        self.socket.close()
+    @property
+    def lines(self) -> list[str]:
+        return self.path.read_text(encoding="utf-8").splitlines() if self.path.exists() else []
 
 
 @dataclass
@@ -71,7 +64,9 @@ class RunningStack:
     env: dict[str, str]
     start_output: str
     _tokens: dict[str, str] = field(default_factory=dict)
-    metrics: MetricsSink | None = None
+    metrics: MetricsLog | None = None
+    # The application database's own embedded PostgreSQL (its data folder), when the stack was given one.
+    app_pgdata: Path | None = None
 
     def make(self, target: str, timeout: float = START_TIMEOUT_S) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -102,6 +97,25 @@ class RunningStack:
     def sandbox_url(self) -> str:
         return f"https://127.0.0.1:{json.loads((self.data / 'state.json').read_text())['sandbox_port']}"
 
+    @contextmanager
+    def partner_mode(self, partner: str, credential: str, mode: str, **options: object) -> Iterator[None]:
+        """A failure mode of the sandbox's partner for the requests of one credential only (a token, API key,
+        user or access key): other tests running meanwhile, with other credentials, never meet it."""
+        with self.sandbox() as sandbox:
+            answer = sandbox.post(f"/_sandbox/{partner}/mode", json={"mode": mode, "credencial": credential, **options})
+            assert answer.status_code < 300, answer.text
+            try:
+                yield
+            finally:
+                sandbox.post(f"/_sandbox/{partner}/mode", json={"mode": "ok", "credencial": credential})
+
+    @property
+    def sftp_host_key(self) -> str:
+        """The fingerprint of the sandbox SFTP server's host key (what an agent confirms with "Testar conexão")."""
+        from sandbox import certs
+
+        return certs.ssh_host_key(self.data / "sandbox")[1]
+
     def sandbox(self) -> httpx.Client:
         """A client of the partner sandbox's control API (it trusts the sandbox's own certificate)."""
         trust = ssl.create_default_context(cafile=str(self.data / "sandbox" / "sandbox.crt"))
@@ -130,12 +144,6 @@ def alive(pid: int) -> bool:
     return True
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
-    with started_stack(tmp_path_factory.mktemp("stack") / "data") as running:
-        yield running
-
-
 def send_time_behind_the_session(now: datetime | None = None) -> str:
     """Three hours ago (midnight at the latest, so that it is today's): the next wake-up of a daily
     integration with an interval of 12 h or more is then at least 9 h away."""
@@ -143,13 +151,9 @@ def send_time_behind_the_session(now: datetime | None = None) -> str:
     return max(now - timedelta(hours=3), now.replace(hour=0, minute=0, second=0, microsecond=0)).strftime("%H:%M")
 
 
-@contextmanager
-def started_stack(data: Path, **settings: str) -> Iterator[RunningStack]:
-    """The product started with `make demo` on its own data folder and port, with the test settings below
-    (and `settings` on top: a test that needs a stack of its own, e.g. with a separate database), then
-    stopped, checking that no process is left behind."""
-    env = {
-        **os.environ,
+def test_settings(data: Path) -> dict[str, str]:
+    """The test stack's settings: production's, made faster or smaller where a test would otherwise wait."""
+    return {
         "INTEGRACOES_DATA": str(data),
         "INTEGRACOES_PORT": str(free_port()),
         # The browser tests log in many times a minute from one address; FAB's default limit
@@ -172,41 +176,246 @@ def started_stack(data: Path, **settings: str) -> Iterator[RunningStack]:
         # again by itself for at least 9 h.
         "INTEGRACOES_DAILY_SEND_AT": send_time_behind_the_session(),
         "INTEGRACOES_DAILY_SPREAD_MIN": "0",
+        # The dead-run safety net looks every 5 s and steps in 10 s after a run ended (30 and 20 in production):
+        # tests of dead runs wait for it.
+        "INTEGRACOES_RECONCILE_EVERY_S": "5",
+        "INTEGRACOES_DEAD_RUN_GRACE_S": "10",
     }
-    # Airflow's StatsD client in every component sends to the test's collector (the product's metrics).
-    sink = MetricsSink()
-    env.update(
-        {
-            "AIRFLOW__METRICS__STATSD_ON": "True",
-            "AIRFLOW__METRICS__STATSD_HOST": "127.0.0.1",
-            "AIRFLOW__METRICS__STATSD_PORT": str(sink.port),
-        }
-    )
-    env.update(settings)
-    for name in ("AIRFLOW_DATABASE_URL", "INTEGRACOES_DATABASE_URL", "AIRFLOW_HOME", "AIRFLOW_CONFIG"):
-        if name not in settings:
-            env.pop(name, None)
-    started = subprocess.run(
-        ["make", "demo"], cwd=REPO, env=env, capture_output=True, text=True, timeout=START_TIMEOUT_S, check=False
-    )
-    port = json.loads((data / "state.json").read_text())["port"] if (data / "state.json").exists() else 0
-    running = RunningStack(f"http://127.0.0.1:{port}", data, env, started.stdout + started.stderr, metrics=sink)
-    try:
-        assert started.returncode == 0, f"`make demo` failed:\n{running.start_output[-6000:]}"
-        yield running
-    finally:
-        sink.close()
-        pids = running.pids()
-        stopped = running.make("stop", timeout=180)
-        _keep_logs(data)
-        assert stopped.returncode == 0, stopped.stdout + stopped.stderr
-        deadline = time.monotonic() + 30
-        while any(alive(pid) for pid in pids.values()) and time.monotonic() < deadline:
+
+
+class StackSession:
+    """A test stack owned by its own process (tests/stack_session.py), started in the background by the first
+    test process that asks and shared by every test process of the session through its folder: `launch` is
+    idempotent across processes (a file lock), `wait` returns the running stack, `stop` ends it."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with (self.folder / "launch.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
+
+    @property
+    def launched(self) -> bool:
+        return (self.folder / "session.pid").exists()
+
+    def launch(self, *, own_app_database: bool = False, **settings: str) -> None:
+        """Start the stack's session process unless a process of this session already did."""
+        with self._locked():
+            if self.launched:
+                return
+            environment = {**test_settings(self.folder / "data"), **settings}
+            document = {"environment": environment, "own_app_database": own_app_database}
+            (self.folder / "settings.json").write_text(json.dumps(document))
+            with (self.folder / "session.log").open("ab") as log:
+                process = subprocess.Popen(
+                    [sys.executable, "-m", "tests.stack_session", str(self.folder)],
+                    cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                )  # fmt: skip
+            (self.folder / "session.pid").write_text(str(process.pid))
+
+    def wait(self, timeout: float = START_TIMEOUT_S + 60) -> RunningStack:
+        """The running stack once `make demo` ended; fails with its output if it failed."""
+        boot_file = self.folder / "boot.json"
+        deadline = time.monotonic() + timeout
+        while not boot_file.exists():
+            if time.monotonic() > deadline or not alive(self._session_pid()):
+                raise AssertionError(f"the test stack did not start:\n{self._session_log()}")
             time.sleep(0.5)
-        survivors = {name: pid for name, pid in pids.items() if alive(pid)}
-        assert not survivors, f"`make stop` left processes running: {survivors}"
-        assert not running.pids(), "supervisord still answering after `make stop`"
-        assert not (data / "postgres" / "postmaster.pid").exists(), "embedded PostgreSQL still running"
+        boot = json.loads(boot_file.read_text())
+        env = json.loads((self.folder / "env.json").read_text())
+        data = Path(env["INTEGRACOES_DATA"])
+        port = json.loads((data / "state.json").read_text())["port"] if (data / "state.json").exists() else 0
+        running = RunningStack(
+            f"http://127.0.0.1:{port}", data, env, boot["output"], metrics=MetricsLog(self.folder / "metrics.log"),
+            app_pgdata=self.folder / "appdb" if (self.folder / "appdb").exists() else None,
+        )  # fmt: skip
+        assert boot["returncode"] == 0, f"`make demo` failed:\n{running.start_output[-6000:]}"
+        return running
+
+    @property
+    def boot_seconds(self) -> float | None:
+        """How long `make demo` took, once it ended."""
+        boot = self.folder / "boot.json"
+        return json.loads(boot.read_text()).get("seconds") if boot.exists() else None
+
+    def stop(self) -> list[str]:
+        """`make stop`, then what must hold after it (no process left, the databases stopped); the problems."""
+        if not self.launched:
+            return []
+        problems: list[str] = []
+        try:
+            running = self.wait()
+        except AssertionError as error:
+            problems.append(str(error)[-3000:])
+            running = None
+        env_file = self.folder / "env.json"
+        if running is None and env_file.exists():  # it failed to start: stop what it started all the same
+            env = json.loads(env_file.read_text())
+            running = RunningStack("", Path(env["INTEGRACOES_DATA"]), env, "")
+        if running is not None:
+            problems += _stopped(running)
+        pid = self._session_pid()
+        if alive(pid):
+            os.kill(pid, signal.SIGTERM)
+        return problems
+
+    def _session_pid(self) -> int:
+        return int((self.folder / "session.pid").read_text())
+
+    def _session_log(self) -> str:
+        return (self.folder / "session.log").read_text(errors="replace")[-6000:]
+
+
+def _stopped(running: RunningStack) -> list[str]:
+    pids = running.pids()
+    stopped = running.make("stop", timeout=180)
+    _keep_logs(running.data)
+    problems = [] if stopped.returncode == 0 else [stopped.stdout + stopped.stderr]
+    deadline = time.monotonic() + 30
+    while any(alive(pid) for pid in pids.values()) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    survivors = {name: pid for name, pid in pids.items() if alive(pid)}
+    if survivors:
+        problems.append(f"`make stop` left processes running: {survivors}")
+    if running.pids():
+        problems.append("supervisord still answering after `make stop`")
+    if (running.data / "postgres" / "postmaster.pid").exists():
+        problems.append("embedded PostgreSQL still running")
+    if running.app_pgdata is not None:
+        from scripts import embedded_db
+
+        embedded_db.stop(running.app_pgdata)
+    return problems
+
+
+SESSION_FOLDER_ENV = "INTEGRACOES_TEST_SESSION"
+BOOT_SECONDS = pytest.StashKey[float | None]()
+
+
+def session_stack() -> StackSession:
+    """The stack shared by every test process of this session (its folder is chosen by the first process)."""
+    return StackSession(Path(os.environ[SESSION_FOLDER_ENV]) / "stack")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The session's folder, chosen once by the main process; pytest-xdist workers inherit it."""
+    if SESSION_FOLDER_ENV not in os.environ:
+        os.environ[SESSION_FOLDER_ENV] = tempfile.mkdtemp(prefix="integracoes-tests-")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Boot the stack in the background as soon as a collected test needs it: the tests that need none run
+    meanwhile (they are ordered first, see conftest.py)."""
+    if any(item.get_closest_marker("stack") and not item.get_closest_marker("distributed") for item in items):
+        session_stack().launch(own_app_database=True)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The main process ends the shared stack once every test process is done, and fails the session if the
+    stop left anything behind."""
+    if hasattr(session.config, "workerinput"):  # a pytest-xdist worker: the main process stops it
+        return
+    folder = Path(os.environ[SESSION_FOLDER_ENV])
+    shared = session_stack()
+    if shared.launched:
+        session.config.stash[BOOT_SECONDS] = shared.boot_seconds
+    problems = shared.stop()
+    if not problems:  # kept otherwise, for a person to look at what was left
+        shutil.rmtree(folder, ignore_errors=True)
+    if problems:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.section("stopping the test stack", red=True)
+            for problem in problems:
+                reporter.write_line(problem)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(scope="session")
+def stack() -> RunningStack:
+    """The running product of this session, started with the README's start command (`make demo`) on a
+    scratch data folder and port with the test settings, and an application database of its own."""
+    shared = session_stack()
+    shared.launch(own_app_database=True)
+    return shared.wait()
+
+
+@contextmanager
+def started_stack(data: Path, **settings: str) -> Iterator[RunningStack]:
+    """A stack of the test's own (e.g. another topology), started and stopped around the block, checking that
+    no process is left behind."""
+    own = StackSession(data.parent / "session")
+    own.launch(INTEGRACOES_DATA=str(data), **settings)
+    try:
+        yield own.wait()
+    finally:
+        problems = own.stop()
+        assert not problems, "\n".join(problems)
+
+
+# --- one stack, many test processes ----------------------------------------------------------------------
+# Tests of the stack run side by side (pytest-xdist workers), each module holding a shared turn on the stack;
+# the modules marked `stack_alone` (they restart or stop a part of the stack, or check that nothing at all was
+# written meanwhile) hold it alone, from the first of them a process runs to the last (tests/scheduling.py hands
+# them to one process together). A writer-preferring lock over two files: once an alone turn is asked for, new
+# shared turns wait behind it, so it is not starved.
+
+
+@contextmanager
+def stack_turn(alone: bool) -> Iterator[None]:
+    folder = Path(os.environ[SESSION_FOLDER_ENV])
+    with (folder / "turnstile.lock").open("w") as turnstile, (folder / "stack-turn.lock").open("w") as turn:
+        fcntl.flock(turnstile, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(turn, fcntl.LOCK_EX if alone else fcntl.LOCK_SH)
+        finally:
+            fcntl.flock(turnstile, fcntl.LOCK_UN)
+        try:
+            yield
+        finally:
+            fcntl.flock(turn, fcntl.LOCK_UN)
+
+
+class _AloneTurn:
+    """This process's alone turn, held from the first alone module it runs to the last."""
+
+    held: ExitStack | None = None
+
+    @classmethod
+    def take(cls) -> None:
+        if cls.held is None:
+            cls.held = ExitStack()
+            cls.held.enter_context(stack_turn(alone=True))
+
+    @classmethod
+    def give_back(cls) -> None:
+        if cls.held is not None:
+            cls.held.close()
+            cls.held = None
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _turn_on_the_stack(request: pytest.FixtureRequest) -> Iterator[None]:
+    marked = request.node.get_closest_marker
+    if not marked("stack") or marked("distributed"):
+        yield
+    elif marked("stack_alone"):
+        _AloneTurn.take()  # given back after the last alone module (pytest_runtest_teardown)
+        yield
+    else:
+        with stack_turn(alone=False):
+            yield
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    if nextitem is None or not nextitem.get_closest_marker("stack_alone"):
+        _AloneTurn.give_back()
 
 
 def _keep_logs(data: Path) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import logging
+import os
 import threading
 import time
 from collections.abc import Iterable
@@ -149,9 +150,20 @@ def reconcile_all(conn: psycopg.Connection) -> None:
 
 
 # A run's own failure callback ends its tasks with the precise reason; the safety net waits this long
-# after the run ended before it steps in with its generic one.
+# after the run ended before it steps in with its generic one (INTEGRACOES_DEAD_RUN_GRACE_S), and looks every
+# INTEGRACOES_RECONCILE_EVERY_S seconds.
 DEAD_RUN_GRACE = timedelta(seconds=20)
 WATCH_INTERVAL_S = 30.0
+
+
+def dead_run_grace() -> timedelta:
+    return timedelta(seconds=float(os.environ.get("INTEGRACOES_DEAD_RUN_GRACE_S") or DEAD_RUN_GRACE.total_seconds()))
+
+
+def watch_interval_s() -> float:
+    return float(os.environ.get("INTEGRACOES_RECONCILE_EVERY_S") or WATCH_INTERVAL_S)
+
+
 EXPIRY_EVERY_S = 3600.0  # files expire by the day: an hourly pass is plenty
 
 
@@ -165,7 +177,7 @@ def end_dead_runs(conn: psycopg.Connection, *, now: datetime | None = None) -> l
     from airflow.utils.session import create_session
     from sqlalchemy import select
 
-    limit = (now or datetime.now(UTC)) - DEAD_RUN_GRACE
+    limit = (now or datetime.now(UTC)) - dead_run_grace()
     with create_session() as session:
         seen: dict[tuple[str, str], tuple[str, datetime | None, datetime | None] | None] = {}
 
@@ -237,11 +249,12 @@ def _fail_queued_runs(session: Any, task_ids: list[int]) -> None:
     session.commit()
 
 
-def watch(interval_s: float = WATCH_INTERVAL_S, expiry_every_s: float = EXPIRY_EVERY_S) -> None:
+def watch(interval_s: float | None = None, expiry_every_s: float = EXPIRY_EVERY_S) -> None:
     """The stack's reconciler process: the dead-run safety net and the late integrations' alerts every
     `interval_s` seconds, and the files and Airflow's logs past their retention periods every `expiry_every_s`."""
     from include.integracoes import db, files, task_logs
 
+    interval_s = interval_s or watch_interval_s()
     next_expiry = 0.0
     while True:
         try:

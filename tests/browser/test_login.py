@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser_fixtures import login
+from tests.browser_fixtures import login_with_the_form
 from tests.stack_fixtures import RunningStack
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
 
 
 def test_client_lands_on_integracoes_and_sees_its_tenant_only(page: Page, stack: RunningStack) -> None:
-    login(page, stack, "cliente1")
+    login_with_the_form(page, stack, "cliente1")
     page.wait_for_url("**/plugin/integracoes", timeout=60_000)
     nav_entry = page.get_by_role("link", name="Integrações")
     expect(nav_entry.first).to_be_visible(timeout=30_000)
@@ -24,7 +24,7 @@ def test_client_lands_on_integracoes_and_sees_its_tenant_only(page: Page, stack:
 
 
 def test_client_opens_the_entry_from_airflow_navigation(page: Page, stack: RunningStack) -> None:
-    login(page, stack, "cliente2")
+    login_with_the_form(page, stack, "cliente2")
     page.wait_for_url("**/plugin/integracoes", timeout=60_000)
     page.goto(f"{stack.url}/plugin/integracoes")
     page.get_by_role("link", name="Integrações").first.click()
@@ -33,7 +33,7 @@ def test_client_opens_the_entry_from_airflow_navigation(page: Page, stack: Runni
 
 
 def test_support_agent_keeps_airflow_home(page: Page, stack: RunningStack) -> None:
-    login(page, stack, "suporte")
+    login_with_the_form(page, stack, "suporte")
     page.wait_for_load_state("networkidle")
     assert not page.url.endswith("/plugin/integracoes")
     expect(page.get_by_role("link", name="Integrações").first).to_be_visible(timeout=30_000)

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Error, Page, Route, ViewportSize, expect
 
-from tests.browser_fixtures import audit_accessibility, login
+from tests.browser_fixtures import audit_accessibility, login, login_with_the_form
 from tests.stack_fixtures import RunningStack
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
@@ -150,7 +150,7 @@ def test_a_user_without_a_language_of_their_own_follows_airflows(browser: Browse
     context = browser.new_context(locale="pt-BR", viewport=DESKTOP)
     try:
         page = context.new_page()
-        login(page, stack, "cliente2")  # has no language of its own (demo data), and keeps none
+        login_with_the_form(page, stack, "cliente2")  # has no language of its own (demo data), and keeps none
         page.evaluate("localStorage.setItem('i18nextLng', 'en')")  # Airflow's UI in English
         page.goto(f"{stack.url}/integracoes/painel")
         expect(page.locator("html")).to_have_attribute("lang", "en")

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser_fixtures import login
+from tests.browser_fixtures import login, login_with_the_form
 from tests.stack_fixtures import RunningStack
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
@@ -18,7 +18,6 @@ CANARY = "canary-" + uuid.uuid4().hex
 def test_agent_registers_sngpc_and_client_views_it_read_only(page: Page, stack: RunningStack) -> None:
     description = f"SNGPC navegador {uuid.uuid4().hex[:6]}"
     login(page, stack, "suporte")
-    page.wait_for_load_state("networkidle")
     page.goto(f"{stack.url}/integracoes/")
     page.click("#register")
 
@@ -75,7 +74,7 @@ def test_agent_registers_sngpc_and_client_views_it_read_only(page: Page, stack: 
 
     # The client of that tenant: same pages, read-only, secret shown only as "set".
     page.context.clear_cookies()
-    login(page, stack, "cliente1")
+    login_with_the_form(page, stack, "cliente1")
     page.wait_for_url("**/plugin/integracoes")
     page.goto(f"{stack.url}/integracoes/")
     expect(page.locator("#register")).to_have_count(0)
@@ -93,7 +92,6 @@ def test_agent_registers_sngpc_and_client_views_it_read_only(page: Page, stack: 
 
 def test_agent_edits_and_sees_the_success_message_in_place(page: Page, stack: RunningStack) -> None:
     login(page, stack, "suporte")
-    page.wait_for_load_state("networkidle")
     page.goto(f"{stack.url}/integracoes/")
     first = page.locator("#integrations tbody tr").first
     first.locator("button[aria-haspopup=menu]").click()

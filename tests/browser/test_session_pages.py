@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser_fixtures import browser_page, login
+from tests.browser_fixtures import browser_page, login, login_with_the_form
 from tests.stack_fixtures import RunningStack
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
@@ -53,7 +53,7 @@ def test_a_page_a_client_may_not_open_or_that_does_not_exist_is_a_page(page: Pag
 def test_a_client_sees_no_airflow_entry_it_cannot_use(page: Page, browser: Browser, stack: RunningStack) -> None:
     """Airflow 3.3's navigation draws Dags and Assets disabled for a user without access; the product's UI
     theme (config/airflow.cfg, `[api] theme`) hides them, and nothing else of Airflow's is offered."""
-    login(page, stack, "cliente1")
+    login_with_the_form(page, stack, "cliente1")
     page.wait_for_url("**/plugin/integracoes", timeout=60_000)
     expect(page.get_by_role("link", name="Integrações").first).to_be_visible(timeout=30_000)
     for entry in ("Browse", "Admin", "Security"):
@@ -62,5 +62,5 @@ def test_a_client_sees_no_airflow_entry_it_cannot_use(page: Page, browser: Brows
     for test_id in ("nav-dags-link", "nav-assets-link"):
         expect(page.get_by_test_id(test_id)).to_be_hidden()
     with browser_page(browser) as agent:  # the same entries stay for who may use them
-        login(agent, stack, "suporte")
+        login_with_the_form(agent, stack, "suporte")
         expect(agent.get_by_test_id("nav-dags-link")).to_be_visible(timeout=30_000)

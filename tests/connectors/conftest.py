@@ -6,6 +6,7 @@ import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -77,20 +78,17 @@ def render_with(
 
 
 @pytest.fixture(scope="module")
-def erp(pg_socket: object, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Erp]:
+def erp(pg_socket: Path, migrated_template: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Erp]:
     """One migrated database with demo ERP data per test module (read-only for the tests)."""
     from psycopg import sql
 
-    from include.integracoes import migrations
     from scripts import embedded_db
+    from tests.conftest import copy_of
 
     name = "conn_" + tmp_path_factory.mktemp("erp").name.replace("-", "_").lower()[:40]
-    admin = embedded_db.libpq_url(pg_socket, "postgres")  # type: ignore[arg-type]
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    url = embedded_db.libpq_url(pg_socket, name)  # type: ignore[arg-type]
+    admin = embedded_db.libpq_url(pg_socket, "postgres")
+    url = copy_of(pg_socket, migrated_template, name)
     with psycopg.connect(url, autocommit=True) as conn:
-        migrations.migrate(conn)
         conn.autocommit = False
         demo_data.generate(conn, SIZE, end=LAST_DAY)
         conn.commit()

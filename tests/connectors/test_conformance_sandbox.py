@@ -65,8 +65,7 @@ def files(erp: Erp, tmp_path: Path, partner_sandbox: PartnerSandbox) -> Iterator
 @pytest.fixture(autouse=True)
 def partner_back_to_normal(partner_sandbox: PartnerSandbox) -> Iterator[None]:
     yield
-    for code in CODES:
-        partner_sandbox.mode(code, "ok")
+    partner_sandbox.control("modes/reset", {})
     http_auth._TOKENS.clear()
 
 

@@ -1,14 +1,14 @@
-"""The application database restarts while a run is under way (a PostgreSQL instance of this test's own,
-under a stack of its own): the plugin answers 503 with a clear pt-BR message while it is down, recovers by
-itself when it is back (no restart of the api-server), and the run's task still reaches a terminal state —
-Airflow's retries (or, if they ran out while the database was down, the reconciler) finish it."""
+"""The application database restarts while a run is under way (the test stack's application database is a
+PostgreSQL instance of its own, tests/stack_session.py, so it can be stopped alone): the plugin answers 503 with
+a clear pt-BR message while it is down, recovers by itself when it is back (no restart of the api-server), and
+the run's task still reaches a terminal state — Airflow's retries (or, if they ran out while the database was
+down, the reconciler) finish it. The module has the stack alone: every other test would meet the outage."""
 
 from __future__ import annotations
 
 import os
 import shlex
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -18,28 +18,12 @@ from scripts import embedded_db
 from tests.integration.test_manual_runs_api import ready_integration, task_status
 from tests.integration.test_runs_e2e import API, wait_for
 from tests.scorecard import Scorecard
-from tests.stack_fixtures import RunningStack, days_ago, started_stack
+from tests.stack_fixtures import RunningStack, days_ago
 
-pytestmark = pytest.mark.stack
+pytestmark = [pytest.mark.stack, pytest.mark.stack_alone]
 
 DOWN_S = 8  # long enough for several requests and a task attempt, shorter than the task's retries
 UNAVAILABLE = "O banco de dados das integrações está indisponível no momento. Tente novamente em instantes."
-
-
-@pytest.fixture(scope="module")
-def app_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    pgdata = tmp_path_factory.mktemp("appdb") / "data"
-    socket_dir = embedded_db.start(pgdata)
-    embedded_db.ensure_database(socket_dir, "integracoes")
-    yield pgdata
-    embedded_db.stop(pgdata)
-
-
-@pytest.fixture(scope="module")
-def own_stack(tmp_path_factory: pytest.TempPathFactory, app_database: Path) -> Iterator[RunningStack]:
-    url = embedded_db.libpq_url(app_database, "integracoes")
-    with started_stack(tmp_path_factory.mktemp("stack-appdb") / "data", INTEGRACOES_DATABASE_URL=url) as running:
-        yield running
 
 
 def start_again(pgdata: Path, options: str) -> None:
@@ -69,14 +53,21 @@ def airflow_run_state(stack: RunningStack, dag_id: str, task_id: int) -> str:
 
 
 def test_a_database_restart_mid_run_is_a_503_then_recovers_and_the_task_ends(
-    own_stack: RunningStack, app_database: Path, scorecard: Scorecard
+    stack: RunningStack, scorecard: Scorecard
 ) -> None:
-    stack = own_stack
+    app_database = stack.app_pgdata
+    assert app_database is not None, "the test stack runs its application database apart"
+    began = time.monotonic()
+
+    def phase(what: str) -> None:
+        print(f"{time.monotonic() - began:6.1f}s {what}")
+
     integration = ready_integration(stack, "Reinício do banco")
+    phase("integration registered and parsed")
     with stack.client("cliente1") as client:
         accepted = client.post(
             f"{API}/integrations/{integration['id']}/runs",
-            json={"data_inicial": days_ago(3), "data_final": days_ago(1)},
+            json={"data_inicial": days_ago(4), "data_final": days_ago(2)},  # D-1 is the scheduled run's
         )
     assert accepted.status_code == 202, accepted.text
     task = accepted.json()["task"]
@@ -85,6 +76,7 @@ def test_a_database_restart_mid_run_is_a_503_then_recovers_and_the_task_ends(
         lambda: airflow_run_state(stack, integration["dag_id"], task["id"]) == "running",
         timeout=120,
     )
+    phase("its run started")
 
     options = server_options(app_database)
     embedded_db.stop(app_database)
@@ -115,6 +107,7 @@ def test_a_database_restart_mid_run_is_a_503_then_recovers_and_the_task_ends(
 
     wait_for("the API to recover by itself", listing_answers, timeout=60)
     recovered_after = time.monotonic() - back
+    phase("the API recovered")
 
     ended = wait_for(
         "the task to reach a terminal state",
@@ -123,6 +116,7 @@ def test_a_database_restart_mid_run_is_a_503_then_recovers_and_the_task_ends(
         ),
         timeout=300,
     )
+    phase(f"the task ended {ended['status']}")
     if ended["status"] == "failed":  # its retries ran out while the database was down: reprocessing completes it
         with stack.client("cliente1") as client:
             assert client.post(f"{API}/tasks/{task['id']}/reprocess").status_code == 202
@@ -131,11 +125,13 @@ def test_a_database_restart_mid_run_is_a_503_then_recovers_and_the_task_ends(
             lambda: (t := task_status(stack, integration["id"], task["id"]))["status"] in ("sent", "completed") and t,
             timeout=300,
         )
+    phase(f"the task ended {ended['status']}")
     wait_for(
         "Airflow's run to end",
         lambda: airflow_run_state(stack, integration["dag_id"], task["id"]) in ("success", "failed"),
         timeout=120,
     )
+    phase("Airflow's run ended")
     scorecard.record(
         "Banco da aplicação reiniciado no meio de uma execução",
         f"{len(answers)} respostas 503 (máx. {slowest:.1f} s), de volta em {recovered_after:.1f} s, "

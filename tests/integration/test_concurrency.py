@@ -1,10 +1,9 @@
-"""Runs of one integration never interleave; deliveries to one partner never exceed its pool's slots."""
+"""Runs of one integration never interleave (deliveries to one partner never exceeding its pool's slots:
+test_partner_pool_e2e.py)."""
 
 from __future__ import annotations
 
 import itertools
-import time
-import uuid
 from datetime import datetime
 from typing import Any
 
@@ -52,40 +51,3 @@ def test_runs_of_one_integration_never_overlap_step_by_step(stack: RunningStack)
         assert end <= start, f"{first} and {second} overlapped"
     manual_order = [s[2] for s in spans if s[2].startswith("manual__")]
     assert manual_order == [f"manual__tarefa_{t['id']}" for t in queued], "requests ran out of order"
-
-
-def test_deliveries_to_one_partner_never_exceed_the_pool(stack: RunningStack) -> None:
-    pool = "parceiro_smarket"
-    original = airflow(stack, "GET", f"/pools/{pool}")
-
-    def set_slots(slots: int) -> None:
-        body = {"name": pool, "slots": slots, "description": original["description"], "include_deferred": False}
-        airflow(stack, "PATCH", f"/pools/{pool}", json=body)
-
-    set_slots(2)
-    with stack.sandbox() as sandbox:
-        sandbox.post("/_sandbox/smarket/mode", json={"mode": "stall"})  # deliveries hang: slots stay taken
-        try:
-            dags = {ready_integration(stack, f"Smarket vaga {uuid.uuid4().hex[:4]}")["dag_id"] for _ in range(4)}
-            # Other integrations of the partner (the demo's, earlier tests') may hold slots too: the pool's
-            # own count is what must never exceed its size.
-            peak, waited, deadline = 0, False, time.monotonic() + 150
-            while time.monotonic() < deadline and not (peak == 2 and waited):
-                states = [
-                    ti["state"]
-                    for dag_id in dags
-                    for ti in airflow(
-                        stack, "GET", f"/dags/{dag_id}/dagRuns/~/taskInstances", params={"task_id": "entregar"}
-                    )["task_instances"]
-                ]
-                running = airflow(stack, "GET", f"/pools/{pool}")["running_slots"]
-                peak = max(peak, running)
-                waited = waited or any(s in ("scheduled", "queued") for s in states)
-                assert running <= 2, running
-                assert states.count("running") <= 2, states
-                time.sleep(1)
-            assert peak == 2, "the pool's two slots were never both used"
-            assert waited, "no delivery ever had to wait for a slot"
-        finally:
-            sandbox.post("/_sandbox/smarket/mode", json={"mode": "ok"})
-            set_slots(original["slots"])

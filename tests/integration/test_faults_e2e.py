@@ -19,13 +19,17 @@ Once more per transport, point 2 with the run failed from outside right after th
 nothing: the reconciler ends the task (Falha no envio), the ERP moves on meanwhile (the period's products and
 customers renamed), and the client reprocesses the task through the API — the partner must still get nothing
 twice and nothing different (the task sends again the bytes it rendered before, which the partner may have).
+And once more with the client asking for the task's period again (Executar integração) instead of reprocessing:
+the request reopens the failed task, so the same file goes out under the same name — a new task would name it
+after itself, and SFTP and S3 partners would keep both copies.
 
 Partner down, slow and garbage answers are covered elsewhere: every HTTPS partner × fail/garbage/stall → the
 right error and permanence (tests/connectors/test_conformance_sandbox.py), SFTP modes (tests/connectors/transports/
 test_sftp.py), and end to end a partner down (503: Falha no envio, the next run delivers the day once) and a
 hanging delivery whose run dies (the reconciler ends the task) in test_runs_e2e.py.
 
-Six lanes run in parallel — per transport, the three kill points one after another, and the reprocessing case —
+Nine lanes run in parallel — per transport, the three kill points one after another, and the two cases of a run
+ended from outside —
 (their integrations are independent; each case's sandbox mode is kept for its own credential, so neither the demo
 integrations nor the other cases can take it). `FAULT_REPEAT=N` repeats the matrix N times (a longer run, e.g.
 `FAULT_REPEAT=5 .venv/bin/pytest tests/integration/test_faults_e2e.py`).
@@ -62,7 +66,12 @@ POINTS = (BEFORE_UPLOAD, AFTER_UPLOAD, AFTER_COMMIT)
 # Kill point 2 once more, with the run failed right after the kill (no Airflow retry): the task ends Falha no
 # envio and the client reprocesses it through the API.
 REPROCESSED = "depois do envio, execução encerrada, reprocessada"
-SANDBOX_MODE = {BEFORE_UPLOAD: "stall", AFTER_UPLOAD: "stall_after_store", REPROCESSED: "stall_after_store"}
+# The same, with the client asking for the task's period again instead (Executar integração): the request
+# reopens the failed task, which sends the same file under the same name — never a second copy.
+REQUESTED_AGAIN = "depois do envio, execução encerrada, pedida de novo"
+ENDED_FROM_OUTSIDE = (REPROCESSED, REQUESTED_AGAIN)
+SANDBOX_MODE = {BEFORE_UPLOAD: "stall", AFTER_UPLOAD: "stall_after_store", REPROCESSED: "stall_after_store",
+                REQUESTED_AGAIN: "stall_after_store"}  # fmt: skip
 # From registration to a stalled delivery: the DAG is parsed, then prepare and extract run (seconds each).
 REACH_TIMEOUT_S = 240
 # From the kill to the task's end: Airflow sees the process die, waits the retry delay (1 s on the test
@@ -115,8 +124,8 @@ def config_for(stack: RunningStack, case: Case) -> dict[str, str]:
     if case.transport.type_code == "trivio":
         case.credential = f"falhas-{uid}"
         port = str(sandbox_state(stack)["sandbox_sftp_port"])
-        return {"sftp_host": "127.0.0.1", "sftp_porta": port, "sftp_usuario": case.credential,
-                "sftp_senha": "falhas", "sftp_diretorio": "/vendas"}  # fmt: skip
+        return {"sftp_host": "127.0.0.1", "sftp_porta": port, "sftp_usuario": case.credential, "sftp_senha": "falhas",
+                "sftp_diretorio": "/vendas", "sftp_chave_host": stack.sftp_host_key}  # fmt: skip
     case.credential = f"AKIAFALHAS{uid.upper()}"
     return {
         "s3_endpoint": f"https://127.0.0.1:{sandbox_state(stack)['sandbox_s3_port']}",
@@ -264,13 +273,13 @@ def kill_in_flight(stack: RunningStack, case: Case, tenant: int, branches: list[
     wait_for("the upload to reach the partner's hang", lambda: mode_used_up(stack, partner, case.credential),
              timeout=REACH_TIMEOUT_S, every=0.5)  # fmt: skip
     kill_delivery(stack, case)
-    if case.point == REPROCESSED:
+    if case.point in ENDED_FROM_OUTSIDE:
         fail_runs(stack, case.integration["dag_id"])
     copies = copies_at_partner(stack, case)
     files = files_of(stack, case)
     if case.point == BEFORE_UPLOAD and (seen := copies or visible_to_partner(stack, case)):
         case.problems.append(f"killed before the upload, yet the partner has {seen}")
-    if case.point in (AFTER_UPLOAD, REPROCESSED):
+    if case.point in (AFTER_UPLOAD, *ENDED_FROM_OUTSIDE):
         if len(copies) != 1:
             case.problems.append(f"killed after the partner stored the first file: it has {len(copies)}")
         if any(f["status"] == "sent" for f in files if copies and f["name"] == copies[0]["name"]):
@@ -283,8 +292,11 @@ def fail_runs(stack: RunningStack, dag_id: str) -> None:
     runs_url = f"{stack.url}/api/v2/dags/{dag_id}/dagRuns"
     for run in httpx.get(runs_url, headers=admin, timeout=10).json()["dag_runs"]:
         if run["state"] in ("queued", "running"):
-            failed = httpx.patch(f"{runs_url}/{run['dag_run_id']}", headers=admin, json={"state": "failed"}, timeout=30)
-            assert failed.status_code == 200, failed.text
+            # Airflow answers 500 ("Database error") when the scheduler updates the same run at that moment: the
+            # operator tries again.
+            wait_for(f"run {run['dag_run_id']} failed from outside", lambda run_id=run["dag_run_id"]: httpx.patch(
+                f"{runs_url}/{run_id}", headers=admin, json={"state": "failed"}, timeout=30
+            ).status_code == 200, timeout=60, every=1)  # fmt: skip
 
 
 # The ERP moves on while the task is down (a product renamed, a customer's name corrected): the reprocessing
@@ -317,7 +329,8 @@ def undo_revision(stack: RunningStack) -> None:
 
 
 def reprocess(stack: RunningStack, case: Case) -> None:
-    """The task ends Falha no envio (the reconciler finds its run dead); the client reprocesses it."""
+    """The task ends Falha no envio (the reconciler finds its run dead); the client reprocesses it, or asks for
+    its period again."""
 
     def failed_tasks() -> list[int]:
         return [task for task, status in tasks_of(stack, case) if status == "failed"]
@@ -329,7 +342,16 @@ def reprocess(stack: RunningStack, case: Case) -> None:
     if not (reason and "interrompido" in str(reason[0])):
         case.problems.append(f"the dead run's task failed with an unexpected reason: {reason}")
     with stack.client("cliente1") as client:
-        accepted = client.post(f"{API}/tasks/{failed[0]}/reprocess")
+        if case.point == REPROCESSED:
+            accepted = client.post(f"{API}/tasks/{failed[0]}/reprocess")
+        else:
+            with database(stack) as conn:
+                start, end = conn.execute("SELECT data_inicial, data_final FROM integracao.tarefa WHERE id = %s",
+                                          (failed[0],)).fetchone()  # type: ignore[misc]  # fmt: skip
+            accepted = client.post(f"{API}/integrations/{case.integration['id']}/runs",
+                                   json={"data_inicial": start.isoformat(), "data_final": end.isoformat()})  # fmt: skip
+            if accepted.status_code == 202 and accepted.json()["task"]["id"] != failed[0]:
+                case.problems.append("asking for the period again opened a new task instead of the failed one")
     assert accepted.status_code == 202, accepted.text
 
 
@@ -380,7 +402,7 @@ def run_case(stack: RunningStack, case: Case, tenant: int, branches: list[int]) 
         else:
             kill_in_flight(stack, case, tenant, branches)
         killed = time.monotonic()
-        if case.point == REPROCESSED:
+        if case.point in ENDED_FROM_OUTSIDE:
             reprocess(stack, case)
 
         def ended() -> list[tuple[int, str]] | None:
@@ -397,9 +419,9 @@ def run_case(stack: RunningStack, case: Case, tenant: int, branches: list[int]) 
         print(f"{case.name}: task ended {case.to_end:.0f}s after the kill")
         check_partner(stack, case)
         tries = delivery_tries(stack, case.integration["dag_id"])
-        if case.point == REPROCESSED and len(tries) != 2:
+        if case.point in ENDED_FROM_OUTSIDE and len(tries) != 2:
             case.problems.append(f"expected the dead run and the reprocessing run, found tries {tries}")
-        if case.point != REPROCESSED and not any(t >= 2 for t in tries):
+        if case.point not in ENDED_FROM_OUTSIDE and not any(t >= 2 for t in tries):
             case.problems.append(f"the delivery step was never retried (tries {tries}): was it killed?")
     except Exception:
         case.problems.append(traceback.format_exc(limit=4))
@@ -449,8 +471,9 @@ def test_sigkill_at_three_points_loses_and_doubles_nothing(stack: RunningStack, 
     def one_after_another(transport: Transport, points: tuple[str, ...]) -> list[Case]:
         return [run_case(stack, Case(transport, p), tenant, branches) for _ in range(REPEAT) for p in points]
 
-    # Per transport: the three kill points one after another, and the reprocessing case next to them.
-    lanes = [(t, points) for t in TRANSPORTS for points in (POINTS, (REPROCESSED,))]
+    # Per transport: the three kill points one after another, and the two cases of a run ended from outside
+    # next to them.
+    lanes = [(t, points) for t in TRANSPORTS for points in (POINTS, (REPROCESSED,), (REQUESTED_AGAIN,))]
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=len(lanes)) as pool:
         cases = [case for cases in pool.map(lambda lane: one_after_another(*lane), lanes) for case in cases]
@@ -460,7 +483,7 @@ def test_sigkill_at_three_points_loses_and_doubles_nothing(stack: RunningStack, 
     print(f"{len(cases)} cases in {time.monotonic() - started:.0f}s; the slowest ended {slowest:.0f}s after its kill")
     dups, partial, lost = (sum(getattr(c, a) for c in cases) for a in ("duplicates", "partial", "lost"))
     scorecard.record(
-        "Falhas: SIGKILL em 3 pontos × HTTPS/SFTP/S3",
+        "Falhas: SIGKILL em 3 pontos × HTTPS/SFTP/S3 (+ reprocessada, + pedida de novo)",
         f"{len(cases)} casos, {dups} duplicados, {partial} parciais, {lost} perdidas",
         "0 / 0 / 0",
     )

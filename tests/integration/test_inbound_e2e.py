@@ -15,7 +15,8 @@ import signal
 import uuid
 import zipfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -47,7 +48,13 @@ def partner_config(stack: RunningStack, type_code: str, credential: str) -> dict
     keeps an inbox per credential)."""
     url = stack.sandbox_url
     sftp_port = json.loads((stack.data / "state.json").read_text())["sandbox_sftp_port"]
-    sftp = {"sftp_host": "127.0.0.1", "sftp_porta": str(sftp_port), "sftp_usuario": credential, "sftp_senha": "e2e"}
+    sftp = {
+        "sftp_host": "127.0.0.1",
+        "sftp_porta": str(sftp_port),
+        "sftp_usuario": credential,
+        "sftp_senha": "e2e",
+        "sftp_chave_host": stack.sftp_host_key,
+    }
     return {
         "linx_wms": {"url_api": f"{url}/linx/wms", "usuario": credential, "senha": "e2e", "codigo_deposito": "7"},
         "exact_wms": {**sftp, "sftp_diretorio": "/exact"},
@@ -286,36 +293,48 @@ BAD_KINDS = {
 
 
 def test_each_kind_of_bad_file_is_refused_with_its_reason_and_nothing_applied(stack: RunningStack) -> None:
-    credential = f"e2e-ruim-{uuid.uuid4().hex[:6]}"
+    """Every kind at once, each with a credential (and so an inbox and an integration) of its own."""
     branch, products = branch_and_products(stack, 2)
-    # A first, good exchange: the bad files the sandbox makes are variations of the last good one.
-    with (
-        new_order(stack, branch, [(p, 3) for p, _ in products]),
-        registered(stack, "delage_wms", credential, [branch]) as integration,
-    ):
-        assert next_ended_task(stack, integration["id"])["status"] == "completed"
-        for seen, (kind, reason) in enumerate(BAD_KINDS.items(), start=1):
-            with stack.sandbox() as sandbox:
-                bad = sandbox.post("/_sandbox/delage_wms/inbox/ruim",
-                                   json={"credencial": credential, "tipo": kind, "tamanho": 400_000})  # fmt: skip
-                assert bad.status_code < 300, bad.text
-            movements = applied_movements(stack, integration["id"])
-            run_now(stack, integration["dag_id"])
-            task = next_ended_task(stack, integration["id"], seen)
-            assert task["status"] == "failed", (kind, task)
-            assert "recusado" in task["failure_reason"], (kind, task)
-            assert reason in task["failure_reason"], (kind, task)
-            assert applied_movements(stack, integration["id"]) == movements, f"{kind}: nothing is applied"
-            entry = next(o for o in offered(stack, "delage_wms", credential) if o["id"] == bad.json()["id"])
-            assert not entry["confirmado"], f"{kind}: a refused file is not acknowledged"
-            if kind != "oversize":
-                (kept,) = [f for f in files_of(stack, task["id"]) if f["direction"] == "received"]
-                assert kept["status"] == "failed", kept
-                assert kept["failure_reason"], kept
-            # The partner withdraws it (its own confirmation call), so the next kind is offered alone.
-            with stack.sandbox() as sandbox:
-                token = {"Authorization": f"Bearer {credential}"}
-                sandbox.post(f"/delage/wms/retornos/{entry['id']}/confirmacao", headers=token)
+    with new_order(stack, branch, [(p, 3) for p, _ in products]), ExitStack() as registrations:
+        cases = {}
+        for kind in BAD_KINDS:
+            credential = f"e2e-ruim-{kind.replace('_', '-')}-{uuid.uuid4().hex[:6]}"
+            cases[kind] = (
+                credential,
+                registrations.enter_context(registered(stack, "delage_wms", credential, [branch])),
+            )
+        with ThreadPoolExecutor(max_workers=len(cases)) as pool:
+            problems = [p for found in pool.map(lambda kind: bad_file_problems(stack, kind, *cases[kind]), cases)
+                        for p in found]  # fmt: skip
+    assert not problems, "\n".join(problems)
+
+
+def bad_file_problems(stack: RunningStack, kind: str, credential: str, integration: dict[str, Any]) -> list[str]:
+    """A first, good exchange (the bad files the sandbox makes are variations of the last good one), then the bad
+    file: refused with its reason, nothing applied, not acknowledged, kept for support."""
+    try:
+        first = next_ended_task(stack, integration["id"])
+        assert first["status"] == "completed", first
+        with stack.sandbox() as sandbox:
+            bad = sandbox.post("/_sandbox/delage_wms/inbox/ruim",
+                               json={"credencial": credential, "tipo": kind, "tamanho": 400_000})  # fmt: skip
+            assert bad.status_code < 300, bad.text
+        movements = applied_movements(stack, integration["id"])
+        run_now(stack, integration["dag_id"])
+        task = next_ended_task(stack, integration["id"], 1)
+        assert task["status"] == "failed", task
+        assert "recusado" in task["failure_reason"], task
+        assert BAD_KINDS[kind] in task["failure_reason"], task
+        assert applied_movements(stack, integration["id"]) == movements, "nothing is applied"
+        entry = next(o for o in offered(stack, "delage_wms", credential) if o["id"] == bad.json()["id"])
+        assert not entry["confirmado"], "a refused file is not acknowledged"
+        if kind != "oversize":
+            (kept,) = [f for f in files_of(stack, task["id"]) if f["direction"] == "received"]
+            assert kept["status"] == "failed", kept
+            assert kept["failure_reason"], kept
+    except AssertionError as error:
+        return [f"{kind}: {error}"]
+    return []
 
 
 # --- a crash between apply and acknowledgement ---------------------------------------------------------
@@ -345,27 +364,23 @@ def test_a_crash_between_apply_and_acknowledge_applies_nothing_twice(stack: Runn
     branch, products = branch_and_products(stack, 1)
     ((product, _),) = products
     before = stock(stack, branch, product)
-    with stack.sandbox() as sandbox:
-        # The partner never answers the acknowledgement: the file is applied, then the worker dies waiting.
-        sandbox.post("/_sandbox/delage_wms/mode", json={"mode": "stall", "rota": "confirmacao"})
-    try:
-        with (
-            new_order(stack, branch, [(product, 9)]),
-            registered(stack, "delage_wms", credential, [branch]) as integration,
-        ):
-            wait_for("the movements to be applied", lambda: applied_movements(stack, integration["id"]) == 2)
-            pid = wait_for("the receiving task process",
-                           lambda: task_process(stack, integration["dag_id"], "receber_e_aplicar"))  # fmt: skip
-            os.kill(pid, signal.SIGKILL)
-            with stack.sandbox() as sandbox:
-                sandbox.post("/_sandbox/delage_wms/mode", json={"mode": "ok"})
-            # Airflow retries the step: the file is offered again, recognised as applied, acknowledged.
-            task = next_ended_task(stack, integration["id"])
-            (offer,) = offered(stack, "delage_wms", credential)
-            assert offer["confirmado"], "the partner is told after all"
-            assert task["status"] == "completed", task
-    finally:
+    # The partner never answers this credential's acknowledgement: the file is applied, then the worker dies
+    # waiting.
+    with (
+        stack.partner_mode("delage_wms", credential, "stall", rota="confirmacao"),
+        new_order(stack, branch, [(product, 9)]),
+        registered(stack, "delage_wms", credential, [branch]) as integration,
+    ):
+        wait_for("the movements to be applied", lambda: applied_movements(stack, integration["id"]) == 2)
+        pid = wait_for("the receiving task process",
+                       lambda: task_process(stack, integration["dag_id"], "receber_e_aplicar"))  # fmt: skip
+        os.kill(pid, signal.SIGKILL)
         with stack.sandbox() as sandbox:
-            sandbox.post("/_sandbox/delage_wms/mode", json={"mode": "ok"})
+            sandbox.post("/_sandbox/delage_wms/mode", json={"mode": "ok", "credencial": credential})
+        # Airflow retries the step: the file is offered again, recognised as applied, acknowledged.
+        task = next_ended_task(stack, integration["id"])
+        (offer,) = offered(stack, "delage_wms", credential)
+        assert offer["confirmado"], "the partner is told after all"
+        assert task["status"] == "completed", task
     assert applied_movements(stack, integration["id"]) == 2, "no movement applied twice"
     assert stock(stack, branch, product) == before + 9 - 1

@@ -5,6 +5,9 @@ the field's 422 (or 404) for an id a query or body refers to — never 403, neve
 it changes nothing; the own id is not a 404. Routes the client role may not use at all (registering and
 editing integrations) answer the same 403 whatever the id, which tells nothing either.
 
+The module has the stack alone: whether a write changed anything is read from rows every other stack test
+writes too.
+
 The route table drives the cases: a path parameter, or an integer field of a query or body, that the
 mappings below do not know fails the suite, so a new route or a new id field cannot slip past unnoticed.
 """
@@ -33,7 +36,7 @@ from tests.integration.test_runs_e2e import wait_for
 from tests.scorecard import Scorecard
 from tests.stack_fixtures import RunningStack, days_ago
 
-pytestmark = pytest.mark.stack
+pytestmark = [pytest.mark.stack, pytest.mark.stack_alone]
 
 MOUNT = "/integracoes"  # where Airflow mounts the app
 API = f"{MOUNT}/api/v1"

@@ -19,8 +19,8 @@ pytestmark = pytest.mark.stack
 CONFLICT = "O intervalo informado está em conflito com a tarefa {code}, que ainda está pendente de processamento."
 
 
-def ready_integration(stack: RunningStack, label: str) -> dict[str, Any]:
-    integration = register_smarket(stack, f"{label} {uuid.uuid4().hex[:6]}")
+def ready_integration(stack: RunningStack, label: str, *, token: str = "token-e2e") -> dict[str, Any]:
+    integration = register_smarket(stack, f"{label} {uuid.uuid4().hex[:6]}", token=token)
     wait_for("the DAG to be parsed", lambda: dag_registered(stack, integration["dag_id"]), timeout=120)
     return integration
 
@@ -130,21 +130,18 @@ def test_types_without_manual_runs_are_refused(stack: RunningStack) -> None:
 
 
 def test_reprocess_a_failed_task_and_refuse_while_pending(stack: RunningStack) -> None:
-    integration = ready_integration(stack, "Smarket reprocessar")
-    with stack.sandbox() as sandbox:
-        sandbox.post("/_sandbox/smarket/mode", json={"mode": "fail", "status": 502})
-        try:
-            with stack.client("cliente1") as client:
-                task = client.post(
-                    f"{API}/integrations/{integration['id']}/runs",
-                    json={"data_inicial": days_ago(4), "data_final": days_ago(2)},
-                ).json()["task"]
-            failed = wait_for(
-                "the task to fail",
-                lambda: (t := task_status(stack, integration["id"], task["id"]))["status"] == "failed" and t,
-            )
-        finally:
-            sandbox.post("/_sandbox/smarket/mode", json={"mode": "ok"})
+    token = f"reprocessar-{uuid.uuid4().hex[:8]}"
+    integration = ready_integration(stack, "Smarket reprocessar", token=token)
+    with stack.partner_mode("smarket", token, "fail", status=502):
+        with stack.client("cliente1") as client:
+            task = client.post(
+                f"{API}/integrations/{integration['id']}/runs",
+                json={"data_inicial": days_ago(4), "data_final": days_ago(2)},
+            ).json()["task"]
+        failed = wait_for(
+            "the task to fail",
+            lambda: (t := task_status(stack, integration["id"], task["id"]))["status"] == "failed" and t,
+        )
     assert failed["failure_reason"] == "Parceiro indisponível (HTTP 502) após 4 tentativas"
     with stack.client("cliente1") as client:
         again = client.post(f"{API}/tasks/{task['id']}/reprocess")

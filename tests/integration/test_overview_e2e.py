@@ -37,7 +37,10 @@ def alerts_about(stack: RunningStack, description: str) -> list[str]:
 
 
 def failures(stack: RunningStack, integration_id: int) -> int:
-    return sum(t["status"] == "failed" for t in ended_tasks(stack, integration_id))
+    """The integration's failures in a row, as the Painel counts them (each failing run counts: a run that
+    retries a failed day does it with that day's own task)."""
+    rows = [a for a in overview(stack, "suporte")["attention"] if a["integration_id"] == integration_id]
+    return int(rows[0]["consecutive_failures"]) if rows else 0
 
 
 def test_a_failing_integration_shows_on_the_panel_and_alerts_once_then_back_to_normal(

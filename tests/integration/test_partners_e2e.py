@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from include.connectors.catalog import CATALOG
+from include.connectors.catalog import CATALOG, IncrementalWindow
 from include.connectors.registry import CONNECTORS
 from scripts.demo_integrations import VIDA, demo_registrations
 from tests.integration.test_runs_e2e import wait_for
@@ -90,16 +90,35 @@ def something_new(stack: RunningStack) -> None:
             )
 
 
-@pytest.mark.parametrize("type_code", PARTNERS)
-def test_each_partner_delivers_on_schedule(stack: RunningStack, type_code: str) -> None:
-    integration = demo_integration(stack, type_code)
-    if CATALOG[type_code].window.__class__.__name__ == "IncrementalWindow":
-        # The demo's data is older than the integration: give the next wake-up something new, and wake it.
-        something_new(stack)
-        admin = {"Authorization": f"Bearer {stack.token('admin')}"}
-        triggered = httpx.post(f"{stack.url}/api/v2/dags/{integration['dag_id']}/dagRuns", headers=admin,
-                               json={"logical_date": None}, timeout=30)  # fmt: skip
+INCREMENTAL = [code for code in PARTNERS if isinstance(CATALOG[code].window, IncrementalWindow)]
+MANUAL = [code for code in PARTNERS if CATALOG[code].manual_run_allowed]
+
+
+@pytest.fixture(scope="module")
+def started(stack: RunningStack) -> dict[str, Any]:
+    """Every run this module checks, started at once (each test then waits for its own): the incremental
+    partners' wake-ups — the demo's data is older than their integrations, so the ERP gets something new
+    first — and every manual partner's request for a past period. (The daily partners' scheduled runs started
+    when the stack did.)"""
+    something_new(stack)
+    admin = {"Authorization": f"Bearer {stack.token('admin')}"}
+    for code in INCREMENTAL:
+        triggered = httpx.post(f"{stack.url}/api/v2/dags/{demo_integration(stack, code)['dag_id']}/dagRuns",
+                               headers=admin, json={"logical_date": None}, timeout=30)  # fmt: skip
         assert triggered.status_code == 200, triggered.text
+    period = {"data_inicial": days_ago(5), "data_final": days_ago(4)}
+    requested = {}
+    with stack.client("cliente1") as client:
+        for code in MANUAL:
+            accepted = client.post(f"{API}/integrations/{demo_integration(stack, code)['id']}/runs", json=period)
+            assert accepted.status_code == 202, accepted.text
+            requested[code] = accepted.json()["task"]["id"]
+    return requested
+
+
+@pytest.mark.parametrize("type_code", PARTNERS)
+def test_each_partner_delivers_on_schedule(stack: RunningStack, started: dict[str, Any], type_code: str) -> None:
+    integration = demo_integration(stack, type_code)
     task = wait_for(
         f"a scheduled {type_code} task to finish",
         lambda: next((t for t in tasks_of(stack, integration["id"]) if t["status"] in ("completed", "failed")), None),
@@ -108,14 +127,11 @@ def test_each_partner_delivers_on_schedule(stack: RunningStack, type_code: str) 
     check_delivered(stack, type_code, task)
 
 
-@pytest.mark.parametrize("type_code", [code for code in PARTNERS if CATALOG[code].manual_run_allowed])
-def test_each_manual_partner_delivers_a_past_period_on_request(stack: RunningStack, type_code: str) -> None:
-    integration = demo_integration(stack, type_code)
-    period = {"data_inicial": days_ago(5), "data_final": days_ago(4)}
-    with stack.client("cliente1") as client:
-        accepted = client.post(f"{API}/integrations/{integration['id']}/runs", json=period)
-    assert accepted.status_code == 202, accepted.text
-    task_id = accepted.json()["task"]["id"]
+@pytest.mark.parametrize("type_code", MANUAL)
+def test_each_manual_partner_delivers_a_past_period_on_request(
+    stack: RunningStack, started: dict[str, Any], type_code: str
+) -> None:
+    integration, task_id = demo_integration(stack, type_code), started[type_code]
     task = wait_for(
         f"the manual {type_code} task to finish",
         lambda: next(

@@ -34,7 +34,11 @@ def wait_for(what: str, probe: Callable[[], Any], timeout: float = 240, every: f
     raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
 
 
-def register_smarket(stack: RunningStack, description: str, *, active: bool = True) -> dict[str, Any]:
+def register_smarket(
+    stack: RunningStack, description: str, *, active: bool = True, token: str = "token-e2e"
+) -> dict[str, Any]:
+    """A Smarket integration of cliente1's tenant delivering to the sandbox; a test that sets a failure mode for
+    its partner passes a `token` of its own and limits the mode to it (RunningStack.partner_mode)."""
     with stack.client("cliente1") as client:
         tenant_id = client.get(f"{API}/me").json()["tenants"][0]["id"]
     with stack.client("suporte") as agent:
@@ -45,7 +49,7 @@ def register_smarket(stack: RunningStack, description: str, *, active: bool = Tr
                 "tenant_id": tenant_id, "description": description, "type_code": "smarket", "active": active,
                 "interval_minutes": 60, "branches": branches,
                 "config": [{"key": "url_api", "value": f"{stack.sandbox_url}/smarket/v1"},
-                           {"key": "token", "value": "token-e2e"}, {"key": "codigo_cliente", "value": "FV-E2E"}],
+                           {"key": "token", "value": token}, {"key": "codigo_cliente", "value": "FV-E2E"}],
             },
         )  # fmt: skip
     assert response.status_code == 201, response.text
@@ -146,13 +150,10 @@ def test_scheduled_run_delivers_the_file_and_the_client_follows_it(stack: Runnin
 
 
 def test_partner_down_ends_in_falha_no_envio_with_a_reason(stack: RunningStack) -> None:
-    with stack.sandbox() as sandbox:
-        sandbox.post("/_sandbox/smarket/mode", json={"mode": "fail", "status": 503})
-        try:
-            integration = register_smarket(stack, f"Smarket fora do ar {uuid.uuid4().hex[:6]}")
-            task = wait_for("the task to fail", lambda: finished_task(stack, integration["id"]), timeout=300)
-        finally:
-            sandbox.post("/_sandbox/smarket/mode", json={"mode": "ok"})
+    token = f"fora-do-ar-{uuid.uuid4().hex[:8]}"
+    with stack.partner_mode("smarket", token, "fail", status=503):
+        integration = register_smarket(stack, f"Smarket fora do ar {uuid.uuid4().hex[:6]}", token=token)
+        task = wait_for("the task to fail", lambda: finished_task(stack, integration["id"]), timeout=300)
     assert task["status"] == "failed", task
     assert task["status_label"] == "Falha no envio"
     assert task["failure_reason"] == "Parceiro indisponível (HTTP 503) após 4 tentativas"
@@ -162,7 +163,7 @@ def test_partner_down_ends_in_falha_no_envio_with_a_reason(stack: RunningStack) 
     assert stored["status"] == "failed"
     assert any(line["level"] == "ERROR" and "Parceiro indisponível" in line["message"] for line in lines)
 
-    # The partner is back: the next run sends the failed day again, as a new task, and it completes.
+    # The partner is back: the next run sends the failed day again and it completes.
     admin = {"Authorization": f"Bearer {stack.token('admin')}"}
     triggered = httpx.post(
         f"{stack.url}/api/v2/dags/{integration['dag_id']}/dagRuns",
@@ -175,9 +176,11 @@ def test_partner_down_ends_in_falha_no_envio_with_a_reason(stack: RunningStack) 
     def retried() -> dict[str, Any] | None:
         with stack.client("cliente1") as client:
             items = client.get(f"{API}/integrations/{integration['id']}/tasks").json()["items"]
-        return next((t for t in items if t["id"] != task["id"] and t["status"] == "completed"), None)
+        return next((t for t in items if t["status"] == "completed"), None)
 
+    # The failed day is retried by its own task (its file, had it reached the partner, is not sent twice).
     again = wait_for("the failed day to be delivered", retried, timeout=180)
+    assert (again["id"], again["code"]) == (task["id"], task["code"])
     assert (again["data_inicial"], again["data_final"]) == (task["data_inicial"], task["data_final"])
 
 
@@ -185,30 +188,27 @@ def test_a_run_ended_from_outside_never_leaves_its_task_pending(stack: RunningSt
     """The dead-run rule: a run that dies (here: failed by an operator while its delivery hangs) ends its
     task within a minute with a truthful reason, and the client may request the period again at once."""
     admin = {"Authorization": f"Bearer {stack.token('admin')}"}
-    with stack.sandbox() as sandbox:
-        sandbox.post("/_sandbox/smarket/mode", json={"mode": "stall"})
-        try:
-            integration = register_smarket(stack, f"Smarket run morto {uuid.uuid4().hex[:6]}")
-            runs_url = f"{stack.url}/api/v2/dags/{integration['dag_id']}/dagRuns"
+    token = f"run-morto-{uuid.uuid4().hex[:8]}"
+    with stack.partner_mode("smarket", token, "stall"):
+        integration = register_smarket(stack, f"Smarket run morto {uuid.uuid4().hex[:6]}", token=token)
+        runs_url = f"{stack.url}/api/v2/dags/{integration['dag_id']}/dagRuns"
 
-            def hanging_run() -> str | None:
-                if not dag_registered(stack, integration["dag_id"]):
-                    return None
-                for run in httpx.get(runs_url, headers=admin, timeout=10).json().get("dag_runs", []):
-                    instances = httpx.get(f"{runs_url}/{run['dag_run_id']}/taskInstances", headers=admin,
-                                          timeout=10).json().get("task_instances", [])  # fmt: skip
-                    if any(t["task_id"] == "entregar" and t["state"] == "running" for t in instances):
-                        return str(run["dag_run_id"])
+        def hanging_run() -> str | None:
+            if not dag_registered(stack, integration["dag_id"]):
                 return None
+            for run in httpx.get(runs_url, headers=admin, timeout=10).json().get("dag_runs", []):
+                instances = httpx.get(f"{runs_url}/{run['dag_run_id']}/taskInstances", headers=admin,
+                                      timeout=10).json().get("task_instances", [])  # fmt: skip
+                if any(t["task_id"] == "entregar" and t["state"] == "running" for t in instances):
+                    return str(run["dag_run_id"])
+            return None
 
-            run_id = wait_for("the delivery to hang", hanging_run, timeout=240)
-            failed = httpx.patch(f"{runs_url}/{run_id}", headers=admin, json={"state": "failed"}, timeout=30)
-            assert failed.status_code == 200, failed.text
-            ended_at = time.monotonic()
-            task = wait_for("the task to end", lambda: finished_task(stack, integration["id"]), timeout=90)
-            print(f"task ended {time.monotonic() - ended_at:.1f}s after its run failed")
-        finally:
-            sandbox.post("/_sandbox/smarket/mode", json={"mode": "ok"})
+        run_id = wait_for("the delivery to hang", hanging_run, timeout=240)
+        failed = httpx.patch(f"{runs_url}/{run_id}", headers=admin, json={"state": "failed"}, timeout=30)
+        assert failed.status_code == 200, failed.text
+        ended_at = time.monotonic()
+        task = wait_for("the task to end", lambda: finished_task(stack, integration["id"]), timeout=90)
+        print(f"task ended {time.monotonic() - ended_at:.1f}s after its run failed")
     assert task["status"] == "failed", task
     assert "interrompido" in task["failure_reason"], task
     period = {"data_inicial": task["data_inicial"], "data_final": task["data_final"]}

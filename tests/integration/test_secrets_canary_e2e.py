@@ -25,9 +25,9 @@ the partner refuses them. BoaVista accepts any pair whose secret key is the acce
 both of its keys carry canaries on success (a mismatched pair of canaries on failure). Every other partner
 accepts any credential except "recusado", so its failure is a refusal the sandbox is told to play: a login
 refused for the failure run's own SFTP user, an S3 access key ID the sandbox refuses (the canary secret still
-signs the request), or, for the HTTPS token and API-key partners, every request of the type answered 401 —
-a mode of the whole type, so their success runs (INTEGRACOES_CANARY_ALL) start only once their failure runs
-have ended.
+signs the request), or, for the HTTPS token and API-key partners, every request that carries one of the
+failure run's credentials answered 401 — a mode per credential, so the success runs of the same types and the
+other tests running meanwhile are never refused, and every run starts at once.
 """
 
 from __future__ import annotations
@@ -90,7 +90,8 @@ def transport_of(code: str) -> str:
     return "S3" if isinstance(transport, S3Upload) else "HTTPS"  # Cosmos only receives, over HTTPS
 
 
-# HTTPS partners that take any credential but "recusado": their failure needs the whole type refused.
+# HTTPS partners that take any credential but "recusado": their failure is a refusal of its credentials the
+# sandbox is told to play (`refusals`).
 TYPE_WIDE = sorted(c for c in TYPES if transport_of(c) == "HTTPS" and c not in FIXED and c != "boavista")
 SUCCESS_TYPES = TYPES if ALL_SUCCESS else ["boavista", "exact_wms", "propz"]
 
@@ -185,7 +186,12 @@ def demo_configs(stack: RunningStack) -> dict[str, dict[str, str]]:
     """The demo's configuration of each type for Farmácia Vida, pointing at this stack's sandbox."""
     env = stack_env(stack)
     with pytest.MonkeyPatch.context() as patch:
-        for name in ("INTEGRACOES_SANDBOX_URL", "INTEGRACOES_SANDBOX_SFTP_PORT", "INTEGRACOES_SANDBOX_S3_URL"):
+        for name in (
+            "INTEGRACOES_SANDBOX_URL",
+            "INTEGRACOES_SANDBOX_SFTP_PORT",
+            "INTEGRACOES_SANDBOX_S3_URL",
+            "INTEGRACOES_SANDBOX_SFTP_HOST_KEY",
+        ):
             patch.setenv(name, env[name])
         return {code: dict(config) for cnpj, _, code, _, config in demo_registrations() if cnpj == VIDA}
 
@@ -523,33 +529,35 @@ def progress(what: str) -> None:
 
 
 def run_all(stack: RunningStack, cases: list[Case], search: Search) -> None:
-    """Failure runs of every type and the success runs that need no mode of the whole type, at once; the
-    other success runs (INTEGRACOES_CANARY_ALL) once the failure runs of their types have ended and the modes
-    are lifted."""
+    """Every run at once: each failure run's credentials are refused by the sandbox for that credential only
+    (a mode per token, API key, Basic or SFTP user), so the success runs of the same types, and every other
+    test running meanwhile, are never refused."""
     tenant, branch, items = vida(stack)
-    late = [c for c in cases if c.outcome == SUCCESS and c.type_code in TYPE_WIDE]
-    early = [c for c in cases if c not in late]
     # Something new for the incremental types (a sale, a changed product, an order), or they would send nothing.
     something_new(stack)
+    refused = [mode for case in cases if case.outcome == FAILURE for mode in refusals(case)]
     with new_order(stack, branch, items):
-        for code in TYPE_WIDE:
-            set_mode(stack, code, REFUSED)
-        for case in early:
-            if case.outcome == FAILURE and transport_of(case.type_code) == "SFTP":
-                set_mode(stack, case.config["sftp_usuario"], REFUSED)
+        for key, mode in refused:
+            set_mode(stack, key, mode)
         try:
-            register(stack, early, tenant, branch, search)
-            progress(f"{len(early)} registered")
-            wait_until_run(stack, [c for c in early if c.type_code in TYPE_WIDE])
-            progress("failure runs of the HTTPS token types ended")
+            register(stack, cases, tenant, branch, search)
+            progress(f"{len(cases)} registered")
+            wait_until_run(stack, cases)
+            progress("every run ended")
         finally:
-            for code in TYPE_WIDE:
-                set_mode(stack, code, {"mode": "ok"})
-        if late:
-            register(stack, late, tenant, branch, search)
-            progress(f"{len(late)} more registered")
-        wait_until_run(stack, cases)
-        progress("every run ended")
+            for key, mode in refused:
+                set_mode(stack, key, {"mode": "ok", "credencial": mode.get("credencial", "")})
+
+
+def refusals(case: Case) -> list[tuple[str, dict[str, Any]]]:
+    """The sandbox modes that make a failure case's partner refuse it: its SFTP user's login, or, over HTTPS,
+    the requests that carry one of its canaries (a Bearer token or API key) or its Basic user."""
+    if transport_of(case.type_code) == "SFTP":
+        return [(case.config["sftp_usuario"], REFUSED)]
+    if case.type_code not in TYPE_WIDE:
+        return []  # refused by the sandbox's own rule (fixed demo secrets, BoaVista's pair, Propz's key ID)
+    credentials = {*case.canaries.values(), *([case.config["usuario"]] if "usuario" in case.config else [])}
+    return [(case.type_code, {**REFUSED, "credencial": credential}) for credential in sorted(credentials)]
 
 
 def deactivate(stack: RunningStack, cases: list[Case], search: Search | None = None) -> None:

@@ -94,10 +94,10 @@ def roles(services: dict[str, Any]) -> dict[str, list[str]]:
         role = {
             ("api-server", "--apps", "core"): "ui",
             ("api-server", "--apps", "execution"): "execution",
-            ("scheduler",): "scheduler",
-            ("python", "-m", "include.integracoes.dag_processor"): "dag-processor",
+            ("python", "-m", "include.integracoes.preloaded", "scheduler"): "scheduler",
+            ("python", "-m", "include.integracoes.preloaded", "dag-processor"): "dag-processor",
             ("triggerer",): "triggerer",
-            ("celery", "worker"): "worker",
+            ("python", "-m", "include.integracoes.preloaded", "celery", "worker"): "worker",
             ("python", "-m", "scripts.stack", "prepare"): "init",
             ("python", "-m", "include.integracoes.reconciler", "--watch"): "reconciler",
         }.get(tuple(argv))

@@ -108,6 +108,14 @@ const Admin = (() => {
     document.getElementById("prev").disabled = result.page <= 1;
     document.getElementById("next").disabled = result.page >= state.pages;
   }
+  // A list drawn again (a search answered, a save, paging) while a row's action menu is open: the menu of that
+  // same row is open again on the new draw, so a person who opened it meanwhile does not see it vanish.
+  function redraw(body, draw) {
+    const open = body.querySelector(".menu-list:not([hidden])")?.closest("tr")?.dataset.id;
+    draw();
+    if (open === undefined) return;
+    body.querySelector(`tr[data-id="${CSS.escape(open)}"] button[aria-haspopup=menu]`)?.click();
+  }
   function emptyRow(body, columns, message) {
     body.append(el("tr", {}, el("td", { colspan: columns, class: "empty" }, message)));
   }
@@ -121,5 +129,5 @@ const Admin = (() => {
   }
 
   return { digits, formatCnpj, maskCnpj, when, day, number, busy, clearFlash, failed, clearErrors, showErrors,
-           confirm, wirePager, showPage, emptyRow, saving };
+           confirm, wirePager, showPage, redraw, emptyRow, saving };
 })();

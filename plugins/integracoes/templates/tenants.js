@@ -47,7 +47,7 @@
     Admin.busy(body, false);
     if (!result.ok) { Admin.failed(result); return; }
     Admin.clearFlash();
-    render(result.data);
+    Admin.redraw(body, () => render(result.data));
   }
 
   // --- the dialog ---

@@ -60,7 +60,7 @@
     Admin.busy(body, false);
     if (!result.ok) { Admin.failed(result); return; }
     Admin.clearFlash();
-    render(result.data);
+    Admin.redraw(body, () => render(result.data));
   }
   const reload = () => { state.page = 1; load(); };
 

@@ -1,5 +1,6 @@
-"""The dag-processor's entry point: the DAG factory is imported before Airflow's CLI starts forking parsing
-processes, importing it leaves nothing a fork could share by accident, and the CLI runs `dag-processor`."""
+"""The entry point of Airflow's forking components (dag-processor, scheduler, Celery workers): the DAG factory is
+imported before Airflow's CLI starts forking, importing it leaves nothing a fork could share by accident, and the
+CLI runs the command given."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from tests.stack_fixtures import REPO
 PROBE = """
 import json, sys, threading
 import psutil
-import include.integracoes.dag_processor
+import include.integracoes.preloaded
 print(json.dumps({
     "modules": sorted(m for m in sys.modules if m.startswith("include.")),
     "threads": threading.active_count(),
@@ -35,13 +36,16 @@ def test_importing_the_entry_point_loads_the_factory_and_opens_nothing() -> None
     assert found["sockets"] == 0
 
 
-def test_the_cli_runs_airflows_dag_processor_with_the_options_given(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "command", [["dag-processor", "--num-runs", "1"], ["scheduler", "--skip-serve-logs"], ["celery", "worker"]]
+)
+def test_the_cli_runs_the_airflow_command_given(monkeypatch: pytest.MonkeyPatch, command: list[str]) -> None:
     import airflow.__main__
 
-    from include.integracoes import dag_processor
+    from include.integracoes import preloaded
 
     seen: list[list[str]] = []
     monkeypatch.setattr(airflow.__main__, "main", lambda: seen.append(list(sys.argv)))
-    monkeypatch.setattr(sys, "argv", ["include/integracoes/dag_processor.py", "--num-runs", "1"])
-    dag_processor.main()
-    assert seen == [["airflow", "dag-processor", "--num-runs", "1"]]
+    monkeypatch.setattr(sys, "argv", ["include/integracoes/preloaded.py", *command])
+    preloaded.main()
+    assert seen == [["airflow", *command]]
