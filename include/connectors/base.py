@@ -44,6 +44,11 @@ class RunScope:
     task_code: int
     cutoff_start: datetime | None = None
     cutoff_end: datetime | None = None
+    # An incremental window in commit order (PostgreSQL snapshots, include/integracoes/tasks.IncrementalSpan)
+    # and the integration's first day: rows committed in the window, of that day on.
+    snapshot_start: str | None = None
+    snapshot_end: str | None = None
+    since: datetime | None = None
     # Configuration values a partner's SQL binds (e.g. its code for the pharmacy): never secrets.
     config: tuple[tuple[str, str], ...] = ()
 
@@ -51,16 +56,23 @@ class RunScope:
         return replace(self, branch_ids=(branch_id,))
 
     def query_params(self) -> dict[str, Any]:
-        # Movement days are calendar days in the deployment's timezone: [start 00:00, end+1 00:00);
-        # an incremental task sends exactly (cutoff_start, cutoff_end] instead.
-        start = datetime.combine(self.start, time.min, tzinfo=TIMEZONE)
-        end = datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=TIMEZONE)
+        # Movement days are calendar days in the deployment's timezone: [start 00:00, end+1 00:00), or the
+        # time cutoffs when given. An incremental task sends what was committed between its snapshots instead,
+        # whatever the rows' dates say, from the integration's first day on (from its time cutoff in a first
+        # window, or after a task that had no snapshot).
+        start = self.cutoff_start or datetime.combine(self.start, time.min, tzinfo=TIMEZONE)
+        end = self.cutoff_end or datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=TIMEZONE)
+        if self.snapshot_end is not None:
+            start = (self.since or start) if self.snapshot_start else start
+            end = datetime(9999, 1, 1, tzinfo=TIMEZONE)
         return {
             **dict(self.config),
             "tenant_id": self.tenant_id,
             "branches": list(self.branch_ids),
-            "start": self.cutoff_start or start,
-            "end": self.cutoff_end or end,
+            "start": start,
+            "end": end,
+            "snapshot_start": self.snapshot_start,
+            "snapshot_end": self.snapshot_end,
         }
 
 

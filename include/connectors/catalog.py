@@ -39,9 +39,8 @@ class DailyWindow:
 
 @dataclass(frozen=True)
 class IncrementalWindow:
-    """From the last successful cutoff to now minus a safety lag; nothing new = no task."""
-
-    lag_minutes: int = 5
+    """What was committed since the last delivered task's snapshot, in commit order (no lag, no row lost to a
+    late commit: include/sql/migrations/0016_commit_order.sql); nothing new = no task."""
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ import io
 import queue
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -45,6 +45,8 @@ class ByteSink(Protocol):
 class ExportResult:
     rows: int = 0
     totals: dict[str, str] = field(default_factory=dict)
+    # The snapshot the rows were read in (text form): a row of the file's days committed after it came late.
+    snapshot: str | None = None
 
 
 class _PipelinedSink(io.RawIOBase):
@@ -142,8 +144,8 @@ def export(
                 f"a extração retornou as colunas {names}; o layout declara {list(expected_columns)}"
             )
         with conn.cursor() as cur:
-            cur.execute("SELECT pg_export_snapshot()")
-            snapshot = cur.fetchone()[0]
+            cur.execute("SELECT pg_export_snapshot(), pg_current_snapshot()::text")
+            snapshot, visible = cur.fetchone()
             bound = cur.mogrify(query, params).decode()
         aggregate = _Aggregate(dsn, snapshot, bound, total_columns, checks(columns))
         aggregate.start()
@@ -160,7 +162,7 @@ def export(
         conn.close()
     if totals.rows != rows:
         raise DataCheckError(f"o arquivo tem {rows} linhas e a conferência {totals.rows}")
-    return totals
+    return replace(totals, snapshot=visible)
 
 
 def file_statement(

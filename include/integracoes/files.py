@@ -130,12 +130,15 @@ def record(
     content_type: str,
     direction: str = "enviado",
     partner_id: str | None = None,
+    snapshot: str | None = None,
 ) -> int:
     row = conn.execute(
         """INSERT INTO integracao.arquivo (tarefa_id, nome, uri, tamanho, sha256, linhas, totais, conjunto,
-               tipo_conteudo, direcao, id_parceiro) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id""",
-        (task_id, name, uri, size, sha256, rows, json.dumps(totals), dataset, content_type, direction, partner_id),
-    ).fetchone()
+               tipo_conteudo, direcao, id_parceiro, snapshot)
+           VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id""",
+        (task_id, name, uri, size, sha256, rows, json.dumps(totals), dataset, content_type, direction, partner_id,
+         snapshot),
+    ).fetchone()  # fmt: skip
     assert row is not None
     return int(row[0])
 

@@ -467,6 +467,12 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "pt-BR": "Tarefa {code} interrompida em uma execução anterior; marcada como falha para novo envio.",
         "en": "Task {code} was interrupted in an earlier run; marked failed so it can be sent again.",
     },
+    "log.correction_opened": {
+        "pt-BR": "Há movimento de {day} registrado depois do envio desse dia (vendas sincronizadas com atraso ou"
+        " canceladas): a tarefa de correção {code} reenvia o dia completo, substituindo o arquivo anterior.",
+        "en": "Movements of {day} were recorded after that day was sent (sales synced late or cancelled):"
+        " correction task {code} sends the whole day again, replacing the earlier file.",
+    },
     "log.nothing_new": {
         "pt-BR": "Nada novo a enviar desde o último envio.",
         "en": "Nothing new to send since the last delivery.",
@@ -989,6 +995,11 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "en": "Up to 31 days per request, no future dates.",
     },
     "ui.reprocess": {"pt-BR": "Reprocessar tarefa", "en": "Reprocess task"},
+    "ui.correction": {"pt-BR": "Correção", "en": "Correction"},
+    "ui.correction_hint": {
+        "pt-BR": "Reenvio do dia completo: houve movimento registrado depois do envio; substitui o arquivo anterior.",
+        "en": "The whole day sent again: movements were recorded after it was sent; replaces the earlier file.",
+    },
     "ui.tab_tasks": {"pt-BR": "Tarefas", "en": "Tasks"},
     "ui.tab_logs": {"pt-BR": "Logs da integração", "en": "Integration log"},
     "ui.search_tasks": {"pt-BR": "Pesquisar tarefas", "en": "Search tasks"},

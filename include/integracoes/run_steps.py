@@ -16,6 +16,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from datetime import time as clock_time
 from typing import Any
 
 import psycopg
@@ -26,7 +27,18 @@ from include.connectors.catalog import CATALOG, IncrementalWindow
 from include.connectors.errors import ConnectorError
 from include.connectors.inbound import Inbound, Target
 from include.connectors.registry import connector_for
-from include.integracoes import alerts, db, failures, files, logs, metrics, notifications, receiving, tasks
+from include.integracoes import (
+    alerts,
+    db,
+    failures,
+    files,
+    late_rows,
+    logs,
+    metrics,
+    notifications,
+    receiving,
+    tasks,
+)
 from include.integracoes.integrations import decrypted_config
 from include.integracoes.messages import DEFAULT_LANGUAGE, format_count, format_size
 from include.integracoes.tasks import Status, Task
@@ -142,6 +154,9 @@ def prepare(integration_id: int, **context: Any) -> list[int]:
         for task in opened:
             logs.write(conn, integration_id, "log.task_opened", task_id=task.id, code=task.code,
                        start=f"{task.start:%d/%m/%Y}", end=f"{task.end:%d/%m/%Y}")  # fmt: skip
+            if task.origin is tasks.Origin.CORRECTION:
+                logs.write(conn, integration_id, "log.correction_opened", task_id=task.id, code=task.code,
+                           day=f"{task.start:%d/%m/%Y}")  # fmt: skip
     return [task.id for task in opened]
 
 
@@ -150,21 +165,35 @@ def _open_scheduled(
 ) -> list[Task]:
     policy = connector.spec.window
     incremental = isinstance(policy, IncrementalWindow)
-    days_back = getattr(policy, "days_back", 0)
-    first_day: date = integration.created_on - timedelta(days=days_back)
 
-    def has_new_data(start: datetime, end: datetime) -> bool:
-        scope = _scope(integration_id, integration, start.date(), end.date(), 0, start, end)
+    def has_new_data(span: tasks.IncrementalSpan) -> bool:
+        scope = _scope(integration_id, integration, span.start.date(), span.end.date(), 0, span)
         config = decrypted_config(conn, integration_id)
         return any(_has_rows(d, s) for d in connector.datasets for s in d.scopes(scope, config))
 
+    def came_late(task: Task) -> bool:
+        datasets = {dataset.name: dataset for dataset in connector.datasets}
+        return any(
+            late_rows.came_late(conn, datasets[name], tenant_id=integration.tenant_id, branches=integration.branches,
+                                start=task.start, end=task.end, snapshot=snapshot)
+            for name, snapshot in late_rows.files_read(conn, task.id)
+            if name in datasets
+        )  # fmt: skip
+
     opened = tasks.open_scheduled_tasks(
         conn, integration_id, dag_id=dag_run.dag_id, run_id=dag_run.run_id, policy=policy,
-        now=datetime.now(TIMEZONE), first_day=first_day, has_new_data=has_new_data if incremental else None,
+        now=datetime.now(TIMEZONE), first_day=_first_day(integration),
+        has_new_data=has_new_data if incremental else None, came_late=None if incremental else came_late,
     )  # fmt: skip
     if not opened:
         logs.write_once(conn, integration_id, "log.nothing_new" if incremental else "log.nothing_to_send")
     return opened
+
+
+def _first_day(integration: _Integration) -> date:
+    """The first movement day the integration sends: its activation day (D-N for a daily window)."""
+    spec = CATALOG.get(integration.type_code)
+    return integration.created_on - timedelta(days=getattr(spec.window if spec else None, "days_back", 0))
 
 
 def _has_rows(dataset: DataSet, scope: RunScope) -> bool:
@@ -179,12 +208,19 @@ def _scope(
     start: date,
     end: date,
     code: int,
-    cutoff_start: datetime | None = None,
-    cutoff_end: datetime | None = None,
+    window: Task | tasks.IncrementalSpan | None = None,
 ) -> RunScope:
+    """What one task (or, for the look-ahead of an incremental run, one window) sends."""
+    if isinstance(window, Task):
+        cutoffs = (window.cutoff_start, window.cutoff_end, window.snapshot_start, window.snapshot_end)
+    elif window is not None:
+        cutoffs = (window.start, window.end, window.snapshot_start, window.snapshot_end)
+    else:
+        cutoffs = (None, None, None, None)
     return RunScope(
-        integration_id, integration.tenant_id, integration.branches, start, end, code, cutoff_start, cutoff_end
-    )
+        integration_id, integration.tenant_id, integration.branches, start, end, code, *cutoffs,
+        since=datetime.combine(_first_day(integration), clock_time.min, tzinfo=TIMEZONE),
+    )  # fmt: skip
 
 
 # --- extract + render + store --------------------------------------------------------------------
@@ -203,9 +239,7 @@ def produce_files(integration_id: int, **context: Any) -> list[int]:
             try:
                 connector = connector_for(integration.type_code)  # inside: an error ends this task
                 task = tasks.get_task(conn, task_id)
-                scope = _scope(
-                    integration_id, integration, task.start, task.end, task.code, task.cutoff_start, task.cutoff_end
-                )
+                scope = _scope(integration_id, integration, task.start, task.end, task.code, task)
                 file_ids += [
                     _produce_one(conn, dataset, file_scope, task_id)
                     for dataset in connector.datasets
@@ -229,6 +263,7 @@ def _produce_one(conn: psycopg.Connection, dataset: DataSet, scope: RunScope, ta
     file_id = files.record(
         conn, task_id, name=name, uri=str(path), size=sink.size, sha256=sink.sha256.hexdigest(),
         rows=result.rows, totals=result.totals, dataset=dataset.name, content_type=dataset.content_type,
+        snapshot=result.snapshot,
     )  # fmt: skip
     logs.write(conn, scope.integration_id, "log.exported", task_id=task_id, name=name,
                rows=format_count(result.rows), size=format_size(sink.size))  # fmt: skip

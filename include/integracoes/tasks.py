@@ -54,6 +54,7 @@ class Origin(StrEnum):
     MANUAL = "manual"
     REPROCESS = "reprocessamento"
     RECEIVING = "recebimento"  # only lists files a partner sent us: never the delivery of a period
+    CORRECTION = "correcao"  # a delivered day sent again, whole: rows came late (include/integracoes/late_rows.py)
 
 
 class FailureClass(StrEnum):
@@ -103,11 +104,16 @@ class Task:
     failure_reason: str | None
     cutoff_start: datetime | None = None
     cutoff_end: datetime | None = None
+    # An incremental task's window in commit order (PostgreSQL snapshots, text form): its predecessor's
+    # snapshot (None: the first window, or one after a task that had none) and its own.
+    snapshot_start: str | None = None
+    snapshot_end: str | None = None
 
 
 _COLUMNS = sql.SQL(
     "t.id, t.codigo, t.integracao_id, t.criada_em, t.data_inicial, t.data_final, t.solicitada_por, t.origem,"
-    " t.situacao, t.motivo_classe, t.motivo_falha, t.corte_inicial, t.corte_final"
+    " t.situacao, t.motivo_classe, t.motivo_falha, t.corte_inicial, t.corte_final,"
+    " t.snapshot_inicial::text AS snapshot_inicial, t.snapshot_final::text AS snapshot_final"
 )
 
 
@@ -115,7 +121,8 @@ def _task(row: dict[str, Any]) -> Task:
     return Task(
         row["id"], row["codigo"], row["integracao_id"], row["criada_em"], row["data_inicial"], row["data_final"],
         row["solicitada_por"], Origin(row["origem"]), Status(row["situacao"]), row["motivo_classe"],
-        row["motivo_falha"], row["corte_inicial"], row["corte_final"],
+        row["motivo_falha"], row["corte_inicial"], row["corte_final"], row["snapshot_inicial"],
+        row["snapshot_final"],
     )  # fmt: skip
 
 
@@ -160,21 +167,31 @@ def daily_days_to_send(
 
 @dataclass(frozen=True)
 class IncrementalSpan:
+    """An incremental task's window: what was committed after its predecessor's snapshot (`snapshot_start`)
+    and by its own (`snapshot_end`), in commit order (include/sql/migrations/0016_commit_order.sql). The
+    times say when the snapshots were taken; without a predecessor snapshot, rows from `start` on."""
+
     start: datetime
     end: datetime
+    snapshot_start: str | None
+    snapshot_end: str
 
 
-def incremental_span(
-    conn: psycopg.Connection, integration_id: int, *, now: datetime, lag_minutes: int, since: datetime
-) -> IncrementalSpan | None:
-    """From the last successful cutoff (or `since`) to now minus the safety lag; None when empty."""
+def incremental_span(conn: psycopg.Connection, integration_id: int, *, since: datetime) -> IncrementalSpan | None:
+    """From the last delivered task's snapshot (or `since`) to now: whatever was committed in between, with no
+    lag to guess. Taken inside the transaction that records the task, so the chain has no gap. None before
+    `since`."""
     row = conn.execute(
-        "SELECT max(corte_final) FROM integracao.tarefa WHERE integracao_id = %s AND situacao IN ('sent', 'completed')",
+        """SELECT corte_final, snapshot_final::text FROM integracao.tarefa
+           WHERE integracao_id = %s AND situacao IN ('sent', 'completed') AND corte_final IS NOT NULL
+           ORDER BY corte_final DESC LIMIT 1""",
         (integration_id,),
     ).fetchone()
-    start = row[0] if row and row[0] else since
-    end = now - timedelta(minutes=lag_minutes)
-    return IncrementalSpan(start, end) if end > start else None
+    taken = conn.execute("SELECT clock_timestamp(), pg_current_snapshot()::text").fetchone()
+    assert taken is not None
+    now, snapshot = taken
+    start, snapshot_start = (row[0], row[1]) if row else (since, None)
+    return IncrementalSpan(start, now, snapshot_start, snapshot) if now > start else None
 
 
 def open_scheduled_tasks(
@@ -186,9 +203,11 @@ def open_scheduled_tasks(
     policy: WindowPolicy,
     now: datetime,
     first_day: date,
-    has_new_data: Callable[[datetime, datetime], bool] | None = None,
+    has_new_data: Callable[[IncrementalSpan], bool] | None = None,
+    came_late: Callable[[Task], bool] | None = None,
 ) -> list[Task]:
-    """Open the tasks of a scheduled run (idempotent per run: a retried run gets the same tasks back)."""
+    """Open the tasks of a scheduled run (idempotent per run: a retried run gets the same tasks back). A daily
+    run also opens a corrective task for each delivered day of its catch-up window whose rows `came_late`."""
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(hashtext('tarefa'), %s)", (integration_id,))
         existing = _tasks_of_run(conn, dag_id, run_id)
@@ -196,34 +215,59 @@ def open_scheduled_tasks(
             return existing
         if isinstance(policy, IncrementalWindow):
             span = incremental_span(
-                conn, integration_id, now=now, lag_minutes=policy.lag_minutes,
-                since=datetime.combine(first_day, datetime.min.time(), tzinfo=now.tzinfo),
-            )  # fmt: skip
-            if span is None or (has_new_data is not None and not has_new_data(span.start, span.end)):
+                conn, integration_id, since=datetime.combine(first_day, datetime.min.time(), tzinfo=now.tzinfo)
+            )
+            if span is None or (has_new_data is not None and not has_new_data(span)):
                 return []
             # Movement days in the deployment's timezone (the database hands timestamps back in UTC: after 21:00
             # in São Paulo the UTC date is already tomorrow).
             first, last = span.start.astimezone(SAO_PAULO).date(), span.end.astimezone(SAO_PAULO).date()
-            periods: list[tuple[date, date, IncrementalSpan | None]] = [(first, last, span)]
+            periods: list[tuple[date, date, IncrementalSpan | None, Origin]] = [(first, last, span, Origin.SCHEDULED)]
         else:
             days = daily_days_to_send(
                 conn, integration_id, today=now.date(), days_back=policy.days_back, first_day=first_day
             )
-            periods = [(day, day, None) for day in days]
+            periods = [(day, day, None, Origin.SCHEDULED) for day in days]
+            if came_late is not None:
+                last = now.date() - timedelta(days=policy.days_back)
+                delivered = delivered_days(
+                    conn, integration_id, max(first_day, last - timedelta(CATCH_UP_DAYS - 1)), last
+                )
+                periods += [(t.start, t.end, None, Origin.CORRECTION) for t in delivered if came_late(t)]
         opened = []
-        for start, end, span in periods:
+        for start, end, span, origin in periods:
             failed = failed_task_of_period(conn, integration_id, start, end) if span is None else None
             try:
                 with conn.transaction():  # a savepoint: an overlap skips this period, not the whole run
                     if failed is not None:  # a failed day is retried by its own task (see failed_task_of_period)
                         task = reopen(conn, failed.id, SYSTEM_USER, as_reprocessing=False)
                     else:
-                        task = insert_pending(conn, integration_id, start, end, SYSTEM_USER, Origin.SCHEDULED, span)
+                        task = insert_pending(conn, integration_id, start, end, SYSTEM_USER, origin, span)
             except psycopg.errors.ExclusionViolation:
                 continue  # a pending task covers it: the period waits for the next wake-up
             _attach_attempt(conn, task.id, dag_id, run_id)
             opened.append(task)
         return opened
+
+
+def delivered_days(conn: psycopg.Connection, integration_id: int, first: date, last: date) -> list[Task]:
+    """The latest delivered task of each day in [first, last] delivered on its own (what the partner holds for
+    that day), when no task of the integration is pending for it."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        rows = cur.execute(
+            sql.SQL(
+                """SELECT DISTINCT ON (t.data_inicial) {} FROM integracao.tarefa t
+                   WHERE t.integracao_id = %(integration)s AND t.situacao IN ('sent', 'completed')
+                     AND t.origem <> 'recebimento' AND t.data_inicial = t.data_final
+                     AND t.data_inicial BETWEEN %(first)s AND %(last)s
+                     AND NOT EXISTS (SELECT 1 FROM integracao.tarefa p
+                                     WHERE p.integracao_id = t.integracao_id AND p.situacao = 'pending'
+                                       AND t.data_inicial BETWEEN p.data_inicial AND p.data_final)
+                   ORDER BY t.data_inicial, t.id DESC"""
+            ).format(_COLUMNS),
+            {"integration": integration_id, "first": first, "last": last},
+        ).fetchall()
+    return [_task(row) for row in rows]
 
 
 def open_receiving_task(conn: psycopg.Connection, integration_id: int, *, dag_id: str, run_id: str, day: date) -> Task:
@@ -297,12 +341,13 @@ def insert_pending(
         row = cur.execute(
                 sql.SQL(
                     """INSERT INTO integracao.tarefa AS t (integracao_id, data_inicial, data_final, solicitada_por,
-                           origem, corte_inicial, corte_final)
-                       VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING {}"""
+                           origem, corte_inicial, corte_final, snapshot_inicial, snapshot_final)
+                       VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING {}"""
                 ).format(_COLUMNS),
             (
                 integration_id, start, end, requested_by, str(origin),
                 span.start if span else None, span.end if span else None,
+                span.snapshot_start if span else None, span.snapshot_end if span else None,
             ),
         ).fetchone()  # fmt: skip
     assert row is not None

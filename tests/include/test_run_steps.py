@@ -131,8 +131,7 @@ class Incremental:
         from include.connectors import export
         from include.connectors.dito import Dito
 
-        scope = run_steps._scope(self.integration_id, self.info, task.start, task.end, task.code,
-                                 task.cutoff_start, task.cutoff_end)  # fmt: skip
+        scope = run_steps._scope(self.integration_id, self.info, task.start, task.end, task.code, task)
         return export.export_dataset(self.url, Dito.datasets[0], scope, sink)
 
 
@@ -217,6 +216,7 @@ def test_sales_written_while_an_export_runs_are_sent_once_by_the_next_task(incre
     tasks.mark_completed(conn, first.id)
     (second,) = open_at(now + timedelta(minutes=10), "scheduled__b")
     assert second.cutoff_start == first.cutoff_end, "the next span starts exactly where the last one ended"
+    assert second.snapshot_start == first.snapshot_end
     out = io.BytesIO()
     incremental.export(second, out)
 
@@ -225,6 +225,70 @@ def test_sales_written_while_an_export_runs_are_sent_once_by_the_next_task(incre
 
     assert sent(sink.getvalue()) == [880001, 880002, 880003]
     assert sent(out.getvalue()) == [880010, 880011]
+
+
+def test_a_sale_committed_late_is_sent_by_the_next_window_whatever_its_own_time(incremental: Incremental) -> None:
+    """Commit order, not timestamps: an offline point of sale's sale, stamped hours ago and still uncommitted
+    while a window is cut, is in no file of that window and in the next one, once; a cancellation of a
+    delivered sale opens nothing for a partner whose contract does not carry it."""
+    import io
+    import json
+
+    from include.connectors.dito import Dito
+
+    conn, integration_id, info = incremental.conn, incremental.integration_id, incremental.info
+
+    def next_window(run: str) -> list[int]:
+        opened = run_steps._open_scheduled(conn, Dito(), integration_id, info, FakeRun(DAG, run))
+        if not opened:
+            return []
+        (task,) = opened
+        out = io.BytesIO()
+        incremental.export(task, out)
+        tasks.mark_completed(conn, task.id)
+        return [json.loads(line)["cupom"] for line in out.getvalue().decode().splitlines() if line]
+
+    now = datetime.now(run_steps.TIMEZONE)
+    incremental.sell(770001, now - timedelta(minutes=1))
+    assert next_window("scheduled__1") == [770001]
+
+    offline = psycopg.connect(incremental.url)  # a transaction left open: the store's link is down
+    incremental.sell(770002, now - timedelta(hours=3), offline)
+    incremental.sell(770003, now, conn)
+    assert next_window("scheduled__2") == [770003], "an uncommitted sale is not in the window cut meanwhile"
+    offline.commit()
+    offline.close()
+    assert next_window("scheduled__3") == [770002], "committed later, three hours after its own time: sent once"
+    assert next_window("scheduled__4") == []
+
+    conn.execute("UPDATE erp.venda SET cancelada = true WHERE numero = 770001 AND filial_id = %s",
+                 (incremental.branch,))  # fmt: skip
+    assert next_window("scheduled__5") == [], "Dito's purchase events carry no cancellation"
+
+
+def test_a_window_after_a_task_without_snapshot_starts_at_its_time_cutoff(incremental: Incremental) -> None:
+    """Tasks delivered before windows had snapshots end at a time: the next window starts there, by the
+    sales' time, and holds what was committed by its own snapshot (then the chain is by commit order)."""
+    from include.connectors.dito import Dito
+
+    conn, integration_id, info = incremental.conn, incremental.integration_id, incremental.info
+    now = datetime.now(run_steps.TIMEZONE)
+    incremental.sell(660001, now - timedelta(hours=2))  # sent by the old task
+    incremental.sell(660002, now - timedelta(minutes=20))  # after its cutoff: not sent yet
+    conn.execute(
+        """INSERT INTO integracao.tarefa (integracao_id, data_inicial, data_final, solicitada_por, origem,
+                                          situacao, corte_inicial, corte_final)
+           VALUES (%s, %s, %s, 'Sistema', 'agendada', 'completed', %s, %s)""",
+        (integration_id, now.date(), now.date(), now - timedelta(hours=3), now - timedelta(minutes=30)),
+    )
+    (task,) = run_steps._open_scheduled(conn, Dito(), integration_id, info, FakeRun(DAG, "scheduled__1"))
+    assert (task.snapshot_start, task.cutoff_start) == (None, now - timedelta(minutes=30))
+    import io
+
+    out = io.BytesIO()
+    incremental.export(task, out)
+    assert b'"cupom":660002' in out.getvalue()
+    assert b"660001" not in out.getvalue()
 
 
 def test_a_run_past_its_time_limit_ends_its_open_tasks_naming_the_step(

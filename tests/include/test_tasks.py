@@ -79,14 +79,18 @@ def test_a_manual_pending_task_makes_the_scheduled_day_wait(migrated_db: psycopg
 
 
 def test_incremental_creates_no_task_when_nothing_is_new(migrated_db: psycopg.Connection, integration: int) -> None:
-    policy = IncrementalWindow(lag_minutes=5)
-    assert open_run(migrated_db, integration, "run-1", policy=policy, has_new_data=lambda a, b: False) == []
-    (task,) = open_run(migrated_db, integration, "run-2", policy=policy, has_new_data=lambda a, b: True)
-    assert task.cutoff_end == NOON - timedelta(minutes=5)
+    policy = IncrementalWindow()
+    assert open_run(migrated_db, integration, "run-1", policy=policy, has_new_data=lambda span: False) == []
+    (task,) = open_run(migrated_db, integration, "run-2", policy=policy, has_new_data=lambda span: True)
+    # The first window: from the first day, up to the snapshot taken as the task was recorded (no lag).
+    assert task.cutoff_start == datetime.combine(date(2026, 11, 1), datetime.min.time(), tzinfo=NOON.tzinfo)
+    assert task.cutoff_end is not None
+    assert datetime.now(UTC) - task.cutoff_end < timedelta(seconds=30)
+    assert (task.snapshot_start, task.snapshot_end is not None) == (None, True)
     tasks.mark_completed(migrated_db, task.id)
-    later = NOON + timedelta(hours=1)
-    (following,) = open_run(migrated_db, integration, "run-3", now=later, policy=policy, has_new_data=lambda a, b: True)
-    assert following.cutoff_start == task.cutoff_end  # from the last successful cutoff, no gap, no overlap
+    (following,) = open_run(migrated_db, integration, "run-3", policy=policy, has_new_data=lambda span: True)
+    # From the last delivered snapshot: no gap, no overlap.
+    assert (following.cutoff_start, following.snapshot_start) == (task.cutoff_end, task.snapshot_end)
 
 
 def test_transitions_follow_the_state_machine(migrated_db: psycopg.Connection, integration: int) -> None:

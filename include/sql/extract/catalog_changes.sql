@@ -1,6 +1,8 @@
--- Products whose data, price or stock changed in [start, end) — the incremental window's cutoffs — with
--- their current price (the branch's zone) and stock, one line per branch (Control Shop).
--- Parameters: tenant_id, branches (int[]), start and end (timestamptz, end exclusive).
+-- Products whose data, price or stock changed in the incremental window (a change committed in it: any of
+-- the three rows written by a transaction of the window), with their current price (the branch's zone) and
+-- stock, one line per branch (Control Shop). `alterado_em` is the latest of the rows' own change times.
+-- Parameters: tenant_id, branches (int[]), start and end (timestamptz, end exclusive: the change times,
+-- when there is no window), snapshot_start and snapshot_end (the window).
 SELECT f.cnpj::text                                      AS cnpj_filial,
        p.ean::text                                       AS ean,
        p.descricao                                       AS descricao,
@@ -19,3 +21,6 @@ WHERE f.tenant_id = %(tenant_id)s
   AND f.id = ANY(%(branches)s)
   AND greatest(p.atualizado_em, pr.atualizado_em, e.atualizado_em) >= %(start)s
   AND greatest(p.atualizado_em, pr.atualizado_em, e.atualizado_em) < %(end)s
+  AND (erp.na_janela(p.transacao, %(snapshot_start)s::pg_snapshot, %(snapshot_end)s::pg_snapshot)
+       OR erp.na_janela(pr.transacao, %(snapshot_start)s::pg_snapshot, %(snapshot_end)s::pg_snapshot)
+       OR erp.na_janela(e.transacao, %(snapshot_start)s::pg_snapshot, %(snapshot_end)s::pg_snapshot))

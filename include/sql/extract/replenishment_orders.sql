@@ -1,6 +1,8 @@
--- Replenishment orders for the warehouse (WMS partners): one line per order item, orders issued in
--- [start, end) — the incremental window's cutoffs. Times in UTC with their offset (ISO 8601, "Z").
--- Parameters: tenant_id, branches (int[]), start and end (timestamptz, end exclusive).
+-- Replenishment orders for the warehouse (WMS partners): one line per order item, orders committed in the
+-- incremental window (include/sql/migrations/0016_commit_order.sql: the bounds on `transacao` let the index
+-- serve it). Times in UTC with their offset (ISO 8601, "Z").
+-- Parameters: tenant_id, branches (int[]), start and end (timestamptz, end exclusive), snapshot_start and
+-- snapshot_end (the window; NULL: the period by dates).
 SELECT p.numero                                                                   AS pedido,
        f.cnpj                                                                     AS cnpj_filial,
        f.codigo                                                                   AS codigo_filial,
@@ -17,3 +19,6 @@ WHERE p.tenant_id = %(tenant_id)s
   AND p.filial_id = ANY(%(branches)s::int[])
   AND p.emitido_em >= %(start)s
   AND p.emitido_em < %(end)s
+  AND p.transacao >= coalesce(pg_snapshot_xmin(%(snapshot_start)s::pg_snapshot), '0')
+  AND p.transacao < coalesce(pg_snapshot_xmax(%(snapshot_end)s::pg_snapshot), '18446744073709551615')
+  AND erp.na_janela(p.transacao, %(snapshot_start)s::pg_snapshot, %(snapshot_end)s::pg_snapshot)

@@ -74,7 +74,8 @@
       el("td", {}, formatDate(task.created_at, true)),
       el("td", {}, formatDate(task.data_inicial)),
       el("td", {}, formatDate(task.data_final)),
-      el("td", {}, task.requested_by),
+      el("td", {}, task.requested_by, task.kind === "correcao"
+        ? el("span", { class: "badge correction", title: t("ui.correction_hint") }, t("ui.correction")) : null),
       el("td", {}, el("span", { class: "badge " + statusClass[task.status] }, task.status_label)),
       el("td", {}, task.failure_reason || ""),
       el("td", {}, actionMenu(t("ui.col_actions"), items), airflowLinks(task)));
