@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 UV_VERSION := 0.13.9
 
-.PHONY: demo stop status install compile test test-fast test-distributed lint format bench-list bench-dags bench-runs bench-dag-processor bench-export bench-overview
+.PHONY: demo stop status install compile test test-fast test-distributed test-soak lint format bench-list bench-dags bench-runs bench-dag-processor bench-export bench-overview bench-change-capture
 
 # The virtualenv is (re)synced whenever a lock file changes; uv makes a no-op sync take milliseconds. Its modules
 # are compiled to bytecode once: with PYTHONDONTWRITEBYTECODE set (these machines set it) nothing else would
@@ -42,6 +42,10 @@ test-fast: install
 test-distributed: install
 	$(VENV)/bin/pytest -m distributed tests/integration/test_distributed_e2e.py
 
+# INTEGRACOES_SOAK_MINUTES (default 15) sets its length.
+test-soak: install
+	$(VENV)/bin/pytest -s -m soak tests/integration/test_soak_e2e.py
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -69,3 +73,6 @@ bench-export: install
 
 bench-overview: install
 	$(PY) -m tests.bench.bench_overview
+
+bench-change-capture: install
+	$(PY) -m tests.bench.bench_change_capture

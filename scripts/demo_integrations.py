@@ -12,6 +12,7 @@ import os
 
 import psycopg
 
+from include.connectors.catalog import CATALOG, DailyWindow
 from include.connectors.registry import is_available
 from include.integracoes import catalog, integrations
 from include.integracoes.integrations import ConfigInput, IntegrationInput
@@ -26,6 +27,9 @@ VIDA, SAUDE = "11222333000181", "44555666000181"
 def demo_registrations() -> tuple[tuple[str, str, str, int, dict[str, str]], ...]:
     """(tenant CNPJ, description, type, interval, config) — demo-only credentials, sandbox addresses."""
     https = os.environ["INTEGRACOES_SANDBOX_URL"]
+    # Incremental partners wake every few minutes, so a new demo shows each of them delivering what the living
+    # ERP writes (include/integracoes/erp_simulator.py) within minutes; the test stack sets a longer interval.
+    incremental = int(os.environ.get("INTEGRACOES_DEMO_INCREMENTAL_MINUTES", "5"))
     sftp = {"sftp_host": "127.0.0.1", "sftp_porta": os.environ.get("INTEGRACOES_SANDBOX_SFTP_PORT", "22"),
             "sftp_usuario": "farmaciavida", "sftp_senha": "demo-sftp-senha",
             "sftp_chave_host": os.environ.get("INTEGRACOES_SANDBOX_SFTP_HOST_KEY", "")}  # fmt: skip
@@ -38,7 +42,7 @@ def demo_registrations() -> tuple[tuple[str, str, str, int, dict[str, str]], ...
         (VIDA, "Audit - painel de auditoria", "audit", 240,
          {**sftp, "sftp_diretorio": "/audit", "codigo_painel": "123456"}),
         (VIDA, "Propz - CRM", "propz", 1440, {**s3, "s3_bucket": "propz-farmacia-vida"}),
-        (VIDA, "Dito - eventos de compra", "dito", 30,
+        (VIDA, "Dito - eventos de compra", "dito", incremental,
          {"url_api": f"{https}/dito", "api_key": "demo-dito-key", "api_secret": "demo-dito-secret"}),
         (VIDA, "IQVIA API - sell-out", "iqvia_api", 1440,
          {"url_api": f"{https}/iqvia/sellout/v1", "url_token": f"{https}/iqvia/oauth2/token",
@@ -52,23 +56,23 @@ def demo_registrations() -> tuple[tuple[str, str, str, int, dict[str, str]], ...
          {**sftp, "sftp_diretorio": "/iqvia", "codigo_painel": "654321"}),
         (VIDA, "ScannTech - itens vendidos", "scanntech", 1440,
          {"url_api": f"{https}/scanntech/v2", "api_key": "demo-scanntech-key", "codigo_empresa": "1001"}),
-        (VIDA, "Ligo - pós-venda", "ligo", 30, {"url_api": f"{https}/ligo/v1", "api_key": "demo-ligo-key"}),
-        (VIDA, "NaapYes - benefícios", "naapyes", 30,
+        (VIDA, "Ligo - pós-venda", "ligo", incremental, {"url_api": f"{https}/ligo/v1", "api_key": "demo-ligo-key"}),
+        (VIDA, "NaapYes - benefícios", "naapyes", incremental,
          {"url_api": f"{https}/naapyes/v1", "api_key": "demo-naapyes-key"}),
         (VIDA, "Pricefy - preços por zona", "pricefy", 1440,
          {"url_api": f"{https}/pricefy/v1", "token": "demo-pricefy-token"}),
         (VIDA, "WebCompras - compras e estoque", "webcompras", 1440,
          {"url_api": f"{https}/webcompras/v2", "token": "demo-webcompras-token"}),
-        (VIDA, "Control Shop - catálogo", "control_shop", 30,
+        (VIDA, "Control Shop - catálogo", "control_shop", incremental,
          {"url_api": f"{https}/controlshop", "api_key": "demo-controlshop-key", "loja_id": "101"}),
         (VIDA, "Benefícios Unifabra - PBM", "beneficios_unifabra", 1440,
          {**sftp, "sftp_diretorio": "/pbm/entrada", "codigo_farmacia": "4455"}),
-        (VIDA, "Linx WMS - reposição e estoque", "linx_wms", 30,
+        (VIDA, "Linx WMS - reposição e estoque", "linx_wms", incremental,
          {"url_api": f"{https}/linx/wms", "usuario": "farmaciavida", "senha": "demo-linx-senha",
           "codigo_deposito": "12"}),
-        (VIDA, "Exact WMS - reposição e estoque", "exact_wms", 30, {**sftp, "sftp_diretorio": "/exact"}),
-        (VIDA, "FISoft WMS - reposição e estoque", "fisoft_wms", 30, {**sftp, "sftp_diretorio": "/fisoft"}),
-        (VIDA, "Delage WMS - reposição e estoque", "delage_wms", 30,
+        (VIDA, "Exact WMS - reposição e estoque", "exact_wms", incremental, {**sftp, "sftp_diretorio": "/exact"}),
+        (VIDA, "FISoft WMS - reposição e estoque", "fisoft_wms", incremental, {**sftp, "sftp_diretorio": "/fisoft"}),
+        (VIDA, "Delage WMS - reposição e estoque", "delage_wms", incremental,
          {"url_api": f"{https}/delage/wms", "token": "demo-delage-token"}),
         (VIDA, "Cosmos - catálogo de produtos", "cosmos", 1440,
          {"url_api": f"{https}/cosmos", "token": "demo-cosmos-token"}),
@@ -98,8 +102,12 @@ def seed(conn: psycopg.Connection) -> int:
         if tax_id in tenants:
             catalog.contract_all_types(conn, tenants[tax_id])
     conn.commit()
+    # A soak wakes the daily partners often too, to see late rows of delivered days corrected within minutes.
+    daily_minutes = int(os.environ.get("INTEGRACOES_DEMO_DAILY_MINUTES") or 0)
     for tax_id, description, type_code, interval, config in demo:
         tenant_id = tenants.get(tax_id)
+        if daily_minutes and isinstance(CATALOG[type_code].window, DailyWindow):
+            interval = daily_minutes
         if (
             tenant_id is None
             or not is_available(type_code)

