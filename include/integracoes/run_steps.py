@@ -244,11 +244,19 @@ def produce_files(integration_id: int, **context: Any) -> list[int]:
                     _produce_one(conn, dataset, file_scope, task_id)
                     for dataset in connector.datasets
                     for file_scope in dataset.scopes(scope, config)
+                    if not _nothing_new_for_branch(dataset, file_scope)
                 ]
             except ConnectorError as error:
                 _end_on_error(conn, integration, integration_id, [task_id], error, context)
                 raise
         return file_ids
+
+
+def _nothing_new_for_branch(dataset: DataSet, scope: RunScope) -> bool:
+    """An incremental window sends a file per branch only where the branch has something new: a window of a
+    busy chain often has orders of some branches only, and a partner refuses an empty order file. (A daily
+    file of no rows says "nothing happened that day" and is sent.)"""
+    return dataset.per_branch and scope.snapshot_end is not None and not _has_rows(dataset, scope)
 
 
 def _produce_one(conn: psycopg.Connection, dataset: DataSet, scope: RunScope, task_id: int) -> int:

@@ -27,7 +27,7 @@ def make_integration(conn: psycopg.Connection, *, types: tuple[tuple[str, str, b
 
 
 def integration_over_demo_erp(
-    conn: psycopg.Connection, type_code: str, *, interval_minutes: int, sales_per_branch_day: int
+    conn: psycopg.Connection, type_code: str, *, interval_minutes: int, sales_per_branch_day: int, branches: int = 1
 ) -> tuple[int, int, int]:
     """(tenant, branch, integration id): one integration of `type_code` over a small generated ERP (sales of the
     last two days), every type contracted."""
@@ -35,14 +35,14 @@ def integration_over_demo_erp(
 
     catalog.sync_catalog(conn)
     with conn.transaction():
-        demo_data.generate(conn, demo_data.Size(tenants=1, branches_per_tenant=1, products=5, customers=3, days=2,
-                                                sales_per_branch_day=sales_per_branch_day))  # fmt: skip
-    tenant, branch = conn.execute("SELECT tenant_id, id FROM erp.filial").fetchone()  # type: ignore[misc]
+        demo_data.generate(conn, demo_data.Size(tenants=1, branches_per_tenant=branches, products=5, customers=3,
+                                                days=2, sales_per_branch_day=sales_per_branch_day))  # fmt: skip
+    tenant, branch = conn.execute("SELECT tenant_id, min(id) FROM erp.filial GROUP BY 1").fetchone()  # type: ignore[misc]
     catalog.contract_all_types(conn, tenant)
     (integration_id,) = conn.execute(
         "INSERT INTO integracao.integracao (tenant_id, tipo_codigo, descricao, intervalo_minutos, criada_por,"
         " atualizada_por) VALUES (%s, %s, %s, %s, 's', 's') RETURNING id",
         (tenant, type_code, type_code.title(), interval_minutes),
     ).fetchone()  # type: ignore[misc]
-    conn.execute("INSERT INTO integracao.integracao_filial VALUES (%s, %s)", (integration_id, branch))
+    conn.execute("INSERT INTO integracao.integracao_filial SELECT %s, id FROM erp.filial", (integration_id,))
     return int(tenant), int(branch), int(integration_id)

@@ -338,3 +338,39 @@ def test_the_dags_failure_callback_leaves_a_failed_steps_tasks_to_that_steps_cal
     run_steps.run_timed_out({"dag_run": FakeRun(DAG, "scheduled__12"), "ti": FakeTaskInstance("entregar"),
                              "reason": "task_failure"})  # fmt: skip
     assert tasks.get_task(migrated_db, task.id).status is Status.PENDING
+
+
+@dataclass
+class XcomOf:
+    """A task instance whose `preparar` step returned these task ids."""
+
+    ids: list[int]
+    task_id: str = "extrair_e_gerar_arquivo"
+
+    def xcom_pull(self, task_ids: str) -> list[int]:
+        return self.ids
+
+
+def test_an_incremental_window_sends_a_file_only_for_branches_with_something_new(
+    migrated_db: psycopg.Connection, app_database_env: str, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A per-branch partner (a warehouse: one order file per branch) gets no empty file for a branch that had
+    no new order in the window; it refuses one."""
+    monkeypatch.setenv("INTEGRACOES_DATA", str(tmp_path))
+    conn = migrated_db
+    tenant, branch, integration_id = integration_over_demo_erp(conn, "delage_wms", interval_minutes=5,
+                                                               sales_per_branch_day=1, branches=2)  # fmt: skip
+    product = conn.execute("SELECT min(id) FROM erp.produto WHERE tenant_id = %s", (tenant,)).fetchone()[0]  # type: ignore[index]
+    (order,) = conn.execute(
+        "INSERT INTO erp.pedido_reposicao (tenant_id, filial_id, numero, emitido_em) VALUES (%s, %s, 990001, now())"
+        " RETURNING id",
+        (tenant, branch),
+    ).fetchone()  # type: ignore[misc]
+    conn.execute("INSERT INTO erp.pedido_reposicao_item VALUES (%s, 1, %s, 12)", (order, product))
+    run = FakeRun("integracao_1_delage_wms", "scheduled__1")
+    opened = run_steps.prepare(integration_id, dag_run=run)
+    assert len(opened) == 1
+    produced = run_steps.produce_files(integration_id, dag_run=run, ti=XcomOf(opened))
+    names = [r[0] for r in conn.execute("SELECT nome FROM integracao.arquivo WHERE id = ANY(%s)", (produced,))]
+    assert len(names) == 1, names
+    assert names[0].startswith(f"delage_pedidos_filial{branch}_"), names
