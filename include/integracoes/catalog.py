@@ -108,6 +108,7 @@ class TypeView:
     direction: str
     available: bool
     own_schedule: str | None = None  # a timetable of the type's own replaces the registration's interval
+    incremental: bool = False  # sends what is new since the last delivery: the form asks from when it starts
 
 
 def list_types(principal: Principal, language: str = DEFAULT_LANGUAGE) -> list[TypeView]:
@@ -124,4 +125,5 @@ def _view(spec: IntegrationType, *, with_defaults: bool, language: str) -> TypeV
         spec.code, spec.name, spec.manual_run_allowed, keys, describe_window(spec.window, language), transport,
         file_format, str(spec.direction), spec.code in CONNECTORS,
         spec.window.describe(language) if isinstance(spec.window, OwnTimetable) else None,
+        isinstance(spec.window, IncrementalWindow),
     )  # fmt: skip

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 import psycopg
@@ -22,7 +22,8 @@ from psycopg import sql
 from psycopg.rows import dict_row
 
 from include.connectors import addresses, hosts
-from include.connectors.catalog import CATALOG, IntegrationType
+from include.connectors.base import TIMEZONE
+from include.connectors.catalog import CATALOG, IncrementalWindow, IntegrationType
 from include.connectors.config import ConfigKey, Host, Problem, Url
 from include.connectors.registry import is_available
 from include.connectors.transports.sftp import HOST_KEY
@@ -84,6 +85,8 @@ class IntegrationInput:
     interval_minutes: int | None = None
     branches: Sequence[int] | None = None
     config: Sequence[ConfigInput] | None = None
+    # "Enviar a partir de" (incremental types): AAAA-MM-DD as typed; "" on an update returns to the default.
+    send_from: str | None = None
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,8 @@ class Integration:
     config: tuple[ConfigValue, ...] = ()
     # A deactivated tenant pauses its integrations; their own Situação is kept for when it comes back.
     tenant_active: bool = True
+    # The first day an incremental integration sends (None: the day it was registered).
+    send_from: date | None = None
 
     @property
     def dag_id(self) -> str:
@@ -142,7 +147,8 @@ class _Stored:
 
 _SELECT = sql.SQL("""
     SELECT i.id, i.tenant_id, t.nome AS tenant_name, i.descricao, i.tipo_codigo, ti.nome AS type_name,
-           i.ativa, i.intervalo_minutos, i.criada_em, i.atualizada_em, i.atualizada_por, t.ativo AS tenant_ativo
+           i.ativa, i.intervalo_minutos, i.criada_em, i.atualizada_em, i.atualizada_por, t.ativo AS tenant_ativo,
+           i.enviar_a_partir_de
              FROM integracao.integracao i
              JOIN integracao.tenant t ON t.id = i.tenant_id
              JOIN integracao.tipo_integracao ti ON ti.codigo = i.tipo_codigo""")
@@ -152,7 +158,7 @@ def _row_to_integration(row: Mapping[str, Any], **extra: Any) -> Integration:
     return Integration(
         row["id"], row["tenant_id"], row["tenant_name"], row["descricao"], row["tipo_codigo"], row["type_name"],
         row["ativa"], row["intervalo_minutos"], row["criada_em"], row["atualizada_em"], row["atualizada_por"],
-        tenant_active=row["tenant_ativo"], **extra,
+        tenant_active=row["tenant_ativo"], send_from=row["enviar_a_partir_de"], **extra,
     )  # fmt: skip
 
 
@@ -324,6 +330,7 @@ def create(
     _validate_common(data, errors, creating=True)
     _validate_branches(conn, data.tenant_id, data.branches, errors, required=True)
     stored = _merge_config(spec, _Stored(), data.config or (), errors, creating=True) if spec else _Stored()
+    send_from = _send_from(spec, data.send_from, errors) if spec else None
     if errors:
         raise Invalid(errors)
     assert spec is not None
@@ -332,11 +339,12 @@ def create(
     with _description_must_be_unique(), conn.transaction():
         row = conn.execute(
             """INSERT INTO integracao.integracao (tenant_id, tipo_codigo, descricao, ativa, intervalo_minutos,
-                   criada_por, atualizada_por) VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id""",
+                   criada_por, atualizada_por, enviar_a_partir_de) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
+               RETURNING id""",
             (
                 data.tenant_id, spec.code, clean_description(data.description),
                 data.active if data.active is not None else True,
-                data.interval_minutes, principal.username, principal.username,
+                data.interval_minutes, principal.username, principal.username, send_from,
             ),
         ).fetchone()  # fmt: skip
         assert row is not None
@@ -373,16 +381,18 @@ def update(
         _validate_branches(conn, current.tenant_id, data.branches, errors, required=True)
     before_stored = _stored(conn, integration_id)
     stored = _merge_config(CATALOG[current.type_code], before_stored, data.config or (), errors, creating=False)
+    send_from = _send_from(CATALOG[current.type_code], data.send_from, errors)
     if errors:
         raise Invalid(errors)
     with _description_must_be_unique(), conn.transaction():
         conn.execute(
             """UPDATE integracao.integracao SET descricao = coalesce(%s, descricao), ativa = coalesce(%s, ativa),
-                   intervalo_minutos = coalesce(%s, intervalo_minutos), atualizada_em = now(), atualizada_por = %s
+                   intervalo_minutos = coalesce(%s, intervalo_minutos), atualizada_em = now(), atualizada_por = %s,
+                   enviar_a_partir_de = CASE WHEN %s THEN %s ELSE enviar_a_partir_de END
                WHERE id = %s""",
             (
                 clean_description(data.description) if data.description is not None else None, data.active,
-                data.interval_minutes, principal.username, integration_id,
+                data.interval_minutes, principal.username, data.send_from is not None, send_from, integration_id,
             ),
         )  # fmt: skip
         if data.branches is not None:
@@ -419,6 +429,32 @@ def _validate_type(
     if "tenant_id" not in errors and not _contracted(conn, tenant_id, type_code):
         errors["type_code"] = Problem("integration.type_not_contracted", {"type": spec.name})
     return spec
+
+
+# How far "Enviar a partir de" may reach: a year of history back (an initial sync), a year ahead.
+SEND_FROM_DAYS = 366
+
+
+def _send_from(spec: IntegrationType, value: str | None, errors: dict[str, Problem]) -> date | None:
+    """The first day an incremental integration sends, as given (None: not given, or back to the default)."""
+    if value is None or not value.strip():
+        return None
+    if not isinstance(spec.window, IncrementalWindow):
+        errors["send_from"] = Problem("integration.send_from_incremental")
+        return None
+    try:
+        day = date.fromisoformat(value.strip())
+    except ValueError:
+        errors["send_from"] = Problem("integration.send_from_invalid")
+        return None
+    today = datetime.now(TIMEZONE).date()
+    earliest, latest = today - timedelta(days=SEND_FROM_DAYS), today + timedelta(days=SEND_FROM_DAYS)
+    if not earliest <= day <= latest:
+        errors["send_from"] = Problem(
+            "integration.send_from_range", {"min": f"{earliest:%d/%m/%Y}", "max": f"{latest:%d/%m/%Y}"}
+        )
+        return None
+    return day
 
 
 def _contracted(conn: psycopg.Connection, tenant_id: int | None, type_code: str) -> bool:

@@ -259,6 +259,18 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "en": "Enter a whole number of minutes between 1 and {max}.",
     },
     "integration.active_invalid": {"pt-BR": "Escolha Ativa ou Inativa.", "en": "Choose Active or Inactive."},
+    "integration.send_from_incremental": {
+        "pt-BR": "Só integrações incrementais têm data de início de envio; este tipo envia por dia.",
+        "en": "Only incremental integrations have a start date; this type sends by day.",
+    },
+    "integration.send_from_invalid": {
+        "pt-BR": "Informe uma data válida (dia/mês/ano).",
+        "en": "Enter a valid date (day/month/year).",
+    },
+    "integration.send_from_range": {
+        "pt-BR": "A data de início do envio deve estar entre {min} e {max}.",
+        "en": "The start date must be between {min} and {max}.",
+    },
     "integration.branches_required": {"pt-BR": "Selecione ao menos uma filial.", "en": "Select at least one branch."},
     "integration.branches_foreign": {
         "pt-BR": "Selecione apenas filiais do cliente da integração.",
@@ -996,6 +1008,11 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
     },
     "ui.reprocess": {"pt-BR": "Reprocessar tarefa", "en": "Reprocess task"},
     "ui.correction": {"pt-BR": "Correção", "en": "Correction"},
+    "ui.field_send_from": {"pt-BR": "Enviar a partir de", "en": "Send from"},
+    "ui.send_from_hint": {
+        "pt-BR": "A primeira execução envia o movimento desde esta data; em branco, desde o dia do cadastro.",
+        "en": "The first run sends the movements since this date; blank: since the day it was registered.",
+    },
     "ui.correction_hint": {
         "pt-BR": "Reenvio do dia completo: houve movimento registrado depois do envio; substitui o arquivo anterior.",
         "en": "The whole day sent again: movements were recorded after it was sent; replaces the earlier file.",

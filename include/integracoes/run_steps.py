@@ -54,6 +54,7 @@ class _Integration:
     tenant_id: int
     created_on: date
     branches: tuple[int, ...]
+    send_from: date | None = None  # "Enviar a partir de" (incremental)
 
     @property
     def type_name(self) -> str:
@@ -63,13 +64,14 @@ class _Integration:
 def _integration(conn: psycopg.Connection, integration_id: int) -> _Integration:
     row = conn.execute(
         """SELECT i.tipo_codigo, i.tenant_id, (i.criada_em AT TIME ZONE 'America/Sao_Paulo')::date,
-                  array(SELECT filial_id FROM integracao.integracao_filial f WHERE f.integracao_id = i.id ORDER BY 1)
+                  array(SELECT filial_id FROM integracao.integracao_filial f WHERE f.integracao_id = i.id ORDER BY 1),
+                  i.enviar_a_partir_de
            FROM integracao.integracao i WHERE i.id = %s""",
         (integration_id,),
     ).fetchone()
     if row is None:
         raise LookupError(f"integration {integration_id} no longer exists")
-    return _Integration(row[0], row[1], row[2], tuple(row[3]))
+    return _Integration(row[0], row[1], row[2], tuple(row[3]), row[4])
 
 
 def _is_last_try(context: dict[str, Any]) -> bool:
@@ -191,7 +193,10 @@ def _open_scheduled(
 
 
 def _first_day(integration: _Integration) -> date:
-    """The first movement day the integration sends: its activation day (D-N for a daily window)."""
+    """The first movement day the integration sends: the day the agent set ("Enviar a partir de", incremental)
+    or its activation day (D-N for a daily window)."""
+    if integration.send_from is not None:
+        return integration.send_from
     spec = CATALOG.get(integration.type_code)
     return integration.created_on - timedelta(days=getattr(spec.window if spec else None, "days_back", 0))
 
@@ -240,32 +245,32 @@ def produce_files(integration_id: int, **context: Any) -> list[int]:
                 connector = connector_for(integration.type_code)  # inside: an error ends this task
                 task = tasks.get_task(conn, task_id)
                 scope = _scope(integration_id, integration, task.start, task.end, task.code, task)
-                file_ids += [
+                produced = (
                     _produce_one(conn, dataset, file_scope, task_id)
                     for dataset in connector.datasets
                     for file_scope in dataset.scopes(scope, config)
-                    if not _nothing_new_for_branch(dataset, file_scope)
-                ]
+                )
+                file_ids += [file_id for file_id in produced if file_id is not None]
             except ConnectorError as error:
                 _end_on_error(conn, integration, integration_id, [task_id], error, context)
                 raise
         return file_ids
 
 
-def _nothing_new_for_branch(dataset: DataSet, scope: RunScope) -> bool:
-    """An incremental window sends a file per branch only where the branch has something new: a window of a
-    busy chain often has orders of some branches only, and a partner refuses an empty order file. (A daily
-    file of no rows says "nothing happened that day" and is sent.)"""
-    return dataset.per_branch and scope.snapshot_end is not None and not _has_rows(dataset, scope)
-
-
-def _produce_one(conn: psycopg.Connection, dataset: DataSet, scope: RunScope, task_id: int) -> int:
+def _produce_one(conn: psycopg.Connection, dataset: DataSet, scope: RunScope, task_id: int) -> int | None:
+    """The file of one data set for one task, or None when an incremental window has nothing for it."""
     name = dataset.name_for(scope)
     # Reprocessing (or retrying) a task whose delivery may already have reached the partner sends the very
     # bytes it rendered then: rendering data changed since would send the partner a second, different file of
     # the period under the same name (SFTP and S3 refuse it for good), and overwrite the stored one.
     if (earlier := files.rendered_before(conn, task_id, name)) is not None:
         return earlier
+    # An incremental window sends no empty file. A window of a busy chain often has orders of some branches only,
+    # and a warehouse refuses an empty order file; a sale cancelled between the window's cut and its export
+    # leaves it out, and an event partner gets no empty body. The task then ends with what it has, or with
+    # nothing. A daily file of no rows is sent: for a daily partner it says nothing happened that day.
+    if scope.snapshot_end is not None and not _has_rows(dataset, scope):
+        return None
     with files.writer(scope.tenant_id, scope.integration_id, task_id, name) as (sink, path):
         result = export.export_dataset(db.database_url(), dataset, scope, sink)
     file_id = files.record(

@@ -315,3 +315,40 @@ def test_a_description_is_unique_whatever_form_its_accents_were_typed_in(world: 
     with pytest.raises(Invalid) as refused:
         integrations.create(world.conn, world.agent, smarket(world, description=decomposed))
     assert refused.value.errors["description"].key == "integration.description_taken"
+
+
+def _dito(world: World, **changes: object) -> IntegrationInput:
+    return smarket(world, description="Dito - eventos", type_code="dito", **{
+        "config": [ConfigInput("api_key", "demo-dito-key"), ConfigInput("api_secret", CANARY)], **changes})  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("type_code", "value", "key"),
+    [
+        ("smarket", "2026-12-01", "integration.send_from_incremental"),
+        ("dito", "01/12/2026", "integration.send_from_invalid"),
+        ("dito", "2026-02-30", "integration.send_from_invalid"),
+        ("dito", "1999-01-01", "integration.send_from_range"),
+        ("dito", "2199-01-01", "integration.send_from_range"),
+    ],
+)
+def test_a_bad_start_date_is_refused_with_its_reason(world: World, type_code: str, value: str, key: str) -> None:
+    data = smarket(world, send_from=value) if type_code == "smarket" else _dito(world, send_from=value)
+    with pytest.raises(Invalid) as refused:
+        integrations.create(world.conn, world.agent, data)
+    assert refused.value.errors["send_from"].key == key
+    assert world.conn.execute("SELECT count(*) FROM integracao.integracao").fetchone() == (0,)
+
+
+def test_an_incremental_integration_keeps_its_start_date_and_an_empty_one_returns_to_the_default(
+    world: World,
+) -> None:
+    from datetime import date, timedelta
+
+    start = date.today() - timedelta(days=30)
+    saved = integrations.create(world.conn, world.agent, _dito(world, send_from=start.isoformat()))
+    assert saved.send_from == start
+    kept = integrations.update(world.conn, world.agent, saved.id, IntegrationInput(description="Dito - novo"))
+    assert kept.send_from == start, "not given: unchanged"
+    cleared = integrations.update(world.conn, world.agent, saved.id, IntegrationInput(send_from=""))
+    assert cleared.send_from is None

@@ -348,7 +348,7 @@ class XcomOf:
     task_id: str = "extrair_e_gerar_arquivo"
 
     def xcom_pull(self, task_ids: str) -> list[int]:
-        return self.ids
+        return self.ids if task_ids == "preparar" else []
 
 
 def test_an_incremental_window_sends_a_file_only_for_branches_with_something_new(
@@ -374,3 +374,44 @@ def test_an_incremental_window_sends_a_file_only_for_branches_with_something_new
     names = [r[0] for r in conn.execute("SELECT nome FROM integracao.arquivo WHERE id = ANY(%s)", (produced,))]
     assert len(names) == 1, names
     assert names[0].startswith(f"delage_pedidos_filial{branch}_"), names
+
+
+def test_the_first_window_starts_at_the_day_the_agent_chose(incremental: Incremental) -> None:
+    """ "Enviar a partir de": a sale of three days ago, before the integration existed, goes out in the first
+    window when the agent chose a start before it; by default the first window starts on the day of
+    registration."""
+    import io
+
+    from include.connectors import export
+    from include.connectors.dito import Dito
+
+    conn, integration_id = incremental.conn, incremental.integration_id
+    incremental.sell(550001, datetime.now(run_steps.TIMEZONE) - timedelta(days=3))
+    info = run_steps._integration(conn, integration_id)
+    assert info.send_from is None
+    assert run_steps._open_scheduled(conn, Dito(), integration_id, info, FakeRun(DAG, "scheduled__1")) == []
+
+    conn.execute("UPDATE integracao.integracao SET enviar_a_partir_de = current_date - 5 WHERE id = %s",
+                 (integration_id,))  # fmt: skip
+    info = run_steps._integration(conn, integration_id)
+    (task,) = run_steps._open_scheduled(conn, Dito(), integration_id, info, FakeRun(DAG, "scheduled__2"))
+    out = io.BytesIO()
+    scope = run_steps._scope(integration_id, info, task.start, task.end, task.code, task)
+    export.export_dataset(incremental.url, Dito.datasets[0], scope, out)
+    assert b'"cupom":550001' in out.getvalue()
+
+
+def test_a_window_emptied_by_a_cancellation_sends_no_empty_file_and_ends(
+    incremental: Incremental, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sale cancelled between the window's cut and its export: nothing is left to send, so no empty body
+    goes to the partner (Dito's JSON Lines would be zero bytes) and the task ends, moving the chain on."""
+    monkeypatch.setenv("INTEGRACOES_DATA", str(tmp_path))
+    conn, integration_id = incremental.conn, incremental.integration_id
+    incremental.sell(440001, datetime.now(run_steps.TIMEZONE))
+    run = FakeRun("integracao_1_dito", "scheduled__1")
+    opened = run_steps.prepare(integration_id, dag_run=run)
+    conn.execute("UPDATE erp.venda SET cancelada = true WHERE numero = 440001")
+    assert run_steps.produce_files(integration_id, dag_run=run, ti=XcomOf(opened)) == []
+    run_steps.deliver(integration_id, dag_run=run, ti=XcomOf(opened, "entregar"))
+    assert tasks.get_task(conn, opened[0]).status is Status.COMPLETED

@@ -156,6 +156,11 @@ def test_client_reads_own_but_cannot_write(stack: RunningStack) -> None:
         ({"interval_minutes": 0}, "interval_minutes", "Informe um número inteiro de minutos entre 1 e 43200."),
         ({"interval_minutes": "abc"}, "interval_minutes", "Informe um número inteiro de minutos entre 1 e 43200."),
         ({"branches": []}, "branches", "Selecione ao menos uma filial."),
+        (
+            {"send_from": "2026-12-01"},
+            "send_from",
+            "Só integrações incrementais têm data de início de envio; este tipo envia por dia.",
+        ),
         ({"config": [{"key": "usuario", "value": "a"}]}, "config.senha", "Informe um valor."),
         (
             {

@@ -98,3 +98,7 @@ ALTER TABLE integracao.arquivo ADD COLUMN snapshot pg_snapshot;
 ALTER TABLE integracao.tarefa DROP CONSTRAINT tarefa_origem_check;
 ALTER TABLE integracao.tarefa ADD CONSTRAINT tarefa_origem_check
     CHECK (origem IN ('agendada', 'manual', 'reprocessamento', 'recebimento', 'correcao'));
+
+-- "Enviar a partir de": the first day an incremental integration sends (its first window starts there, like an
+-- initial sync); NULL: the day it was registered.
+ALTER TABLE integracao.integracao ADD COLUMN enviar_a_partir_de date;

@@ -47,6 +47,9 @@ class TypeOut(BaseModel):
     own_schedule: str | None = Field(
         default=None, description="Agenda própria do tipo: o intervalo do cadastro não se aplica"
     )
+    incremental: bool = Field(
+        default=False, description="Envia o que há de novo desde o último envio: o cadastro diz a partir de quando"
+    )
 
 
 class BranchOut(BaseModel):
@@ -81,6 +84,7 @@ def types_out(principal: Principal, language: str = DEFAULT_LANGUAGE) -> list[Ty
             direction=t.direction,
             available=t.available,
             own_schedule=t.own_schedule,
+            incremental=t.incremental,
         )
         for t in catalog.list_types(principal, language)
     ]

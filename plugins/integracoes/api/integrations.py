@@ -45,6 +45,11 @@ class IntegrationIn(BaseModel):
     interval_minutes: int | None = None
     branches: list[int] | None = Field(default=None, max_length=5000)
     config: list[ConfigItemIn] | None = Field(default=None, max_length=200)
+    send_from: str | None = Field(
+        default=None, max_length=32,
+        description="Enviar a partir de (AAAA-MM-DD; tipos incrementais): a primeira execução envia o movimento desde"
+        " essa data. Vazio numa alteração: volta ao padrão, o dia do cadastro",
+    )  # fmt: skip
 
     def to_input(self) -> IntegrationInput:
         return IntegrationInput(
@@ -55,6 +60,7 @@ class IntegrationIn(BaseModel):
             interval_minutes=self.interval_minutes,
             branches=self.branches,
             config=None if self.config is None else [ConfigInput(c.key, c.value) for c in self.config],
+            send_from=self.send_from,
         )
 
 
@@ -71,6 +77,9 @@ class IntegrationOut(BaseModel):
     updated_at: str
     updated_by: str
     available: bool = Field(description="Falso quando nenhum conector implementa o tipo: a integração não executa")
+    send_from: date | None = Field(
+        default=None, description="Enviar a partir de (tipos incrementais); nulo: desde o dia do cadastro"
+    )
 
 
 class MarkOut(BaseModel):
@@ -132,6 +141,7 @@ def summary_out(item: Integration) -> dict[str, Any]:
         "updated_at": item.updated_at.isoformat(),
         "updated_by": item.updated_by,
         "available": is_available(item.type_code),
+        "send_from": item.send_from,
     }
 
 

@@ -86,6 +86,8 @@
     const own = type && type.own_schedule;
     document.querySelector("[data-field=interval_minutes]").hidden = Boolean(own);
     $("own-schedule").hidden = !own;
+    // An incremental type sends what is new since the last delivery: the agent says from which day it starts.
+    document.querySelector("[data-field=send_from]").hidden = !(type && type.incremental);
     $("own-schedule").textContent = own ? t("ui.own_schedule", { schedule: own }) : "";
     if (!type) {
       body.append(el("tr", {}, el("td", { colspan: 2, class: "empty" }, t("ui.choose_type_first"))));
@@ -172,6 +174,7 @@
       active: $("active").value === "true",
       interval_minutes: $("interval_minutes").value === "" ? null : Number($("interval_minutes").value),
       branches: [...state.selected],
+      send_from: document.querySelector("[data-field=send_from]").hidden ? null : $("send_from").value,
       config: [...document.querySelectorAll("#config input[data-key], #config select[data-key]")]
         .map((input) => ({ key: input.dataset.key, value: input.type === "password" && input.value === "" ? null : input.value })),
     };
@@ -261,6 +264,7 @@
     $("type_code").value = current.type_code;
     $("active").value = String(current.active);
     $("interval_minutes").value = current.interval_minutes;
+    $("send_from").value = current.send_from || "";
     state.branches = PAGE.branches;
     state.selected = new Set(current.branches);
   } else {
@@ -271,7 +275,7 @@
     }
   }
   for (const id of ["tenant_id", "type_code"]) $(id).disabled = readOnly || editing;
-  for (const id of ["description", "active", "interval_minutes"]) $(id).disabled = readOnly;
+  for (const id of ["description", "active", "interval_minutes", "send_from"]) $(id).disabled = readOnly;
   renderBranches();
   renderConfig($("type_code").value, current ? current.config : null);
 
