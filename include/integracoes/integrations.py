@@ -612,6 +612,7 @@ def _snapshot(integration: Integration) -> dict[str, Any]:
         "ativa": integration.active,
         "intervalo_minutos": integration.interval_minutes,
         "filiais": list(integration.branches),
+        "enviar_a_partir_de": integration.send_from.isoformat() if integration.send_from else None,
         "configuracao": {c.key: (REDACTED if c.is_set else None) if c.secret else c.value for c in integration.config},
     }
 

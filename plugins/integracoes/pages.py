@@ -146,7 +146,7 @@ def _form(request: Request, caller: Caller, integration_id: int | None) -> HTMLR
     can_reprocess = caller.may(Action.REPROCESS, Resource.TAREFAS)
     tenants = [{"id": t.id, "name": t.name} for t in caller.principal.tenants]
     types = [t.model_dump() for t in types_out(caller.principal, language)]
-    detail = detail_out(current).model_dump() if current else None
+    detail = detail_out(current).model_dump(mode="json") if current else None
     return render(
         request,
         "form.html",

@@ -49,11 +49,6 @@ def sngpc_body(stack: RunningStack, **changes: Any) -> dict[str, Any]:
     return body
 
 
-def total(stack: RunningStack) -> int:
-    with stack.client("suporte") as client:
-        return int(client.get(f"{API}/integrations").json()["total"])
-
-
 def test_types_catalog_and_defaults_for_agents_only(stack: RunningStack) -> None:
     with stack.client("suporte") as agent, stack.client("cliente1") as client:
         for_agent = {t["code"]: t for t in agent.get(f"{API}/types").json()}
@@ -191,13 +186,17 @@ def test_client_reads_own_but_cannot_write(stack: RunningStack) -> None:
 def test_bad_input_gets_a_message_per_field_and_writes_nothing(
     stack: RunningStack, changes: dict[str, Any], field: str, message: str
 ) -> None:
-    before = total(stack)
+    body = sngpc_body(stack, **changes)
     with stack.client("suporte") as client:
-        response = client.post(f"{API}/integrations", json=sngpc_body(stack, **changes))
-    assert response.status_code == 422, response.text
-    assert response.json()["errors"][field] == message
-    assert response.json()["message"]
-    assert total(stack) == before
+        response = client.post(f"{API}/integrations", json=body)
+        assert response.status_code == 422, response.text
+        assert response.json()["errors"][field] == message
+        assert response.json()["message"]
+        # Nothing written: no integration of its (unique) description. Counting all of them would count what
+        # other tests register meanwhile on the shared stack; one without a description cannot be stored.
+        if body["description"]:
+            found = client.get(f"{API}/integrations", params={"search": body["description"]}).json()
+            assert found["total"] == 0
 
 
 def test_branch_of_another_tenant_is_refused(stack: RunningStack) -> None:
