@@ -10,7 +10,8 @@ Starts a scratch embedded PostgreSQL with the migrations applied, and measures, 
    product's export of Dito's purchase events over the window (snapshots) vs the same export of the same
    statement selecting the same rows by primary-key range instead (a plain COPY of them): same bytes.
 
-    .venv/bin/python -m tests.bench.bench_change_capture [--sales 2000] [--rounds 3] [--pending 1000000]
+    .venv/bin/python -m tests.bench.bench_change_capture [--sales 3000] [--rounds 9] [--pending 1000000]
+                                                         [--only writes|window]
 """
 
 # Targets:
@@ -183,16 +184,19 @@ def _sha256(path: Path) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    parser.add_argument("--sales", type=int, default=2000, help="sales per write round")
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--sales", type=int, default=3000, help="sales per write round")
+    parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--pending", type=int, default=1_000_000, help="sales pending in the window")
+    parser.add_argument("--only", choices=("writes", "window"), help="run one of the two measurements")
     args = parser.parse_args()
     pgdata = Path(tempfile.mkdtemp(prefix="bench-cc-")) / "pg"
     socket = embedded_db.start(pgdata)
     os.environ.setdefault("INTEGRACOES_DATABASE_URL", embedded_db.libpq_url(socket, "postgres"))
     try:
-        bench_writes(socket, args.sales, args.rounds)
-        bench_extraction(socket, args.pending)
+        if args.only != "window":
+            bench_writes(socket, args.sales, args.rounds)
+        if args.only != "writes":
+            bench_extraction(socket, args.pending)
     finally:
         embedded_db.stop(pgdata)
 
