@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -85,6 +86,9 @@ def app_database_env(fresh_database: str, monkeypatch: pytest.MonkeyPatch) -> st
     return fresh_database
 
 
+AIRFLOW_HOME = pytest.StashKey[Path]()
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Airflow code imported by tests (DagBag) reads the repository's configuration, never ~/airflow."""
     repo = Path(__file__).resolve().parent.parent
@@ -99,3 +103,11 @@ def pytest_configure(config: pytest.Config) -> None:
             "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1",
         }
     )
+    config.stash[AIRFLOW_HOME] = home
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The scratch Airflow home of this test process goes with it (one per process, each session)."""
+    home = config.stash.get(AIRFLOW_HOME, None)
+    if home is not None:
+        shutil.rmtree(home, ignore_errors=True)

@@ -73,21 +73,20 @@ def test_a_stream_ends_when_its_token_expires(stack: RunningStack) -> None:
 
 
 def test_a_stream_ends_when_the_user_loses_the_tenant(stack: RunningStack) -> None:
+    """A client user of its own (cliente2's tenant): taking its tenant away leaves the demo users, which tests
+    running meanwhile on the shared stack act as, untouched."""
+    from tests.integration.test_administration_e2e import create_user, token_of
+
     integration_id = first_integration_of(stack, "cliente2")
     with psycopg.connect(stack.database_url, autocommit=True) as conn:
         (tenant,) = conn.execute(
             "SELECT tenant_id FROM integracao.integracao WHERE id = %s", (integration_id,)
         ).fetchone()  # type: ignore[misc]
-        with stream(stack, stack.token("cliente2"), integration_id) as response:
+        user = create_user(stack, [tenant])["username"]
+        with stream(stack, token_of(stack, user), integration_id) as response:
             assert response.status_code == 200
-            conn.execute(
-                "DELETE FROM integracao.usuario_tenant WHERE username = 'cliente2' AND tenant_id = %s", (tenant,)
-            )
-            try:
-                ended = ending(response, within_s=30)
-            finally:
-                conn.execute("INSERT INTO integracao.usuario_tenant (username, tenant_id) VALUES ('cliente2', %s)"
-                             " ON CONFLICT DO NOTHING", (tenant,))  # fmt: skip
+            conn.execute("DELETE FROM integracao.usuario_tenant WHERE username = %s AND tenant_id = %s", (user, tenant))
+            ended = ending(response, within_s=30)
     assert ended["reason"] == "http.not_found"
 
 
