@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 from airflow.configuration import conf
 from airflow.plugins_manager import AirflowPlugin
 
+from integracoes.headers import FRAMING_AND_SNIFFING
+
 Scope = MutableMapping[str, Any]
 ASGIApp = Callable[[Scope, Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]], Awaitable[None]]
 
@@ -63,9 +65,7 @@ class ClientLandingMiddleware:
 # have their content type guessed. A policy on scripts for Airflow's UI is the reverse proxy's (README).
 _BASELINE_HEADERS = (
     (b"content-security-policy", b"frame-ancestors 'self'; object-src 'none'; base-uri 'self'"),
-    (b"x-frame-options", b"SAMEORIGIN"),
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"same-origin"),
+    *FRAMING_AND_SNIFFING,
 )
 
 

@@ -28,6 +28,7 @@ from include.integracoes import status
 from integracoes.api.params import MAX_ID
 from integracoes.auth import authenticated
 from integracoes.errors import DATABASE_DOWN, ApiError, error_response, route_path
+from integracoes.headers import FRAMING_AND_SNIFFING
 
 HEALTH_PATH = "/api/v1/health"
 MAX_BODY_BYTES = 256 * 1024  # JSON requests are small: a registration with its keys is a few KB
@@ -44,12 +45,7 @@ def security_headers(nonce: str) -> list[tuple[bytes, bytes]]:
         f"default-src 'self'; script-src 'nonce-{nonce}'; style-src 'self' 'nonce-{nonce}'; img-src 'self' data:; "
         "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
     )
-    return [
-        (b"content-security-policy", policy.encode()),
-        (b"x-content-type-options", b"nosniff"),
-        (b"referrer-policy", b"same-origin"),
-        (b"x-frame-options", b"SAMEORIGIN"),
-    ]
+    return [(b"content-security-policy", policy.encode()), *FRAMING_AND_SNIFFING]
 
 
 class Gate:
