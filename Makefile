@@ -44,7 +44,8 @@ test-distributed: install
 
 # INTEGRACOES_SOAK_MINUTES (default 15) sets its length.
 test-soak: install
-	$(VENV)/bin/pytest -s -m soak tests/integration/test_soak_e2e.py
+	bash scripts/needs.sh /usr/bin/chromium chromium
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(VENV)/bin/pytest -s -m soak tests/integration/test_soak_e2e.py
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -10,13 +10,8 @@ WORKERS=${TEST_WORKERS:-3}
 FAST=0
 if [ "${1:-}" = "--fast" ]; then FAST=1; shift; fi
 
-if [ "$FAST" = 0 ] && [ ! -x /usr/bin/chromium ]; then
-  # Browser tests drive Debian's Chromium; Playwright never downloads a browser of its own.
-  echo "Installing Debian's chromium for the browser tests…"
-  if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
-fi
+# Browser tests drive Debian's Chromium; Playwright never downloads a browser of its own.
+if [ "$FAST" = 0 ]; then bash scripts/needs.sh /usr/bin/chromium chromium; fi
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 started=$SECONDS

@@ -40,7 +40,7 @@ def after_task_ended(conn: psycopg.Connection, integration_id: int, failure: str
             (integration_id,),
         ).fetchone()
         if claimed:
-            _send(conn, integration_id, "chave_sftp", reason=claimed[0] or "")
+            send(conn, integration_id, "chave_sftp", reason=claimed[0] or "")
         return
     opened = conn.execute(
         """UPDATE integracao.saude SET alerta_aberto = 'falhas'
@@ -50,7 +50,7 @@ def after_task_ended(conn: psycopg.Connection, integration_id: int, failure: str
         (integration_id, FAILURES_TO_ALERT),
     ).fetchone()
     if opened:
-        _send(conn, integration_id, "falhas", count=opened[0], reason=opened[1] or "")
+        send(conn, integration_id, "falhas", count=opened[0], reason=opened[1] or "")
         return
     closed = conn.execute(
         """UPDATE integracao.saude SET alerta_aberto = NULL
@@ -59,7 +59,7 @@ def after_task_ended(conn: psycopg.Connection, integration_id: int, failure: str
         (integration_id,),
     ).fetchone()
     if closed:
-        _send(conn, integration_id, "normalizado", at=f"{closed[0]:%d/%m/%Y %H:%M}")
+        send(conn, integration_id, "normalizado", at=f"{closed[0]:%d/%m/%Y %H:%M}")
 
 
 def check_late(conn: psycopg.Connection) -> int:
@@ -75,11 +75,12 @@ def check_late(conn: psycopg.Connection) -> int:
             (integration_id,),
         ).fetchone()
         if claimed:
-            _send(conn, integration_id, "atraso", since=f"{last:%d/%m/%Y %H:%M}" if last else "—")
+            send(conn, integration_id, "atraso", since=f"{last:%d/%m/%Y %H:%M}" if last else "—")
     return len(rows)
 
 
-def _send(conn: psycopg.Connection, integration_id: int, kind: str, **params: object) -> None:
+def send(conn: psycopg.Connection, integration_id: int, kind: str, **params: object) -> None:
+    """One alert of `kind` about the integration, to its notification addresses and the support team, recorded."""
     description, tenant = notifications.names(conn, integration_id)
     values = {"integration": description, "tenant": tenant, "failures": FAILURES_TO_ALERT, **params}
     subject = text(f"alert.{kind}.subject", LANGUAGE, **values)

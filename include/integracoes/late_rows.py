@@ -49,7 +49,7 @@ def source_of(dataset: DataSet) -> tuple[str, str] | None:
     return None if dataset.snapshot else SOURCES.get(dataset.sql_file)
 
 
-def came_late(
+def count_late(
     conn: psycopg.Connection,
     dataset: DataSet,
     *,
@@ -58,22 +58,22 @@ def came_late(
     start: date,
     end: date,
     snapshot: str,
-) -> bool:
-    """Whether a row of the data set's days [start, end] was committed after `snapshot` (its file's)."""
+) -> int:
+    """How many rows of the data set's source, of its days [start, end], were committed after `snapshot` (its
+    file's): rows the file lacks, or holds as they were before a change."""
     source = source_of(dataset)
     if source is None:
-        return False
+        return 0
     table, moment = source
     schema, name = table.split(".")
     # The bound on `transacao` lets the (tenant_id, transacao) index read only what began after the snapshot's
     # oldest running transaction: a handful of rows, however big the table.
     query = sql.SQL(
-        """SELECT EXISTS (
-               SELECT 1 FROM {table} r
-               WHERE r.tenant_id = %(tenant)s AND r.filial_id = ANY(%(branches)s)
-                 AND r.{moment} >= %(start)s AND r.{moment} < %(end)s
-                 AND r.transacao >= pg_snapshot_xmin(%(snapshot)s::pg_snapshot)
-                 AND NOT pg_visible_in_snapshot(r.transacao, %(snapshot)s::pg_snapshot))"""
+        """SELECT count(*) FROM {table} r
+           WHERE r.tenant_id = %(tenant)s AND r.filial_id = ANY(%(branches)s)
+             AND r.{moment} >= %(start)s AND r.{moment} < %(end)s
+             AND r.transacao >= pg_snapshot_xmin(%(snapshot)s::pg_snapshot)
+             AND NOT pg_visible_in_snapshot(r.transacao, %(snapshot)s::pg_snapshot)"""
     ).format(table=sql.Identifier(schema, name), moment=sql.Identifier(moment))
     row = conn.execute(
         query,
@@ -85,7 +85,7 @@ def came_late(
             "snapshot": snapshot,
         },
     ).fetchone()
-    return bool(row and row[0])
+    return int(row[0]) if row else 0
 
 
 def files_read(conn: psycopg.Connection, task_id: int) -> list[tuple[str, str]]:

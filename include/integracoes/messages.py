@@ -607,6 +607,23 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         " connection's path. Confirm the new key's fingerprint with the partner, through another channel, before"
         " accepting it with Test connection.",
     },
+    "alert.incompleto.subject": {
+        "pt-BR": "Alerta: o dia {day} de {integration} ({tenant}) ficou incompleto",
+        "en": "Alert: day {day} of {integration} ({tenant}) is no longer complete",
+    },
+    "alert.incompleto.body": {
+        "pt-BR": "O parceiro da integração {integration} do cliente {tenant} recebeu o dia {day} com {sent} linha(s),"
+        " mas {missing} registro(s) desse dia chegaram ao ERP (ou mudaram) depois do envio.\n\nA integração está"
+        " inativa: nenhuma correção automática vai acontecer. Para que o parceiro receba o dia completo, reative-a"
+        " ou reenvie o período em Executar.",
+        "en": "The partner of integration {integration} of {tenant} received day {day} with {sent} row(s), but"
+        " {missing} record(s) of that day reached the ERP (or changed) after it was sent.\n\nThe integration is"
+        " inactive: no automatic correction will happen. For the partner to hold the whole day, switch it on again"
+        " or re-send the period with Run.",
+    },
+    "completeness.completo": {"pt-BR": "Completo", "en": "Complete"},
+    "completeness.corrigido": {"pt-BR": "Corrigido", "en": "Corrected"},
+    "completeness.faltando": {"pt-BR": "Faltando {count}", "en": "Missing {count}"},
     "alert.normalizado.subject": {
         "pt-BR": "Normalizada: {integration} ({tenant}) voltou a entregar",
         "en": "Back to normal: {integration} ({tenant}) delivers again",
@@ -1016,6 +1033,34 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
     "ui.correction_hint": {
         "pt-BR": "Reenvio do dia completo: houve movimento registrado depois do envio; substitui o arquivo anterior.",
         "en": "The whole day sent again: movements were recorded after it was sent; replaces the earlier file.",
+    },
+    "ui.completeness_day": {"pt-BR": "Dia", "en": "Day"},
+    "ui.completeness_rows": {"pt-BR": "Linhas enviadas", "en": "Rows sent"},
+    "ui.completeness_all": {"pt-BR": "Completo", "en": "Complete"},
+    "ui.completeness_short": {"pt-BR": "{count} dia(s) faltando", "en": "{count} day(s) missing rows"},
+    "ui.completeness_summary": {
+        "pt-BR": "Completude dos dias enviados: {days} dia(s), {complete} completo(s), {corrected} corrigido(s).",
+        "en": "Completeness of the days sent: {days} day(s), {complete} complete, {corrected} corrected.",
+    },
+    "ui.completeness_hint": {
+        "pt-BR": "Faltando N: registros do dia (vendas, compras, movimentos) gravados no ERP depois do envio. Com a"
+        " integração ativa, o próximo envio manda o dia de novo, completo (Correção).",
+        "en": "Missing N: records of the day (sales, purchases, movements) written to the ERP after it was sent."
+        " While the integration is active, its next run sends the whole day again (Correction).",
+    },
+    "ui.completeness_correcting": {"pt-BR": "correção no próximo envio", "en": "corrected by the next run"},
+    "ui.completeness_nobody": {
+        "pt-BR": "integração inativa: reenvie o período",
+        "en": "integration inactive: re-send the period",
+    },
+    "ui.panel_completeness": {"pt-BR": "Completude dos envios", "en": "Completeness of what was sent"},
+    "ui.panel_completeness_counts": {
+        "pt-BR": "Últimos {days} dias: {complete} dia(s) completo(s), {corrected} corrigido(s), {missing} faltando.",
+        "en": "Last {days} days: {complete} day(s) complete, {corrected} corrected, {missing} missing rows.",
+    },
+    "ui.panel_completeness_none": {
+        "pt-BR": "Todos os dias enviados estão completos.",
+        "en": "Every day sent is complete.",
     },
     "ui.tab_tasks": {"pt-BR": "Tarefas", "en": "Tasks"},
     "ui.tab_logs": {"pt-BR": "Logs da integração", "en": "Integration log"},

@@ -251,8 +251,9 @@ def _fail_queued_runs(session: Any, task_ids: list[int]) -> None:
 
 def watch(interval_s: float | None = None, expiry_every_s: float = EXPIRY_EVERY_S) -> None:
     """The stack's reconciler process: the dead-run safety net and the late integrations' alerts every
-    `interval_s` seconds, and the files and Airflow's logs past their retention periods every `expiry_every_s`."""
-    from include.integracoes import db, files, task_logs
+    `interval_s` seconds; every `expiry_every_s`, the files and Airflow's logs past their retention periods, and
+    the completeness of switched-off integrations' delivered days."""
+    from include.integracoes import completeness, db, files, task_logs
 
     interval_s = interval_s or watch_interval_s()
     next_expiry = 0.0
@@ -266,6 +267,8 @@ def watch(interval_s: float | None = None, expiry_every_s: float = EXPIRY_EVERY_
                         log.info("Expired %d file(s) past %d days", expired, files.retention_days())
                     if pruned := task_logs.prune(task_logs.base_folder(), task_logs.retention_days()):
                         log.info("Removed %d Airflow log file(s) past %d days", pruned, task_logs.retention_days())
+                    if short := completeness.sweep(conn):
+                        log.info("Alerted %d delivered day(s) short of rows that nothing will correct", short)
                     next_expiry = time.monotonic() + expiry_every_s
         except Exception:  # a database or metadata blip: try again next round
             log.exception("Dead-run reconciliation failed")

@@ -29,10 +29,10 @@ from include.connectors.inbound import Inbound, Target
 from include.connectors.registry import connector_for
 from include.integracoes import (
     alerts,
+    completeness,
     db,
     failures,
     files,
-    late_rows,
     logs,
     metrics,
     notifications,
@@ -173,14 +173,9 @@ def _open_scheduled(
         config = decrypted_config(conn, integration_id)
         return any(_has_rows(d, s) for d in connector.datasets for s in d.scopes(scope, config))
 
-    def came_late(task: Task) -> bool:
-        datasets = {dataset.name: dataset for dataset in connector.datasets}
-        return any(
-            late_rows.came_late(conn, datasets[name], tenant_id=integration.tenant_id, branches=integration.branches,
-                                start=task.start, end=task.end, snapshot=snapshot)
-            for name, snapshot in late_rows.files_read(conn, task.id)
-            if name in datasets
-        )  # fmt: skip
+    def came_late(task: Task) -> bool:  # each delivered day's completeness is recorded on the way
+        return completeness.verify(conn, connector, task, tenant_id=integration.tenant_id,
+                                   branches=integration.branches) > 0  # fmt: skip
 
     opened = tasks.open_scheduled_tasks(
         conn, integration_id, dag_id=dag_run.dag_id, run_id=dag_run.run_id, policy=policy,
@@ -344,7 +339,7 @@ def _deliver_one(
 
 def _close(conn: psycopg.Connection, connector: Connector, integration_id: int, task_id: int) -> None:
     if tasks.get_task(conn, task_id).status is Status.PENDING:
-        tasks.mark_sent(conn, task_id)
+        completeness.delivered(conn, connector, tasks.mark_sent(conn, task_id))
     if connector.confirmation is Confirmation.ON_DELIVERY:
         done = tasks.mark_completed(conn, task_id)
         logs.write(conn, integration_id, "log.task_completed", task_id=task_id, code=done.code)

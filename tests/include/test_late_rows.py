@@ -12,8 +12,11 @@ import psycopg
 import pytest
 
 from include.connectors import export
+from include.connectors.registry import connector_for
 from include.connectors.trivio import Trivio
-from include.integracoes import files, run_steps, tasks
+from include.integracoes import completeness, files, run_steps, tasks
+from include.integracoes.errors import NotFound
+from include.integracoes.principal import Principal, Tenant
 from include.integracoes.tasks import Origin
 from tests.include.factories import integration_over_demo_erp
 
@@ -58,7 +61,7 @@ class Daily:
                                dataset=dataset.name, content_type=dataset.content_type,
                                snapshot=result.snapshot)  # fmt: skip
         files.set_status(self.conn, file_id, "sent")
-        tasks.mark_completed(self.conn, task.id)
+        run_steps._close(self.conn, connector_for("trivio"), self.integration_id, task.id)  # as a delivery ends
         return out.getvalue()
 
     def sell(self, number: int, at: datetime) -> None:
@@ -78,7 +81,7 @@ def daily(migrated_db: psycopg.Connection, app_database_env: str) -> Daily:
 
 
 def test_a_sale_of_a_delivered_day_committed_later_sends_the_day_again_once(daily: Daily) -> None:
-    yesterday = date.today() - timedelta(days=1)
+    yesterday = datetime.now(run_steps.TIMEZONE).date() - timedelta(days=1)
     (task,) = daily.wake_up()
     assert (task.start, task.origin) == (yesterday, Origin.SCHEDULED)
     first = daily.deliver(task)
@@ -119,7 +122,7 @@ def test_a_sale_cancelled_after_its_day_went_out_corrects_the_day(daily: Daily) 
 
 
 def test_a_failed_correction_is_retried_by_its_own_task(daily: Daily) -> None:
-    yesterday = date.today() - timedelta(days=1)
+    yesterday = datetime.now(run_steps.TIMEZONE).date() - timedelta(days=1)
     daily.deliver(daily.wake_up()[0])
     daily.sell(990003, datetime.combine(yesterday, time(10), tzinfo=run_steps.TIMEZONE))
     (correction,) = daily.wake_up()
@@ -141,3 +144,63 @@ def test_every_daily_data_set_of_movements_says_where_its_late_rows_come_from() 
         if not dataset.snapshot and late_rows.source_of(dataset) is None
     ]
     assert unplaced == []
+
+
+AGENT = Principal("suporte", ("Support Agent",), True, ())
+
+
+def _states(daily: Daily) -> list[tuple[date, str, int, bool]]:
+    return [(d.day, d.state.value, d.missing, d.correcting)
+            for d in completeness.days(daily.conn, AGENT, daily.integration_id)]  # fmt: skip
+
+
+def test_completeness_of_a_day_goes_complete_missing_corrected(daily: Daily) -> None:
+    yesterday = datetime.now(run_steps.TIMEZONE).date() - timedelta(days=1)
+    (task,) = daily.wake_up()
+    sent = daily.deliver(task)
+    assert _states(daily) == [(yesterday, "completo", 0, False)]
+    (day,) = completeness.days(daily.conn, AGENT, daily.integration_id)
+    assert day.rows_sent == len(sent.splitlines()) - 1, "the file's rows, its header aside"
+
+    daily.sell(990011, datetime.combine(yesterday, time(9), tzinfo=run_steps.TIMEZONE))
+    daily.sell(990012, datetime.combine(yesterday, time(11), tzinfo=run_steps.TIMEZONE))
+    (correction,) = daily.wake_up()
+    assert _states(daily) == [(yesterday, "faltando", 2, True)], "short of 2 sales; the correction is on its way"
+    summary = completeness.summary(daily.conn, AGENT)
+    assert (summary.complete, summary.corrected, summary.missing) == (0, 0, 1)
+    assert [(d.day, d.missing) for d, _, _ in summary.short_days] == [(yesterday, 2)]
+
+    daily.deliver(correction)
+    assert _states(daily) == [(yesterday, "corrigido", 0, False)]
+    (day,) = completeness.days(daily.conn, AGENT, daily.integration_id)
+    assert (day.task_code, day.rows_sent) == (correction.code, len(sent.splitlines()) - 1 + 2)
+    assert completeness.summary(daily.conn, AGENT).missing == 0
+
+
+def test_a_short_day_nothing_will_correct_alerts_once(daily: Daily) -> None:
+    yesterday = datetime.now(run_steps.TIMEZONE).date() - timedelta(days=1)
+    daily.deliver(daily.wake_up()[0])
+    daily.conn.execute("UPDATE integracao.integracao SET ativa = false WHERE id = %s", (daily.integration_id,))
+    assert completeness.sweep(daily.conn) == 0, "complete: nothing to say"
+    daily.sell(990021, datetime.combine(yesterday, time(16), tzinfo=run_steps.TIMEZONE))
+    assert completeness.sweep(daily.conn) == 1
+    assert completeness.sweep(daily.conn) == 0, "one alert per short day"
+    assert _states(daily) == [(yesterday, "faltando", 1, False)], "switched off: nobody corrects it"
+    (detail,) = daily.conn.execute(
+        "SELECT detalhe FROM integracao.alerta WHERE integracao_id = %s AND tipo = 'incompleto'",
+        (daily.integration_id,),
+    ).fetchone()  # type: ignore[misc]
+    assert f"{yesterday:%d/%m/%Y}" in detail
+    assert "incompleto" in detail
+
+
+def test_another_tenants_completeness_is_not_found(daily: Daily) -> None:
+    daily.deliver(daily.wake_up()[0])
+    stranger = Principal("outro", ("Client",), False, (Tenant(daily.tenant + 1000, "Outra"),))
+    with pytest.raises(NotFound):
+        completeness.days(daily.conn, stranger, daily.integration_id)
+    assert completeness.summary(daily.conn, stranger).short_days == []
+    assert (completeness.summary(daily.conn, stranger).complete, completeness.summary(daily.conn, AGENT).complete) == (
+        0,
+        1,
+    )

@@ -24,15 +24,18 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 import psycopg
 import pytest
+from playwright.sync_api import Browser, expect
 
 from include.integracoes.demo_data import SAO_PAULO
 from include.integracoes.erp_simulator import Settings, Simulator
 from sandbox.wms_layouts import LAYOUTS
 from scripts.demo_integrations import VIDA, demo_registrations
+from tests.browser_fixtures import browser_page, login
 from tests.stack_fixtures import RunningStack, started_stack
 
 SOAK_MINUTES = float(os.environ.get("INTEGRACOES_SOAK_MINUTES", "15"))
@@ -42,6 +45,7 @@ SETTLE_S = 480
 # Hours a few stores have been offline when the soak starts: their sales reach back into yesterday.
 BACKLOG_HOURS = min(30.0, datetime.now(SAO_PAULO).hour + 6.0)
 BACKLOG_PER_BRANCH = 40
+API = "/integracoes/api/v1"
 
 pytestmark = [pytest.mark.stack, pytest.mark.soak, pytest.mark.timeout(int(SOAK_MINUTES * 60) + 1800)]
 
@@ -172,7 +176,7 @@ def _daily(stack: RunningStack, conn: psycopg.Connection) -> list[Day]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("INTEGRACOES_SANDBOX_URL", stack.sandbox_url)
         configs = {code: config for cnpj, _, code, _, config in demo_registrations() if cnpj == VIDA}
-    yesterday = date.today() - timedelta(days=1)
+    yesterday = datetime.now(SAO_PAULO).date() - timedelta(days=1)
     days = []
     for integration_id, code in conn.execute(
         """SELECT i.id, i.tipo_codigo FROM integracao.integracao i JOIN integracao.tenant t ON t.id = i.tenant_id
@@ -208,7 +212,18 @@ class _Discard:
         return len(data)
 
 
-def test_the_living_erp_at_a_high_rate_loses_and_doubles_nothing(soak_stack: RunningStack) -> None:
+def _completeness(stack: RunningStack, conn: psycopg.Connection) -> dict[str, list[dict[str, Any]]]:
+    """What Farmácia Vida's user reads of each daily partner's delivered days (GET …/completeness)."""
+    ids = conn.execute(
+        """SELECT i.tipo_codigo, i.id FROM integracao.integracao i JOIN integracao.tenant t ON t.id = i.tenant_id
+           WHERE t.cnpj = %s AND i.ativa""",
+        (VIDA,),
+    ).fetchall()
+    with stack.client("cliente1") as client:
+        return {code: client.get(f"{API}/integrations/{id_}/completeness").json() for code, id_ in ids}
+
+
+def test_the_living_erp_at_a_high_rate_loses_and_doubles_nothing(soak_stack: RunningStack, browser: Browser) -> None:
     offline_delay = (330.0, max(340.0, min(SOAK_MINUTES * 60 * 0.8, 3600.0)))
     # Stores offline since yesterday evening sync too: late rows of a day the daily partners already have.
     settings = Settings(sales_per_hour=SALES_PER_HOUR, offline_share=0.3, offline_delay_s=offline_delay, seed=2026,
@@ -231,11 +246,28 @@ def test_the_living_erp_at_a_high_rate_loses_and_doubles_nothing(soak_stack: Run
             if (all(t.ok for t in tallies) and all(d.ok for d in days)) or time.monotonic() > deadline:
                 break
             time.sleep(20)
+        shown = _completeness(soak_stack, conn)
     print("\n".join(t.line() for t in tallies))
     print("\n".join(d.line() for d in days))
+    yesterday = datetime.now(SAO_PAULO).date() - timedelta(days=1)
+    states = {code: {d["day"]: d["state"] for d in found} for code, found in shown.items()}
+    read = (f"{code} {by_day.get(yesterday.isoformat(), '—')}" for code, by_day in sorted(states.items()))
+    print("completeness of yesterday as the client reads it: " + ", ".join(read))
+    with browser_page(browser) as page:
+        login(page, soak_stack, "cliente1")
+        page.goto(f"{soak_stack.url}/integracoes/painel")
+        expect(page.locator("#completeness-counts")).to_contain_text("corrigido(s)")
+        page.screenshot(path=str(soak_stack.artifacts / "soak-painel.png"))
     assert late_share >= 0.2, f"{late_share:.0%} of the sales committed late"
     assert all(t.expected for t in tallies), "every partner had rows to receive"
     assert days, "daily partners were checked"
     assert sum(d.corrections for d in days) > 0, "yesterday's backlog reached days already delivered"
+    # Every daily partner's yesterday reads complete or corrected, as the files say; the late backlog made
+    # corrections, and the client sees them.
+    for day in days:
+        assert states[day.partner].get(yesterday.isoformat()) in ("completo", "corrigido"), (day.partner, states)
+    assert "corrigido" in {state for by_day in states.values() for state in by_day.values()}
+    for code in EVENT_PARTNERS.keys() | set(ORDER_PARTNERS):
+        assert states.get(code, {}) == {}, "commit order sends every row: no day to complete"
     bad = [t.line() for t in tallies if not t.ok] + [d.line() for d in days if not d.ok]
     assert not bad, "\n".join(bad)

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from include.integracoes import audit, billing, db
 from include.integracoes.permissions import Action, Resource
+from include.integracoes.tasks import SAO_PAULO
 from integracoes.api.paging import PageOut, page_out
 from integracoes.api.params import MAX_ID, Day, PageField, PageSizeField
 from integracoes.auth import Caller, require
@@ -141,7 +142,7 @@ def audit_trail(
                 for line in audit.csv_lines(conn, caller.principal, query.filters(), language):
                     yield line.encode()
 
-        return _attachment(lines(), f"auditoria_{date.today():%Y%m%d}.csv")
+        return _attachment(lines(), f"auditoria_{datetime.now(SAO_PAULO):%Y%m%d}.csv")
     with db.pooled() as conn:
         found = audit.search(conn, caller.principal, query.filters(), page=query.page, page_size=query.page_size)
     return page_out(

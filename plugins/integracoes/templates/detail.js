@@ -41,6 +41,29 @@
     $("task-chart-desc").textContent = `${t("ui.chart_title")}: ${total}`;
   }
 
+  // What the partner holds of each day delivered (daily types): complete, corrected, or short of N records.
+  const completenessClass = { completo: "on", corrigido: "correction", faltando: "fail" };
+  async function loadCompleteness() {
+    const result = await api("GET", `/integrations/${integrationId}/completeness`);
+    if (!result.ok) return;
+    const days = result.data, box = $("completeness-box");
+    box.hidden = !days.length;
+    if (!days.length) return;
+    const count = (state) => days.filter((d) => d.state === state).length;
+    const short = count("faltando");
+    $("completeness-summary").replaceChildren(
+      el("span", { class: "badge " + (short ? "fail" : "on") }, short ? t("ui.completeness_short", { count: short })
+                                                                        : t("ui.completeness_all")),
+      " ", t("ui.completeness_summary", { days: days.length, complete: count("completo"), corrected: count("corrigido") }));
+    box.open = box.open || short > 0;
+    document.querySelector("#completeness tbody").replaceChildren(...days.map((d) => el("tr", { dataset: { day: d.day, state: d.state } },
+      el("td", {}, formatDate(d.day)),
+      el("td", { class: "num" }, d.rows_sent),
+      el("td", {}, el("span", { class: "badge " + completenessClass[d.state] }, d.label),
+        d.state === "faltando" ? el("span", { class: "hint" }, " ", t(d.correcting ? "ui.completeness_correcting" : "ui.completeness_nobody")) : null),
+      el("td", { class: "num" }, d.task_code))));
+  }
+
   // Airflow's pages open in the top window: ours live in Airflow's sandboxed iframe, which may not navigate the
   // top itself, so the link is followed from the top document (same origin). Modified clicks keep their meaning.
   function openInTop(event) {
@@ -104,7 +127,7 @@
       if (menuOpen || underWay(result.data.items)) tasks.pollTimer = setTimeout(() => loadTasks(true), POLL_MS);
       return;
     }
-    if (!quiet || !unchanged) loadChart();
+    if (!quiet || !unchanged) { loadChart(); loadCompleteness(); }
     tasks.shown = signature;
     tasks.pages = result.data.pages;
     const focused = body.contains(document.activeElement) ? document.activeElement : null;
