@@ -1,5 +1,8 @@
-# Image for every Airflow component of the production-like deployment (docker-compose.yaml).
-FROM apache/airflow:3.3.2-python3.11
+# Image for every Airflow component of the production-like deployment (docker-compose.yaml). The base is the
+# published Airflow image; `make test-containers` builds it on a stand-in made from Debian packages
+# (tests/containers/airflow-base.Dockerfile) with --build-arg BASE=….
+ARG BASE=apache/airflow:3.3.2-python3.11
+FROM ${BASE}
 
 USER airflow
 COPY --chown=airflow:root requirements.txt /opt/integracoes/requirements.txt

@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 UV_VERSION := 0.13.9
 
-.PHONY: demo stop status install compile test test-fast test-distributed test-soak lint format bench-list bench-dags bench-runs bench-dag-processor bench-export bench-overview bench-change-capture
+.PHONY: demo stop status install compile test test-fast test-distributed test-soak test-containers lint format bench-list bench-dags bench-runs bench-dag-processor bench-export bench-overview bench-change-capture
 
 # The virtualenv is (re)synced whenever a lock file changes; uv makes a no-op sync take milliseconds. Its modules
 # are compiled to bytecode once: with PYTHONDONTWRITEBYTECODE set (these machines set it) nothing else would
@@ -41,6 +41,12 @@ test-fast: install
 # The distributed topology (Celery workers, Redis, PostgreSQL, S3) end to end, on a stack of its own.
 test-distributed: install
 	$(VENV)/bin/pytest -m distributed tests/integration/test_distributed_e2e.py
+
+# docker-compose.yaml in real containers (podman): images built on this machine, the deployment driven over its
+# published port. Installs podman and debootstrap when they are missing.
+test-containers: install
+	bash scripts/needs.sh podman podman runc debootstrap aardvark-dns
+	$(VENV)/bin/pytest -s -m containers tests/containers
 
 # INTEGRACOES_SOAK_MINUTES (default 15) sets its length.
 test-soak: install

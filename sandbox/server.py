@@ -283,6 +283,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--port", type=int, required=True)
+    # Loopback on one machine; every address in a container, where the partners' clients are other containers.
+    parser.add_argument("--host", default="127.0.0.1")
     # The other partner protocols; a port left out (0) means that server is not started.
     parser.add_argument("--sftp-port", type=int, default=0)
     parser.add_argument("--s3-port", type=int, default=0)
@@ -301,11 +303,11 @@ def main() -> None:
         if args.sftp_port:
             # The HTTP control API's modes dict is the SFTP server's too: POST /_sandbox/<user>/mode.
             sftp_server = sftp.SftpSandbox(args.data, app["sandbox"].modes)
-            servers.append(await sftp_server.listen("127.0.0.1", args.sftp_port))
+            servers.append(await sftp_server.listen(args.host, args.sftp_port))
             app["sandbox"].extra_sftp = sftp.ExtraServers(sftp_server)
             servers.append(app["sandbox"].extra_sftp)
         if args.smtp_port:
-            servers.append(await smtp.SmtpSink(args.data).listen("127.0.0.1", args.smtp_port))
+            servers.append(await smtp.SmtpSink(args.data).listen(args.host, args.smtp_port))
         # The S3 server takes its modes from the same dict: POST /_sandbox/<bucket's partner>/mode.
         bucket = s3.S3Sandbox(args.data, port=args.s3_port, modes=app["sandbox"].modes) if args.s3_port else None
         if bucket is not None:
@@ -317,4 +319,4 @@ def main() -> None:
             await asyncio.to_thread(bucket.stop)
 
     app.cleanup_ctx.append(partner_protocols)
-    web.run_app(app, host="127.0.0.1", port=args.port, ssl_context=context, print=None)
+    web.run_app(app, host=args.host, port=args.port, ssl_context=context, print=None)

@@ -26,7 +26,7 @@ echo "== pytest"
 started=$SECONDS
 status=0
 if [ "$FAST" = 1 ]; then
-  "$VENV/bin/pytest" -m "not stack and not distributed" -n "$WORKERS" --dist load "$@" || status=$?
+  "$VENV/bin/pytest" -m "not stack and not distributed and not containers" -n "$WORKERS" --dist load "$@" || status=$?
 else
   "$VENV/bin/pytest" -n "$WORKERS" --dist loadscope --no-loadscope-reorder "$@" || status=$?
 fi
