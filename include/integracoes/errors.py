@@ -26,7 +26,9 @@ class Invalid(ServiceError):
     """Input refused; `errors` maps each offending field to its problem. Nothing was written."""
 
     def __init__(self, errors: dict[str, Problem], key: str = "integration.invalid") -> None:
-        super().__init__(key)
+        # A summary that is the one problem's own message says it with that problem's values ("tarefa 1027").
+        same = [problem for problem in errors.values() if problem.key == key]
+        super().__init__(key, **(same[0].params if len(same) == 1 else {}))
         self.errors = errors
 
 

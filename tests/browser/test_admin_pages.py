@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+import re
 import uuid
 from typing import Any
 
@@ -224,6 +225,8 @@ def test_audit_page_finds_a_user_creation_with_filters(page: Page, stack: Runnin
     expect(row).to_have_count(1)
     expect(row).to_contain_text("Usuário criado")
     expect(row).to_contain_text("Drogaria Saúde")
+    # When, as every screen says it: "06/12/2026 12:25" (no comma, no seconds).
+    expect(row.locator("td").first).to_have_text(re.compile(r"^\d{2}/\d{2}/\d{4} \d{2}:\d{2}$"))
     expect(page.locator("#audit > tbody > tr:not(.details)", has_text="Farmácia Vida")).to_have_count(0)
     row.get_by_role("button", name="Detalhes").click()
     details = page.locator(f"#audit-details-{row.get_attribute('data-id')}")

@@ -195,6 +195,7 @@ def test_the_list_keeps_search_page_and_size_in_the_address(page: Page, stack: R
     expect(page.locator("#page-label")).to_have_text(re.compile(r"^Página 2 de"))
     expect(page.locator(f"#integrations tbody tr[data-id='{code}']")).to_have_count(1)
 
+    expect(page.locator("label[for=page-size]")).to_have_text("Registros por página")  # the manual's words
     page.select_option("#page-size", "25")
     page.fill("#search", "Smarket")
     expect(page).to_have_url(re.compile(r"\?busca=Smarket&tamanho=25$"))

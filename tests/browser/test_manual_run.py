@@ -22,6 +22,8 @@ def test_execute_dialog_toast_conflict_and_reprocess_alert(page: Page, stack: Ru
     page.goto(f"{stack.url}/integracoes/integracoes/{integration['id']}")
     with stack.partner_mode("smarket", token, "stall"):  # keep the task pending meanwhile
         page.click("#run-open")
+        expect(page.locator("label[for=data_inicial]")).to_have_text("Data inicial mov.")
+        expect(page.locator("label[for=data_final]")).to_have_text("Data final mov.")
         page.fill("#data_inicial", days_ago(3))
         page.fill("#data_final", days_ago(6))  # reversed
         page.click("#run-submit")

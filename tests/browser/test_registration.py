@@ -27,7 +27,10 @@ def test_agent_registers_sngpc_and_client_views_it_read_only(page: Page, stack: 
     expect(page.locator("#error-tenant_id")).to_have_text("Selecione o cliente.")
 
     page.select_option("#tenant_id", label="Farmácia Vida")
+    expect(page.locator("#error-tenant_id")).to_be_empty()  # fixed: its message goes at once
+    expect(page.locator("#error-description")).to_have_text("Informe a descrição.")
     page.fill("#description", description)
+    expect(page.locator("#error-description")).to_be_empty()
     # BoaVista runs on a timetable of its own: the form shows it instead of asking for an interval.
     page.select_option("#type_code", label="BoaVista")
     expect(page.locator("#own-schedule")).to_contain_text("a cada 4 horas entre 04:00 e 20:00")
@@ -57,6 +60,7 @@ def test_agent_registers_sngpc_and_client_views_it_read_only(page: Page, stack: 
     # Testar conexão: the partner is reached with what is typed, nothing is saved.
     page.click("#check-connection")
     expect(page.locator("#check-result")).to_contain_text("O parceiro recusou as credenciais")
+    expect(page.locator("#flash")).to_be_hidden()  # the failed save's banner went, not left as an empty red bar
     page.fill("input[data-key=senha]", "demo-sngpc-senha")
     page.click("#check-connection")
     expect(page.locator("#check-result")).to_have_text("Conexão bem-sucedida: o parceiro SNGPC aceitou as credenciais.")

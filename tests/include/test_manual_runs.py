@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from include.integracoes import manual_runs, tasks
 from include.integracoes.errors import Conflict, Forbidden, Invalid
+from include.integracoes.messages import text
 from include.integracoes.principal import Principal, Tenant
 from include.integracoes.tasks import FailureClass, Status
 from tests.include.factories import make_integration
@@ -183,8 +184,10 @@ def test_reprocess_only_failed_tasks_once(setup: Any) -> None:
     with pytest.raises(Conflict):
         manual_runs.reprocess(conn, client, task.id, FakeRuns())
     tasks.mark_completed(conn, task.id)
-    with pytest.raises(Invalid):
+    with pytest.raises(Invalid) as completed:
         manual_runs.reprocess(conn, client, task.id, FakeRuns())
+    # The answer's message names the task, as its field's error does.
+    assert text(completed.value.key, "pt-BR", **completed.value.params).endswith(f"(tarefa {task.code}).")
 
 
 def test_a_new_request_for_a_failed_tasks_exact_period_reopens_that_task(setup: Any) -> None:

@@ -5,10 +5,13 @@ sees nothing."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
@@ -95,7 +98,9 @@ def test_a_client_applies_chosen_suggestions_to_one_zone_audited_once(
         audited = conn.execute(
             "SELECT count(*) FROM integracao.auditoria WHERE acao = 'preco.sugestao_aplicada'"
         ).fetchone()
-    body = {"start": chosen[0]["received_at"][:10], "end": chosen[0]["received_at"][:10], "zone_id": zone,
+    # The day the suggestion arrived in the product's calendar (in UTC it is already tomorrow after 21:00 there).
+    received = datetime.fromisoformat(chosen[0]["received_at"]).astimezone(ZoneInfo("America/Sao_Paulo")).date()
+    body = {"start": received.isoformat(), "end": received.isoformat(), "zone_id": zone,
             "suggestion_ids": [c["id"] for c in chosen]}  # fmt: skip
     with stack.client("cliente2") as client:
         first = client.post(f"{API}/integrations/{proffer['id']}/price-suggestions/apply", json=body)
@@ -149,9 +154,14 @@ def test_a_client_reviews_and_applies_a_decrease_in_the_browser(
         expect(first).to_be_visible()
         ean = first.locator("td").nth(1).inner_text()
         expect(first.locator("td.num.down")).to_be_visible()
+        expect(page.locator("#total")).to_have_text(re.compile(r"^\d+ sugestão\(ões\)$"))
         first.locator("input[type=checkbox]").check()
+        zone = page.locator("#zone option:checked").inner_text()
+        asked: list[str] = []
+        page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
         page.click("#apply-selected")
         expect(page.locator("#flash")).to_contain_text("1 alterado(s)")
+        assert asked == [f"Aplicar 1 sugestão(ões) selecionada(s) à zona {zone}? Os preços do ERP mudam agora."]
         expect(page.locator("#suggestions tbody tr", has_text=ean)).to_contain_text("Aplicada")
         page.screenshot(path=str(stack.artifacts / "cliente2-alteracao-de-preco.png"))
     with database(stack) as conn:

@@ -17,8 +17,9 @@ const Admin = (() => {
     input.addEventListener("input", () => { input.value = formatCnpj(input.value); });
   }
 
-  const when = (iso) => (iso ? new Date(iso).toLocaleString(PAGE.lang, { dateStyle: "short", timeStyle: "medium" }) : "—");
-  const day = (iso) => (iso ? new Date(String(iso).slice(0, 10) + "T12:00:00").toLocaleDateString(PAGE.lang) : "—");
+  // Dates as every screen shows them (app.js formatDate: "06/12/2026 12:25").
+  const when = (iso) => (iso ? formatDate(iso, true) : "—");
+  const day = (iso) => (iso ? formatDate(String(iso).slice(0, 10)) : "—");
   const number = (value) => new Intl.NumberFormat(PAGE.lang).format(Number(value || 0));
 
   // A request in flight: the #loading hint shows and the target (a table body) is marked busy.

@@ -173,7 +173,8 @@
       return (!search || Object.values(cells).some((value) => value.toLowerCase().includes(search)))
         && filters.every(([column, value]) => cells[column].toLowerCase().includes(value));
     });
-    if (!shown.length) body.append(el("tr", {}, el("td", { colspan: 5, class: "empty" }, t("ui.no_files"))));
+    // Files that a filter hides are not "no files": say which of the two it is.
+    if (!shown.length) body.append(el("tr", {}, el("td", { colspan: 5, class: "empty" }, t(files.length ? "ui.no_files_match" : "ui.no_files"))));
     for (const file of shown) {
       body.append(el("tr", {},
         el("td", {}, file.name, file.direction === "received"
@@ -190,7 +191,7 @@
     const result = await api("GET", `/tasks/${task.id}/files`);
     if (!result.ok) { flash(result.data.message, "error"); return; }
     files = result.data;
-    $("files-title").textContent = `${t("ui.files_generated")} · ${task.code}`;
+    $("files-title").textContent = t("ui.files_for_task", { code: task.code });
     renderFiles();
     $("files-dialog").showModal();
   }

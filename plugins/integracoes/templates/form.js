@@ -140,11 +140,22 @@
   $("type_code").addEventListener("change", (event) => renderConfig(event.target.value, editing ? PAGE.integration.config : null));
 
   // --- errors ---
+  // The fields' messages and marks, and the banner of the last answer (emptied, a banner would stay as a red bar).
   function clearErrors() {
-    for (const node of document.querySelectorAll(".error, .cell-error")) node.textContent = "";
-    for (const node of document.querySelectorAll(".invalid")) node.classList.remove("invalid");
+    for (const node of form.querySelectorAll("span.error, .cell-error")) node.textContent = "";
+    for (const node of form.querySelectorAll(".invalid")) node.classList.remove("invalid");
     for (const node of document.querySelectorAll(".tab-error-mark")) node.remove();
+    $("flash").hidden = true;
   }
+  // A field's message goes as soon as the field is edited: it spoke of a value that is no longer there.
+  function clearFieldError(event) {
+    const holder = event.target.closest("[data-field], td[id^='cell-']");
+    if (!holder || !holder.classList.contains("invalid")) return;
+    holder.classList.remove("invalid");
+    for (const node of holder.querySelectorAll("span.error, .cell-error")) node.textContent = "";
+  }
+  form.addEventListener("input", clearFieldError);
+  form.addEventListener("change", clearFieldError);
   // Messages next to the fields, and a mark on every tab holding one (seen and read by screen readers),
   // so an error on a tab out of sight is not missed; the first such tab is shown.
   function showErrors(errors) {
