@@ -444,6 +444,7 @@ def prepare(*, demo_data: bool) -> None:
     not depend on each other run side by side: each Airflow command boots Airflow (seconds of CPU), and on a
     restart with nothing to change that boot is all they cost.
     """
+    _require_utf8_airflow_database()
     log.info("Migrating the Airflow metadata database and the application database…")
     airflow_migration = subprocess.Popen([str(VENV_BIN / "airflow"), "db", "migrate"], cwd=REPO)
     try:
@@ -459,6 +460,22 @@ def prepare(*, demo_data: bool) -> None:
         # Pools for every partner and the pause state of every integration's DAG.
         subprocess.Popen([sys.executable, "-m", "include.integracoes.reconciler"], cwd=REPO),
     )
+
+
+def _require_utf8_airflow_database() -> None:
+    """Stop with the reason, before Airflow migrates, when its PostgreSQL database is not UTF-8 (its init would
+    die later on the pools' pt-BR descriptions with a UnicodeEncodeError)."""
+    import re
+
+    import psycopg
+
+    from include.integracoes import migrations
+
+    url = os.environ.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "")
+    if not url.startswith("postgresql"):
+        return
+    with psycopg.connect(re.sub(r"^postgresql\+\w+://", "postgresql://", url), connect_timeout=30) as conn:
+        migrations.require_utf8(conn, "Airflow metadata")
 
 
 def _check(*steps: subprocess.Popen[bytes]) -> None:

@@ -46,12 +46,27 @@ def discover(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
     return migrations
 
 
+def require_utf8(conn: psycopg.Connection, what: str) -> None:
+    """Refuse a database that cannot hold pt-BR text, before anything is written to it. A server created
+    without a locale is SQL_ASCII: Airflow's init then dies on the pools' descriptions (UnicodeEncodeError)
+    and our tables would take bytes no client can read back."""
+    row = conn.execute("SHOW server_encoding").fetchone()
+    value = row[0] if row else "?"
+    encoding = value.decode() if isinstance(value, bytes) else str(value)  # SQL_ASCII: psycopg gives bytes
+    if encoding.upper() not in ("UTF8", "UTF-8"):
+        raise MigrationError(
+            f"the {what} database is {encoding}, not UTF8: create it with ENCODING 'UTF8' (for instance"
+            " CREATE DATABASE … ENCODING 'UTF8' TEMPLATE template0, or initdb --encoding=UTF8)"
+        )
+
+
 def migrate(conn: psycopg.Connection, directory: Path = MIGRATIONS_DIR) -> list[Migration]:
     """Apply pending migrations, each in its own transaction; return those applied.
 
     An advisory lock serialises concurrent callers (several processes may start at once), and an
     applied file whose content changed is an error: history is never rewritten silently.
     """
+    require_utf8(conn, "application")
     applied_now = []
     with conn.transaction():
         conn.execute(

@@ -42,6 +42,24 @@ def test_a_failing_migration_leaves_nothing_behind(fresh_database: str, tmp_path
         assert conn.execute("SELECT version FROM schema_migrations").fetchall() == [(1,)]
 
 
+def test_a_database_that_cannot_hold_pt_br_text_is_refused_before_anything_is_written(fresh_database: str) -> None:
+    with psycopg.connect(fresh_database, autocommit=True) as conn:
+        name = conn.execute("SELECT current_database()").fetchone()[0]  # type: ignore[index]
+    ascii_url = fresh_database.replace(f"/{name}", f"/{name}_ascii")
+    with psycopg.connect(fresh_database, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}_ascii"')
+        conn.execute(f"""CREATE DATABASE "{name}_ascii" ENCODING 'SQL_ASCII' TEMPLATE template0 LC_COLLATE 'C'
+                         LC_CTYPE 'C'""")
+    try:
+        with psycopg.connect(ascii_url, autocommit=True) as conn:
+            with pytest.raises(migrations.MigrationError, match="SQL_ASCII, not UTF8"):
+                migrations.migrate(conn)
+            assert conn.execute("SELECT to_regclass('public.schema_migrations')").fetchone() == (None,)
+    finally:
+        with psycopg.connect(fresh_database, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}_ascii" WITH (FORCE)')
+
+
 def test_badly_named_files_are_refused(tmp_path: Path) -> None:
     (tmp_path / "1_x.sql").write_text("SELECT 1")
     with pytest.raises(migrations.MigrationError):
