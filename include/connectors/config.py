@@ -33,6 +33,11 @@ class Rule:
         """JSON form stored in the catalog (`tipo_chave.validacao`)."""
         return {"rule": self.name, **{k: v for k, v in vars(self).items() if v is not None}}
 
+    def json_schema(self) -> dict[str, Any]:
+        """What the rule accepts as JSON Schema keywords over the value (a string), for forms and API clients
+        to check before saving; the server's `check` stays the judge."""
+        return {}
+
 
 @dataclass(frozen=True)
 class Email(Rule):
@@ -42,6 +47,12 @@ class Email(Rule):
     # Several addresses separated by ";" (a notification key: the pharmacy's finance team and its owner).
     several: bool = False
     MAX_ADDRESSES: ClassVar[int] = 10
+
+    def json_schema(self) -> dict[str, Any]:
+        if self.several:  # up to MAX_ADDRESSES addresses separated by ";"
+            one = self._PATTERN.pattern.strip("^$")
+            return {"pattern": f"^\\s*{one}(\\s*;\\s*{one})*\\s*;?\\s*$"}
+        return {"format": "email", "pattern": self._PATTERN.pattern}
 
     def check(self, value: str) -> Problem | None:
         addresses = split_addresses(value) if self.several else [value]
@@ -63,6 +74,9 @@ class Url(Rule):
     name: ClassVar[str] = "url"
     https_only: bool = True
 
+    def json_schema(self) -> dict[str, Any]:
+        return {"format": "uri", "pattern": "^https://" if self.https_only else "^https?://"}
+
     def check(self, value: str) -> Problem | None:
         try:
             addresses.parse_url(value, schemes=("https",) if self.https_only else ("https", "http"))
@@ -77,6 +91,9 @@ class Host(Rule):
 
     name: ClassVar[str] = "host"
 
+    def json_schema(self) -> dict[str, Any]:
+        return {"anyOf": [{"format": "hostname"}, {"format": "ipv4"}, {"format": "ipv6"}]}
+
     def check(self, value: str) -> Problem | None:
         try:
             addresses.parse_host(value)
@@ -90,6 +107,11 @@ class IntRange(Rule):
     name: ClassVar[str] = "int_range"
     min: int
     max: int
+
+    def json_schema(self) -> dict[str, Any]:
+        # An integer written as a string: the range is stated beside the pattern (JSON Schema's minimum and
+        # maximum apply to numbers only).
+        return {"pattern": r"^-?\d{1,12}$", "x-minimum": self.min, "x-maximum": self.max}
 
     def check(self, value: str) -> Problem | None:
         if not re.fullmatch(r"-?\d{1,12}", value) or not self.min <= int(value) <= self.max:
@@ -115,6 +137,9 @@ class OneOf(Rule):
     def describe(self) -> dict[str, Any]:
         return {"rule": self.name, "values": list(self.values)}
 
+    def json_schema(self) -> dict[str, Any]:
+        return {"enum": list(self.values)}
+
 
 @dataclass(frozen=True)
 class Pattern(Rule):
@@ -126,6 +151,9 @@ class Pattern(Rule):
 
     def check(self, value: str) -> Problem | None:
         return None if re.fullmatch(self.pattern, value) else Problem(self.message)
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"pattern": f"^(?:{self.pattern})$"}
 
 
 MAX_VALUE_LENGTH = 2000
@@ -187,6 +215,18 @@ class ConfigKey:
             if isinstance(rule, Pattern) and _DIGITS_ONLY.fullmatch(rule.pattern):
                 return Widget("digits")
         return Widget("text")
+
+    def json_schema(self) -> dict[str, Any]:
+        """The value's JSON Schema (a string): what `problem` checks, stated for the form and API clients."""
+        schema: dict[str, Any] = {"type": "string", "maxLength": MAX_VALUE_LENGTH}
+        if self.required:
+            schema["minLength"] = 1
+        fragments = [fragment for rule in self.rules if (fragment := rule.json_schema())]
+        if len(fragments) == 1:
+            schema |= fragments[0]
+        elif fragments:
+            schema["allOf"] = fragments
+        return schema
 
     def problem(self, value: str | None) -> Problem | None:
         """Why `value` is not acceptable for this key (None when it is). Empty means 'no value'."""

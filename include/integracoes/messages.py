@@ -1108,6 +1108,10 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
     "ui.edit": {"pt-BR": "Editar", "en": "Edit"},
     "ui.view": {"pt-BR": "Visualizar", "en": "View"},
     "ui.page_of": {"pt-BR": "Página {page} de {pages}", "en": "Page {page} of {pages}"},
+    "ui.value_format": {
+        "pt-BR": "Valor em formato inválido para este campo.",
+        "en": "This value is not in the field's format.",
+    },
     "ui.per_page": {"pt-BR": "Registros por página", "en": "Records per page"},
     "ui.prev": {"pt-BR": "Página anterior", "en": "Previous page"},
     "ui.next": {"pt-BR": "Próxima página", "en": "Next page"},

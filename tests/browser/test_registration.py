@@ -66,6 +66,11 @@ def test_agent_registers_sngpc_and_client_views_it_read_only(page: Page, stack: 
     expect(page.locator("#check-result")).to_have_text("Conexão bem-sucedida: o parceiro SNGPC aceitou as credenciais.")
     page.fill("input[data-key=senha]", CANARY)
     page.fill("input[data-key=crf_responsavel]", "invalido")
+    # The key's rule (GET /types json_schema) speaks while the value is typed, as the save would.
+    expect(page.locator("[id='error-config.crf_responsavel']")).not_to_be_empty()
+    page.fill("input[data-key=crf_responsavel]", "SP-123")
+    expect(page.locator("[id='error-config.crf_responsavel']")).to_be_empty()
+    page.fill("input[data-key=crf_responsavel]", "invalido")
     page.click("#save")
     expect(page.locator("[id='error-config.crf_responsavel']")).not_to_be_empty()
     page.fill("input[data-key=crf_responsavel]", "SP-12345")

@@ -66,6 +66,15 @@ def test_types_catalog_and_defaults_for_agents_only(stack: RunningStack) -> None
     # come from the connector.
     assert all(t["available"] for t in for_agent.values())
     assert (for_agent["sngpc"]["transport"], for_agent["sngpc"]["file_format"]) == ("HTTPS", "XML")
+    # Each key's rules as JSON Schema, with the message a breaking value gets: learnt without failing a save.
+    schemas = {k["key"]: k["json_schema"] for k in for_client["audit"]["keys"]}
+    assert schemas["codigo_painel"] == {
+        "type": "string", "maxLength": 2000, "minLength": 1, "pattern": "^(?:\\d{6})$",
+        "x-message": "Informe exatamente 6 dígitos.",
+    }  # fmt: skip
+    assert schemas["sftp_porta"]["x-minimum"] == 1
+    assert schemas["sftp_porta"]["x-maximum"] == 65535
+    assert {k["key"]: k["json_schema"] for k in for_client["sngpc"]["keys"]}["url_api"]["pattern"] == "^https://"
 
 
 def test_check_connection_reaches_the_partner_and_says_what_is_wrong(stack: RunningStack) -> None:

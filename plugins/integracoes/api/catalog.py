@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
 from include.connectors.catalog import CATALOG
+from include.connectors.config import ConfigKey, IntRange, Pattern
 from include.integracoes import branches as branch_service
 from include.integracoes import catalog, db
-from include.integracoes.messages import DEFAULT_LANGUAGE
+from include.integracoes.messages import DEFAULT_LANGUAGE, text
 from include.integracoes.permissions import Action, Resource
 from include.integracoes.principal import Principal
 from integracoes.api.params import MAX_ID
@@ -32,6 +35,12 @@ class KeyOut(BaseModel):
     min: int | None = None
     max: int | None = None
     several: bool = Field(default=False, description="Vários e-mails separados por ponto e vírgula")
+    json_schema: dict[str, Any] = Field(
+        default_factory=dict,
+        description="O que o valor aceita, em JSON Schema (o valor é sempre texto); x-minimum/x-maximum dão a faixa"
+        " de um número escrito como texto, x-message a mensagem de quando o valor não serve. O servidor confere"
+        " de novo ao salvar.",
+    )
 
 
 class TypeOut(BaseModel):
@@ -67,8 +76,19 @@ def _key_out(type_code: str, view: catalog.KeyView, language: str) -> KeyOut:
     return KeyOut(
         **{**vars(view), "label": declared.localized_label(language), "help": declared.localized_help(language)},
         widget=widget.kind, options=list(widget.options) or None, min=widget.min, max=widget.max,
-        several=widget.several,
+        several=widget.several, json_schema=_schema(declared, language),
     )  # fmt: skip
+
+
+def _schema(key: ConfigKey, language: str) -> dict[str, Any]:
+    """The key's JSON Schema, with the message a value that breaks its rule is told (as the save would)."""
+    schema = key.json_schema()
+    for rule in key.rules:
+        if isinstance(rule, Pattern):
+            schema["x-message"] = text(rule.message, language)
+        elif isinstance(rule, IntRange):
+            schema["x-message"] = text("validation.int_range", language, min=rule.min, max=rule.max)
+    return schema
 
 
 def types_out(principal: Principal, language: str = DEFAULT_LANGUAGE) -> list[TypeOut]:

@@ -128,8 +128,12 @@
     let placeholder = key.help || "";
     if (key.secret) placeholder = t(stored && stored.is_set ? "ui.secret_set" : "ui.secret_unset");
     if (keptFromClient) placeholder = t("ui.agents_only_value");
+    // The catalog's rule (GET /types json_schema), checked as the value is typed (checkAsTyped).
+    const schema = key.json_schema || {};
+    const rule = schema.pattern && !key.secret ? { "data-pattern": schema.pattern, "data-message": schema["x-message"] || t("ui.value_format"),
+      "data-minimum": schema["x-minimum"], "data-maximum": schema["x-maximum"] } : {};
     return el("input", {
-      ...common, value: key.secret ? "" : value, size: 40, placeholder,
+      ...common, ...rule, value: key.secret ? "" : value, size: 40, placeholder,
       // Several addresses separated by ";" are not one e-mail field: text with the e-mail keyboard.
       type: (key.widget === "email" && key.several) ? "text" : (INPUT_TYPES[key.widget] || "text"),
       inputmode: { digits: "numeric", number: "numeric", email: "email", url: "url" }[key.widget],
@@ -156,6 +160,20 @@
   }
   form.addEventListener("input", clearFieldError);
   form.addEventListener("change", clearFieldError);
+  // A configuration value that breaks its key's rule says so while it is typed; saving checks it again.
+  function checkAsTyped(event) {
+    const input = event.target, value = input.value ? input.value.trim() : "";
+    if (!input.dataset || !input.dataset.pattern || !value) return;
+    let ok;
+    try { ok = new RegExp(input.dataset.pattern, "u").test(value); } catch (error) { return; }  // a rule JS cannot read
+    if (ok && input.dataset.minimum !== undefined) {
+      ok = Number(value) >= Number(input.dataset.minimum) && Number(value) <= Number(input.dataset.maximum);
+    }
+    if (ok) return;
+    $("cell-" + input.name).classList.add("invalid");
+    $("error-" + input.name).textContent = input.dataset.message;
+  }
+  form.addEventListener("input", checkAsTyped);
   // Messages next to the fields, and a mark on every tab holding one (seen and read by screen readers),
   // so an error on a tab out of sight is not missed; the first such tab is shown.
   function showErrors(errors) {
