@@ -1161,6 +1161,7 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
     "ui.col_history": {"pt-BR": "Últimas tarefas", "en": "Last tasks"},
     "ui.health_all": {"pt-BR": "Todas", "en": "All"},
     "ui.chart_title": {"pt-BR": "Tarefas por dia (30 dias)", "en": "Tasks per day (30 days)"},
+    "ui.chart_peak": {"pt-BR": "barra mais alta: {count} tarefa(s)", "en": "tallest bar: {count} task(s)"},
     "ui.never": {"pt-BR": "nunca", "en": "never"},
     "ui.own_schedule": {
         "pt-BR": "Agenda própria deste tipo: {schedule}. O intervalo não se aplica.",

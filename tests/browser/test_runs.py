@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import uuid
 import zipfile
 
@@ -49,6 +50,11 @@ def test_client_follows_a_run_live_and_downloads_the_file(page: Page, stack: Run
         page.evaluate("document.dispatchEvent(new Event('tasks-changed'))")
     page.wait_for_timeout(300)  # the answer handled
     expect(menu).to_be_visible()
+    # The chart says which days it spans and what its tallest bar stands for.
+    date = re.compile(r"^\d{2}/\d{2}/\d{4}$")
+    expect(page.locator("#chart-from")).to_have_text(date)
+    expect(page.locator("#chart-to")).to_have_text(date)
+    expect(page.locator("#chart-peak")).to_have_text(re.compile(r"^barra mais alta: \d+ tarefa\(s\)$"))
     row.get_by_role("menuitem", name="Arquivos gerados").click()
     dialog = page.locator("#files-dialog")
     expect(dialog).to_be_visible()

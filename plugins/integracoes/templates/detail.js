@@ -39,6 +39,10 @@
       }
     });
     $("task-chart-desc").textContent = `${t("ui.chart_title")}: ${total}`;
+    // The axis: the first and last day, and what the tallest bar stands for.
+    $("chart-from").textContent = days.length ? formatDate(days[0].day) : "";
+    $("chart-to").textContent = days.length ? formatDate(days[days.length - 1].day) : "";
+    $("chart-peak").textContent = t("ui.chart_peak", { count: peak });
   }
 
   // What the partner holds of each day delivered (daily types): complete, corrected, or short of N records.
