@@ -35,6 +35,10 @@ def test_execute_dialog_toast_conflict_and_reprocess_alert(page: Page, stack: Ru
         page.fill("#data_final", days_ago(3))
         page.click("#run-submit")
         expect(page.locator(".toast")).to_have_text("Solicitação enviada para a fila de processamento.")
+        toast, user = page.locator(".toast").bounding_box(), page.locator("[data-testid=usuario]").bounding_box()
+        assert toast
+        assert user
+        assert toast["y"] >= user["y"] + user["height"], "the toast leaves the header's user and language alone"
         expect(page.locator("#run-dialog")).not_to_be_visible()
 
         page.click("#tab-tasks")
