@@ -200,17 +200,19 @@ def get_of_types(
     return integration
 
 
-def active_of_types(conn: psycopg.Connection, principal: Principal, type_codes: Sequence[str]) -> list[tuple[int, str]]:
-    """(id, description) of the caller's active integrations of these types (e.g. the entries of the pages
-    only some partners have: price changes, sales reconciliation)."""
+def active_of_types(
+    conn: psycopg.Connection, principal: Principal, type_codes: Sequence[str]
+) -> list[tuple[int, str, str]]:
+    """(id, description, chain) of the caller's active integrations of these types (e.g. the entries of the
+    pages only some partners have: price changes, sales reconciliation)."""
     tenant_ids = None if principal.is_support_agent else sorted(principal.tenant_ids)
     rows = conn.execute(
-        """SELECT id, descricao FROM integracao.integracao
-           WHERE tipo_codigo = ANY(%s) AND ativa AND (%s::int[] IS NULL OR tenant_id = ANY(%s::int[]))
-           ORDER BY descricao, id""",
+        """SELECT i.id, i.descricao, t.nome FROM integracao.integracao i JOIN integracao.tenant t ON t.id = i.tenant_id
+           WHERE i.tipo_codigo = ANY(%s) AND i.ativa AND (%s::int[] IS NULL OR i.tenant_id = ANY(%s::int[]))
+           ORDER BY t.nome, i.descricao, i.id""",
         (list(type_codes), tenant_ids, tenant_ids),
     ).fetchall()
-    return [(int(r[0]), str(r[1])) for r in rows]
+    return [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
 
 
 def list_page(

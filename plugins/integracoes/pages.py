@@ -71,16 +71,21 @@ _FEATURES = (
 )
 
 
-def _feature_links(caller: Caller, root: str) -> list[dict[str, str]]:
-    links = []
+def _feature_links(caller: Caller, root: str) -> list[dict[str, Any]]:
+    """One header entry per page of its own, however many integrations have it: a button for one, a menu of
+    them for several, each named by its description and, for agents (who see every chain), its chain."""
+    groups = []
     with db.pooled() as conn:
         for path, title, types, resource in _FEATURES:
             if not caller.may(Action.READ, resource):
                 continue
             found = integrations.active_of_types(conn, caller.principal, types)
-            links += [{"href": f"{root}/integracoes/{integration_id}/{path}", "title": title,
-                       "label": label if len(found) > 1 else ""} for integration_id, label in found]  # fmt: skip
-    return links
+            links = [{"href": f"{root}/integracoes/{integration_id}/{path}",
+                      "label": f"{chain} · {description}" if caller.principal.is_support_agent else description}
+                     for integration_id, description, chain in found]  # fmt: skip
+            if links:
+                groups.append({"title": title, "links": links})
+    return groups
 
 
 def _feature_href(integration: integrations.Integration) -> tuple[str, str] | None:

@@ -179,6 +179,7 @@ def test_another_tenant_sees_nothing(erp: dict[str, Any]) -> None:
     with pytest.raises(NotFound):
         pricing.zones(erp["conn"], stranger, erp["integration"])
     assert integrations.active_of_types(erp["conn"], stranger, pricing.PRICING_TYPES) == []
+    chain = erp["conn"].execute("SELECT nome FROM integracao.tenant WHERE id = %s", (erp["tenants"][0],)).fetchone()[0]
     assert integrations.active_of_types(erp["conn"], client(erp["tenants"][0]), pricing.PRICING_TYPES) == [
-        (erp["integration"], "Proffer")
+        (erp["integration"], "Proffer", chain)
     ]

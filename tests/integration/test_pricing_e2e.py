@@ -140,8 +140,17 @@ def test_a_client_reviews_and_applies_a_decrease_in_the_browser(
     stack: RunningStack, proffer: dict[str, Any], browser: Browser
 ) -> None:
     with browser_page(browser) as page:
+        # An agent sees every chain's Proffer integrations: one header entry, a menu naming each one's chain.
+        login(page, stack, "suporte")
+        page.goto(f"{stack.url}/integracoes/")
+        entry = page.locator(".topnav > *", has_text="Alteração de Preço/Oferta")
+        expect(entry).to_have_count(1)
+        entry.locator("summary").click()
+        expect(entry.locator("a", has_text=f"Drogaria Saúde · {proffer['description']}")).to_be_visible()
+    with browser_page(browser) as page:
         login(page, stack, "cliente2")
         page.goto(f"{stack.url}/integracoes/integracoes/{proffer['id']}")
+        expect(page.locator(".topnav > *", has_text="Alteração de Preço/Oferta")).to_have_count(1)
         page.click("#feature-open")
         expect(page.locator("h1")).to_contain_text("Alteração de Preço/Oferta")
         page.select_option("#direction", "down")
