@@ -30,7 +30,7 @@ from psycopg.rows import dict_row
 from include.connectors.base import Connector, DataSet
 from include.connectors.catalog import IncrementalWindow
 from include.connectors.registry import connector_for
-from include.integracoes import alerts, integrations, late_rows, tasks
+from include.integracoes import alerts, health, integrations, late_rows, tasks
 from include.integracoes.messages import DEFAULT_LANGUAGE, text
 from include.integracoes.principal import Principal
 from include.integracoes.tasks import Origin, Task
@@ -80,38 +80,35 @@ def movement_datasets(connector: Connector) -> list[DataSet]:
 
 def delivered(conn: psycopg.Connection, connector: Connector, task: Task) -> None:
     """A task of one day was delivered: the partner holds the day as its files were just read."""
-    datasets = {d.name for d in movement_datasets(connector)}
-    if task.start != task.end or not datasets or task.origin is Origin.RECEIVING:
-        return
-    _record(conn, task, rows=_rows_sent(conn, task.id, datasets), missing=0)
+    if task.origin is not Origin.RECEIVING and (files := _day_files(conn, connector, task)):
+        _record(conn, task, rows=sum(f.rows for f in files), missing=0)
 
 
 def verify(
     conn: psycopg.Connection, connector: Connector, task: Task, *, tenant_id: int, branches: Sequence[int]
 ) -> int:
     """Count the ERP records of a delivered day committed after its files were read, and record the day."""
-    datasets = {d.name: d for d in movement_datasets(connector)}
-    files = [(name, snapshot) for name, snapshot in late_rows.files_read(conn, task.id) if name in datasets]
-    if task.start != task.end or not files:
+    files = _day_files(conn, connector, task)
+    if not files:
         return 0
+    datasets = {d.name: d for d in movement_datasets(connector)}
     # Files of one source (a sales file and its items file) count the same records: the day lacks the most
     # any of its files lacks.
     missing = max(
-        late_rows.count_late(conn, datasets[name], tenant_id=tenant_id, branches=branches, start=task.start,
-                             end=task.end, snapshot=snapshot)
-        for name, snapshot in files
+        late_rows.count_late(conn, datasets[f.dataset], tenant_id=tenant_id, branches=branches, start=task.start,
+                             end=task.end, snapshot=f.snapshot)
+        for f in files
     )  # fmt: skip
-    _record(conn, task, rows=_rows_sent(conn, task.id, set(datasets)), missing=missing)
+    _record(conn, task, rows=sum(f.rows for f in files), missing=missing)
     return missing
 
 
-def _rows_sent(conn: psycopg.Connection, task_id: int, datasets: set[str]) -> int:
-    row = conn.execute(
-        """SELECT coalesce(sum(linhas), 0) FROM integracao.arquivo
-           WHERE tarefa_id = %s AND direcao = 'enviado' AND conjunto = ANY(%s)""",
-        (task_id, sorted(datasets)),
-    ).fetchone()
-    return int(row[0]) if row else 0
+def _day_files(conn: psycopg.Connection, connector: Connector, task: Task) -> list[late_rows.FileRead]:
+    """The files of movements a one-day task sent (none for a period or a type without such files)."""
+    if task.start != task.end:
+        return []
+    names = {d.name for d in movement_datasets(connector)}
+    return [f for f in late_rows.files_read(conn, task.id) if f.dataset in names]
 
 
 def _record(conn: psycopg.Connection, task: Task, *, rows: int, missing: int) -> None:
@@ -208,13 +205,7 @@ def summary(conn: psycopg.Connection, principal: Principal, today: date | None =
     """The Painel's line: delivered days of the last `DAYS` complete, corrected and short, over what the caller
     sees; and the short days themselves."""
     today = today or datetime.now(tasks.SAO_PAULO).date()
-    scope: sql.Composable
-    params: dict[str, Any]
-    scope, params = (
-        (sql.SQL("TRUE"), {})
-        if principal.is_support_agent
-        else (sql.SQL("i.tenant_id = ANY(%(tenants)s::int[])"), {"tenants": sorted(principal.tenant_ids)})
-    )
+    scope, params = health.tenant_scope(principal)
     params = params | {"first": today - timedelta(days=DAYS), "limit": ATTENTION_LIMIT}
     with conn.cursor(row_factory=dict_row) as cur:
         counts = cur.execute(

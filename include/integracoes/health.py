@@ -71,7 +71,8 @@ def condition(wanted: Health) -> sql.Composable:
     return sql.SQL("({}) = {}").format(HEALTH, sql.Literal(str(wanted)))
 
 
-def _scope(principal: Principal) -> tuple[sql.Composable, dict[str, Any]]:
+def tenant_scope(principal: Principal) -> tuple[sql.Composable, dict[str, Any]]:
+    """The caller's integrations, as a condition over `i` (integracao) and its parameters."""
     if principal.is_support_agent:
         return sql.SQL("TRUE"), {}
     return sql.SQL("i.tenant_id = ANY(%(tenants)s::int[])"), {"tenants": sorted(principal.tenant_ids)}
@@ -116,7 +117,7 @@ class Overview:
 
 
 def overview(conn: psycopg.Connection, principal: Principal) -> Overview:
-    where, params = _scope(principal)
+    where, params = tenant_scope(principal)
     with conn.cursor(row_factory=dict_row) as cur:
         counts = {
             Health(r["saude"]): int(r["n"])

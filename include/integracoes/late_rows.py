@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 import psycopg
 from psycopg import sql
@@ -88,12 +89,18 @@ def count_late(
     return int(row[0]) if row else 0
 
 
-def files_read(conn: psycopg.Connection, task_id: int) -> list[tuple[str, str]]:
-    """(data set, snapshot) of each file a delivered task sent that knows its snapshot."""
+class FileRead(NamedTuple):
+    dataset: str
+    snapshot: str  # the PostgreSQL snapshot it was read in (text form)
+    rows: int
+
+
+def files_read(conn: psycopg.Connection, task_id: int) -> list[FileRead]:
+    """The files a delivered task sent that know the snapshot they were read in."""
     return [
-        (r[0], r[1])
+        FileRead(r[0], r[1], int(r[2] or 0))
         for r in conn.execute(
-            """SELECT conjunto, snapshot::text FROM integracao.arquivo
+            """SELECT conjunto, snapshot::text, linhas FROM integracao.arquivo
                WHERE tarefa_id = %s AND direcao = 'enviado' AND snapshot IS NOT NULL
                  AND situacao IN ('sent', 'completed')""",
             (task_id,),
