@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,9 +86,9 @@ def debian_mirror() -> str:
     return "http://deb.debian.org/debian"
 
 
-def timed(build: object) -> float:
+def timed(build: Callable[[], None]) -> float:
     started = time.monotonic()
-    build()  # type: ignore[operator]
+    build()
     return time.monotonic() - started
 
 

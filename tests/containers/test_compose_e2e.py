@@ -20,13 +20,12 @@ import io
 import json
 import os
 import secrets
-import socket
 import ssl
 import subprocess
 import sys
 import time
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -39,6 +38,8 @@ import yaml
 
 from sandbox import certs as sandbox_certs
 from tests.containers.images import REPO, build_all
+from tests.integration.test_runs_e2e import wait_for
+from tests.stack_fixtures import free_port
 
 pytestmark = [pytest.mark.containers, pytest.mark.timeout(3600)]
 
@@ -50,22 +51,6 @@ SAO_PAULO = ZoneInfo("America/Sao_Paulo")
 PODMAN_COMPOSE = str(Path(sys.executable).parent / "podman-compose")
 SFTP_USER = "conteineres"
 DELIVERY_STEP = "entregar"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_for(what: str, probe: Callable[[], Any], timeout: float = 300, every: float = 2) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = probe()
-        if value:
-            return value
-        time.sleep(every)
-    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
 
 
 @dataclass
