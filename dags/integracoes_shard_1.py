@@ -1,5 +1,5 @@
-"""Airflow DAGs of the registered integrations with id % 16 == 1 (built by include/integracoes/dag_factory.py)."""
+"""Airflow DAGs of the registered integrations with id % 16 == 1 (built by include/airflow_adapter/dag_factory.py)."""
 
-from include.integracoes.dag_factory import dags_of_shard
+from include.airflow_adapter.dag_factory import dags_of_shard
 
 globals().update(dags_of_shard(1))

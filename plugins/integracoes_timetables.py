@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from airflow.plugins_manager import AirflowPlugin
 
-from include.integracoes.schedules import DailySendTimetable, StaggeredIntervalTimetable
+from include.airflow_adapter.schedules import DailySendTimetable, StaggeredIntervalTimetable
 
 
 class IntegracoesTimetablesPlugin(AirflowPlugin):  # type: ignore[misc]  # Airflow is not type-checked here

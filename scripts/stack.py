@@ -44,7 +44,7 @@ log = logging.getLogger("stack")
 
 REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
-PRELOADED = [sys.executable, "-m", "include.integracoes.preloaded"]  # `airflow …` with the product imported
+PRELOADED = [sys.executable, "-m", "include.airflow_adapter.preloaded"]  # `airflow …` with the product imported
 COMPONENTS: dict[str, list[str]] = {
     # The partner sandbox (demo and tests only) stands in for the partners' endpoints.
     "sandbox": [
@@ -59,8 +59,8 @@ COMPONENTS: dict[str, list[str]] = {
     "scheduler": [*PRELOADED, "scheduler", "--skip-serve-logs"],
     "dag-processor": [*PRELOADED, "dag-processor"],
     "triggerer": [str(VENV_BIN / "airflow"), "triggerer", "--skip-serve-logs"],
-    # The dead-run safety net: ends the tasks of runs that died (include/integracoes/reconciler.py).
-    "reconciler": [sys.executable, "-m", "include.integracoes.reconciler", "--watch"],
+    # The dead-run safety net: ends the tasks of runs that died (include/airflow_adapter/reconciler.py).
+    "reconciler": [sys.executable, "-m", "include.airflow_adapter.reconciler", "--watch"],
 }
 # With demo data: an ERP that keeps selling, buying and reordering (include/integracoes/erp_simulator.py).
 SIMULATOR_COMPONENTS: dict[str, list[str]] = {
@@ -458,7 +458,7 @@ def prepare(*, demo_data: bool) -> None:
             [sys.executable, "-m", "scripts.security_setup", *(["--demo-users"] if demo_data else [])], cwd=REPO
         ),
         # Pools for every partner and the pause state of every integration's DAG.
-        subprocess.Popen([sys.executable, "-m", "include.integracoes.reconciler"], cwd=REPO),
+        subprocess.Popen([sys.executable, "-m", "include.airflow_adapter.reconciler"], cwd=REPO),
     )
 
 

@@ -24,7 +24,7 @@ import httpx
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-# include.integracoes.schedules' timezone; not imported from there: that module imports Airflow, whose
+# include.airflow_adapter.schedules' timezone; not imported from there: that module imports Airflow, whose
 # configuration must not be read before a test module points it at its own.
 SEND_AT_TIMEZONE = ZoneInfo("America/Sao_Paulo")
 START_TIMEOUT_S = 600

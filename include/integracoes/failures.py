@@ -44,9 +44,9 @@ def classify(
 
 
 def _is_timeout(error: BaseException | str | None) -> bool:
-    from airflow.sdk.exceptions import AirflowTaskTimeout
+    from include.airflow_adapter.runtime import is_step_timeout
 
-    return isinstance(error, AirflowTaskTimeout)
+    return is_step_timeout(error)
 
 
 # The first class an error is an instance of decides (subclasses before their parents); the parameters of its

@@ -52,13 +52,10 @@ class StoredFile:
 
 
 def storage_root() -> Any:
-    from airflow.sdk import ObjectStoragePath
-
     url = os.environ.get(FILES_URL_ENV) or (
         "file://" + str(Path(os.environ.get("INTEGRACOES_DATA", "data")).resolve() / "arquivos")
     )
-    conn_id = os.environ.get(FILES_CONN_ENV)
-    return ObjectStoragePath(url, conn_id=conn_id) if conn_id else ObjectStoragePath(url)
+    return _path(url)
 
 
 class HashingWriter:
@@ -286,10 +283,9 @@ def expire_old(conn: psycopg.Connection, days: int, *, now: datetime | None = No
 
 
 def _path(uri: str) -> Any:
-    from airflow.sdk import ObjectStoragePath
+    from include.airflow_adapter.runtime import object_storage_path
 
-    conn_id = os.environ.get(FILES_CONN_ENV)
-    return ObjectStoragePath(uri, conn_id=conn_id) if conn_id else ObjectStoragePath(uri)
+    return object_storage_path(uri, os.environ.get(FILES_CONN_ENV))
 
 
 def open_stored(stored: StoredFile) -> Any:

@@ -48,6 +48,13 @@ def type_of_dag(dag_id: str) -> str:
     return dag_id.split("_", 2)[-1]
 
 
+def integration_of_dag(dag_id: str) -> int | None:
+    """The integration whose DAG this is (the inverse of `dag_id_for`); None for a DAG that is not one."""
+    prefix, _, rest = dag_id.partition("_")
+    number = rest.partition("_")[0]
+    return int(number) if prefix == "integracao" and number.isdigit() else None
+
+
 def pool_for(type_code: str) -> str:
     """The Airflow pool that caps simultaneous deliveries to one partner across all tenants."""
     return f"parceiro_{type_code}"

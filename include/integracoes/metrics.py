@@ -17,9 +17,9 @@ log = logging.getLogger(__name__)
 
 
 def _stats() -> object:
-    from airflow.sdk.observability.stats import Stats
+    from include.airflow_adapter.runtime import stats
 
-    return Stats
+    return stats()
 
 
 def task_moved(type_code: str, status: str, failure: str | None) -> None:

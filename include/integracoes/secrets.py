@@ -10,9 +10,9 @@ class EncryptionNotConfiguredError(RuntimeError):
 
 
 def _fernet() -> Any:
-    from airflow.models.crypto import get_fernet
+    from include.airflow_adapter.runtime import fernet as airflow_fernet
 
-    fernet = get_fernet()
+    fernet = airflow_fernet()
     if not getattr(fernet, "is_encrypted", False):
         raise EncryptionNotConfiguredError("[core] fernet_key is not set; refusing to store secrets unencrypted")
     return fernet
@@ -30,7 +30,7 @@ def decrypt(token: str) -> str:
 
 
 def mask(value: str) -> None:
-    from airflow.sdk.log import mask_secret
+    from include.airflow_adapter.runtime import mask_secret
 
     mask_secret(value)
 

@@ -17,9 +17,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from include.airflow_adapter.control import DagUnavailable
 from include.connectors.config import Problem
 from include.integracoes import errors as service
-from include.integracoes.airflow_runs import DagUnavailable
 from include.integracoes.messages import CATALOG, negotiate, text
 
 log = logging.getLogger(__name__)

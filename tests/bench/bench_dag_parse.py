@@ -24,7 +24,7 @@ from scripts import embedded_db
 
 TARGET_RATIO = 0.5
 STEPS_FILE = Path(__file__).resolve().parents[2] / "include" / "integracoes" / "run_steps.py"
-STEPS = "include.integracoes.run_steps"  # imported by name, once, as our DAG files do
+STEPS = "include.airflow_adapter.run_steps"  # imported by name, once, as our DAG files do
 
 
 def _seed(url: str, count: int) -> None:
@@ -84,7 +84,8 @@ def _timed(build: Callable[[], dict[str, Any]]) -> tuple[float, float, int]:
 
 
 def ours() -> dict[str, Any]:
-    from include.integracoes import dag_factory, registry
+    from include.airflow_adapter import dag_factory
+    from include.integracoes import registry
 
     dags: dict[str, Any] = {}
     for shard in range(registry.SHARDS):

@@ -60,7 +60,7 @@ BUNDLE = "dags-folder"
 SHARDS = 16  # the same number of files on both sides (include/integracoes/registry.py SHARDS)
 EDITED, NEW_INTERVAL = 4321, 97
 TARGETS = {"cold": 120.0, "restart": 30.0, "edit": 30.0, "new": 10.0, "cpu": 0.1}
-REPARSE_FOLLOW_UPS_S = (3.0, 15.0)  # as include/integracoes/reconciler.py
+REPARSE_FOLLOW_UPS_S = (3.0, 15.0)  # as include/airflow_adapter/reconciler.py
 
 
 def _interval_s() -> int:
@@ -116,7 +116,7 @@ class Stack:
         return dict(answer.json()) if answer.status_code == 200 else None
 
     def request_reparse(self, relative: str) -> None:
-        """What the plugin does on a save (include/integracoes/reconciler.py), for the baseline's files."""
+        """What the plugin does on a save (include/airflow_adapter/reconciler.py), for the baseline's files."""
 
         def insert() -> None:
             request_id = hashlib.md5(f"{BUNDLE}:{relative}".encode(), usedforsecurity=False).hexdigest()

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from include.airflow_adapter import dag_factory
 from include.connectors.boavista import BoaVista
 from include.connectors.catalog import CATALOG
-from include.integracoes import dag_factory
 from include.integracoes.registry import RegisteredIntegration
 from include.integracoes.tasks import daily_days_to_send
 

@@ -12,8 +12,9 @@ import psycopg
 import pytest
 from cryptography.fernet import Fernet
 
+from include.airflow_adapter import dag_factory, run_steps, schedules
 from include.connectors.catalog import CATALOG, DailyWindow, Direction, OwnTimetable
-from include.integracoes import catalog, dag_factory, demo_data, registry, run_steps, schedules, tasks
+from include.integracoes import catalog, demo_data, registry, tasks
 from include.integracoes.registry import RegisteredIntegration
 
 REPO = Path(__file__).resolve().parents[2]

@@ -34,20 +34,18 @@ PUBLIC_MODULES = (
 
 # name → the modules that use it, and why no public surface does.
 PRIVATE: dict[str, set[str]] = {
-    # The metadata database, read and written by the stack's own processes (never by task code).
-    "airflow.utils.session.create_session": {
-        "include/integracoes/airflow_runs.py", "include/integracoes/reconciler.py",
-    },
-    "airflow.models.dagrun.DagRun": {"include/integracoes/reconciler.py"},
-    "airflow.models.dag.DagModel": {"include/integracoes/airflow_runs.py", "include/integracoes/reconciler.py"},
-    "airflow.models.taskinstance.TaskInstance": {"include/integracoes/airflow_runs.py"},
-    "airflow.models.pool.Pool": {"include/integracoes/reconciler.py"},
-    "airflow.models.dagbag.DagPriorityParsingRequest": {"include/integracoes/reconciler.py"},
-    "airflow.utils.state.DagRunState": {"include/integracoes/reconciler.py"},
-    "airflow.utils.state.TaskInstanceState": {"include/integracoes/airflow_runs.py"},
-    "airflow.utils.types.DagRunTriggeredByType": {"include/integracoes/airflow_runs.py"},
+    # The metadata database, read and written by the stack's own processes (never by task code), in one module:
+    # the REST API would need a user's token, which these processes have none to give.
+    "airflow.utils.session.create_session": {"include/airflow_adapter/control.py"},
+    "airflow.models.dagrun.DagRun": {"include/airflow_adapter/control.py"},
+    "airflow.models.dag.DagModel": {"include/airflow_adapter/control.py"},
+    "airflow.models.taskinstance.TaskInstance": {"include/airflow_adapter/control.py"},
+    "airflow.models.pool.Pool": {"include/airflow_adapter/control.py"},
+    "airflow.models.dagbag.DagPriorityParsingRequest": {"include/airflow_adapter/control.py"},
+    "airflow.utils.state.TaskInstanceState": {"include/airflow_adapter/control.py"},
+    "airflow.utils.types.DagRunTriggeredByType": {"include/airflow_adapter/control.py"},
     # Triggering a run in process (the REST API would need a token the API server gives itself).
-    "airflow.api.common.trigger_dag.trigger_dag": {"include/integracoes/airflow_runs.py"},
+    "airflow.api.common.trigger_dag.trigger_dag": {"include/airflow_adapter/control.py"},
     # The API server's auth manager instance and the user of a request, for the plugin's own auth dependency.
     "airflow.api_fastapi.app.get_auth_manager": {
         "plugins/integracoes/auth.py", "plugins/integracoes/directory.py", "plugins/integracoes/errors.py",
@@ -56,13 +54,13 @@ PRIVATE: dict[str, set[str]] = {
     "airflow.api_fastapi.core_api.security.get_user": {"plugins/integracoes/auth.py"},
     # Settings read where no hook passes them (log folder, the API's base URL).
     "airflow.configuration.conf": {
-        "include/integracoes/task_logs.py", "plugins/integracoes/auth.py", "plugins/integracoes_plugin.py",
+        "include/airflow_adapter/task_logs.py", "plugins/integracoes/auth.py", "plugins/integracoes_plugin.py",
     },
     "airflow.settings": {"plugins/integracoes/directory.py"},
     # Airflow's Fernet key, which also encrypts the partners' credentials at rest.
-    "airflow.models.crypto.get_fernet": {"include/integracoes/secrets.py"},
+    "airflow.models.crypto.get_fernet": {"include/airflow_adapter/runtime.py"},
     # The components' own entry point, behind the preloaded DAG factory.
-    "airflow.__main__.main": {"include/integracoes/preloaded.py"},
+    "airflow.__main__.main": {"include/airflow_adapter/preloaded.py"},
     # Provider helpers: FAB's application builder (roles and users), the AWS connection's reading.
     "airflow.providers.fab.auth_manager.cli_commands.utils.get_application_builder": {"scripts/security_setup.py"},
     "airflow.providers.amazon.aws.utils.connection_wrapper.AwsConnectionWrapper": {
@@ -74,7 +72,7 @@ PRIVATE: dict[str, set[str]] = {
 BEHAVIOURS = (
     ("plugins/integracoes/directory.py", "the FAB auth manager's per-process token cache (`cache`)",
      r'getattr\(get_auth_manager\(\), "cache"'),
-    ("include/integracoes/auth_manager.py", "the dag-processor's check of the auth manager's class name",
+    ("include/airflow_adapter/auth_manager.py", "the dag-processor's check of the auth manager's class name",
      r"FabAuthManager"),
 )  # fmt: skip
 
@@ -125,6 +123,30 @@ def test_every_private_airflow_name_in_use_is_listed_with_where() -> None:
 def test_the_couplings_no_import_shows_are_still_there() -> None:
     for file, what, pattern in BEHAVIOURS:
         assert re.search(pattern, (REPO / file).read_text()), f"{file} no longer relies on {what}: update BEHAVIOURS"
+
+
+ADAPTER = "include/airflow_adapter/"
+# Outside the adapter, only the transports touch Airflow: the providers' hooks as I/O libraries, and the Task
+# SDK's Connection they are built from.
+TRANSPORTS = "include/connectors/transports/"
+TRANSPORT_MAY_IMPORT = ("airflow.providers.", "airflow.sdk.Connection")
+
+
+def test_only_the_adapter_package_imports_airflow() -> None:
+    outside = []
+    for path in sorted((REPO / "include").rglob("*.py")):
+        relative = str(path.relative_to(REPO))
+        if relative.startswith(ADAPTER):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), relative)):
+            for module, name in _imported(node):
+                if module != "airflow" and not module.startswith("airflow."):
+                    continue
+                full = f"{module}.{name}" if name else module
+                if relative.startswith(TRANSPORTS) and full.startswith(TRANSPORT_MAY_IMPORT):
+                    continue
+                outside.append(f"{relative}: {full}")
+    assert not outside, f"Airflow imported outside {ADAPTER} (use include.airflow_adapter.runtime): {outside}"
 
 
 def test_the_check_sees_a_private_import(tmp_path: Path) -> None:

@@ -7,7 +7,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from include.integracoes import files, run_steps, tasks
+from include.airflow_adapter import run_steps
+from include.integracoes import files, tasks
 from include.integracoes.errors import Gone
 from include.integracoes.principal import Principal, Tenant
 from include.integracoes.tasks import Origin

@@ -11,10 +11,11 @@ from typing import Any
 import psycopg
 import pytest
 
+from include.airflow_adapter import run_steps
 from include.connectors import export
 from include.connectors.registry import connector_for
 from include.connectors.trivio import Trivio
-from include.integracoes import completeness, files, run_steps, tasks
+from include.integracoes import completeness, files, tasks
 from include.integracoes.errors import NotFound
 from include.integracoes.principal import Principal, Tenant
 from include.integracoes.tasks import Origin

@@ -84,7 +84,7 @@ class FakeRuns:
 
     def ensure_runnable(self, dag_id: str) -> None:
         if not self.available:
-            from include.integracoes.airflow_runs import DagUnavailable
+            from include.airflow_adapter.control import DagUnavailable
 
             raise DagUnavailable("manual.dag_unavailable")
 

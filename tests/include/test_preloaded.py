@@ -15,7 +15,7 @@ from tests.stack_fixtures import REPO
 PROBE = """
 import json, sys, threading
 import psutil
-import include.integracoes.preloaded
+import include.airflow_adapter.preloaded
 print(json.dumps({
     "modules": sorted(m for m in sys.modules if m.startswith("include.")),
     "threads": threading.active_count(),
@@ -29,7 +29,7 @@ def test_importing_the_entry_point_loads_the_factory_and_opens_nothing() -> None
     assert done.returncode == 0, done.stderr
     found = json.loads(done.stdout.strip().splitlines()[-1])
     # What every parsing process of a shard would otherwise import again.
-    assert {"include.integracoes.dag_factory", "include.connectors.registry", "include.connectors.catalog"} <= set(
+    assert {"include.airflow_adapter.dag_factory", "include.connectors.registry", "include.connectors.catalog"} <= set(
         found["modules"]
     )
     assert found["threads"] == 1
@@ -42,10 +42,10 @@ def test_importing_the_entry_point_loads_the_factory_and_opens_nothing() -> None
 def test_the_cli_runs_the_airflow_command_given(monkeypatch: pytest.MonkeyPatch, command: list[str]) -> None:
     import airflow.__main__
 
-    from include.integracoes import preloaded
+    from include.airflow_adapter import preloaded
 
     seen: list[list[str]] = []
     monkeypatch.setattr(airflow.__main__, "main", lambda: seen.append(list(sys.argv)))
-    monkeypatch.setattr(sys, "argv", ["include/integracoes/preloaded.py", *command])
+    monkeypatch.setattr(sys, "argv", ["include/airflow_adapter/preloaded.py", *command])
     preloaded.main()
     assert seen == [["airflow", *command]]

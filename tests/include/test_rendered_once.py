@@ -11,7 +11,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from include.integracoes import files, run_steps, tasks
+from include.airflow_adapter import run_steps
+from include.integracoes import files, tasks
 from include.integracoes.tasks import Origin
 from tests.include.factories import integration_over_demo_erp
 

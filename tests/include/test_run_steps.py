@@ -10,13 +10,14 @@ from typing import Any
 import psycopg
 import pytest
 
+from include.airflow_adapter import run_steps
 from include.connectors.errors import (
     ConnectorUnavailableError,
     CredentialsRefusedError,
     LayoutMismatchError,
     PartnerUnavailableError,
 )
-from include.integracoes import failures, run_steps, tasks
+from include.integracoes import failures, tasks
 from include.integracoes.tasks import FailureClass, Origin, Status
 from tests.include.factories import integration_over_demo_erp, make_integration
 
@@ -40,8 +41,9 @@ def integration(migrated_db: psycopg.Connection, app_database_env: str) -> int:
     return make_integration(migrated_db)[1]
 
 
-def scheduled_task(conn: psycopg.Connection, integration: int, run_id: str) -> tasks.Task:
-    task = tasks.insert_pending(conn, integration, date(2026, 11, 1), date(2026, 11, 1), "Sistema", Origin.SCHEDULED)
+def scheduled_task(conn: psycopg.Connection, integration: int, run_id: str, day: int = 1) -> tasks.Task:
+    task = tasks.insert_pending(conn, integration, date(2026, 11, day), date(2026, 11, day), "Sistema",
+                                Origin.SCHEDULED)  # fmt: skip
     tasks.claim_task(conn, task.id, integration, DAG, run_id)
     return task
 
@@ -253,7 +255,9 @@ def test_a_sale_committed_late_is_sent_by_the_next_window_whatever_its_own_time(
     assert next_window("scheduled__1") == [770001]
 
     offline = psycopg.connect(incremental.url)  # a transaction left open: the store's link is down
-    incremental.sell(770002, now - timedelta(hours=3), offline)
+    # Stamped three hours ago, or at midnight when that is earlier: the integration sends from its first day.
+    midnight = datetime.combine(now.date(), datetime.min.time(), tzinfo=run_steps.TIMEZONE)
+    incremental.sell(770002, max(now - timedelta(hours=3), midnight), offline)
     incremental.sell(770003, now, conn)
     assert next_window("scheduled__2") == [770003], "an uncommitted sale is not in the window cut meanwhile"
     offline.commit()
@@ -274,7 +278,9 @@ def test_a_window_after_a_task_without_snapshot_starts_at_its_time_cutoff(increm
     conn, integration_id, info = incremental.conn, incremental.integration_id, incremental.info
     now = datetime.now(run_steps.TIMEZONE)
     incremental.sell(660001, now - timedelta(hours=2))  # sent by the old task
-    incremental.sell(660002, now - timedelta(minutes=20))  # after its cutoff: not sent yet
+    midnight = datetime.combine(now.date(), datetime.min.time(), tzinfo=run_steps.TIMEZONE)
+    # After its cutoff: not sent yet (and not before midnight: the integration sends from its first day).
+    incremental.sell(660002, max(now - timedelta(minutes=20), midnight))
     conn.execute(
         """INSERT INTO integracao.tarefa (integracao_id, data_inicial, data_final, solicitada_por, origem,
                                           situacao, corte_inicial, corte_final)
@@ -415,3 +421,67 @@ def test_a_window_emptied_by_a_cancellation_sends_no_empty_file_and_ends(
     assert run_steps.produce_files(integration_id, dag_run=run, ti=XcomOf(opened)) == []
     run_steps.deliver(integration_id, dag_run=run, ti=XcomOf(opened, "entregar"))
     assert tasks.get_task(conn, opened[0]).status is Status.COMPLETED
+
+
+@dataclass
+class EndedRun:
+    """What the scheduler hands its listeners: the run, and its steps (task instances)."""
+
+    dag_id: str
+    run_id: str
+    steps: list[Any] = field(default_factory=list)
+
+    def get_task_instances(self) -> list[Any]:
+        return self.steps
+
+
+@dataclass
+class StartedStep:
+    task_id: str
+    start_date: datetime | None
+
+
+def test_the_scheduler_ends_a_timed_out_runs_tasks_at_once_through_the_products_listener(
+    migrated_db: psycopg.Connection, integration: int
+) -> None:
+    """Airflow's listener manager, loaded from the plugins folder, calls the product's on_dag_run_failed when
+    the scheduler ends a run past its time limit: the tasks end then, naming the step that was running,
+    without waiting for the DAG's callback in the dag-processor or for the sweep."""
+    from airflow.listeners.listener import get_listener_manager
+
+    from include.airflow_adapter import listeners
+
+    manager = get_listener_manager()
+    assert listeners in manager.pm.get_plugins(), "plugins/integracoes_listeners.py registers the listener"
+    timed_out = scheduled_task(migrated_db, integration, "scheduled__20")
+    failed_step = scheduled_task(migrated_db, integration, "scheduled__21", day=2)
+    started = datetime(2026, 11, 1, 3, 0, tzinfo=run_steps.TIMEZONE)
+    steps = [StartedStep("preparar", started), StartedStep("entregar", started + timedelta(minutes=2)),
+             StartedStep("receber_e_aplicar", None)]  # fmt: skip
+
+    # Called as the manager's hook relay calls it (the manager's other listeners, e.g. dag-factory's, aside).
+    listeners.on_dag_run_failed(dag_run=EndedRun(DAG, "scheduled__20", steps), msg="timed_out")
+    ended = tasks.get_task(migrated_db, timed_out.id)
+    assert (ended.status, ended.failure_class) == (Status.FAILED, FailureClass.RUN_TIMEOUT)
+    assert "(entrega ao parceiro)" in (ended.failure_reason or "")
+    # A step's failure: its own callback knows the precise reason (and may still be running).
+    listeners.on_dag_run_failed(dag_run=EndedRun(DAG, "scheduled__21"), msg="task_failure")
+    assert tasks.get_task(migrated_db, failed_step.id).status is Status.PENDING
+
+
+def test_a_run_that_succeeds_leaving_its_task_pending_ends_it_as_lost_at_once(
+    migrated_db: psycopg.Connection, integration: int
+) -> None:
+    from include.airflow_adapter.listeners import close_run, on_dag_run_success
+
+    left = scheduled_task(migrated_db, integration, "scheduled__30")
+    awaiting = scheduled_task(migrated_db, integration, "scheduled__30", day=2)
+    tasks.mark_sent(migrated_db, awaiting.id)  # delivered; the partner's answer comes later
+    elsewhere = scheduled_task(migrated_db, integration, "scheduled__31", day=3)
+
+    on_dag_run_success(dag_run=EndedRun(DAG, "scheduled__30"), msg="success")
+    ended = tasks.get_task(migrated_db, left.id)
+    assert (ended.status, ended.failure_class) == (Status.FAILED, FailureClass.RUN_LOST)
+    assert tasks.get_task(migrated_db, awaiting.id).status is Status.SENT
+    assert tasks.get_task(migrated_db, elsewhere.id).status is Status.PENDING
+    assert close_run("example_bash_operator", "manual__1") == [], "not an integration's DAG: nothing to do"

@@ -6,7 +6,7 @@ import os
 import time
 from pathlib import Path
 
-from include.integracoes import task_logs
+from include.airflow_adapter import task_logs
 
 DAY = 86_400
 

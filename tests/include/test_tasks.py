@@ -127,7 +127,7 @@ def test_an_orphan_of_a_timed_out_run_gets_the_time_limit_reason(
 
 
 def test_a_runs_time_limit_is_its_partners() -> None:
-    from include.integracoes.reconciler import run_limit
+    from include.airflow_adapter.reconciler import run_limit
 
     assert run_limit("integracao_5_propz") == timedelta(minutes=240)
     assert run_limit("integracao_12_linx_wms") == timedelta(minutes=60)

@@ -168,10 +168,11 @@ class Day:
 
 def _daily(stack: RunningStack, conn: psycopg.Connection) -> list[Day]:
     """Every daily partner of Farmácia Vida whose files are movements of a day (late rows can reach them)."""
+    from include.airflow_adapter import run_steps
     from include.connectors import export
     from include.connectors.catalog import DailyWindow
     from include.connectors.registry import connector_for
-    from include.integracoes import late_rows, run_steps, tasks
+    from include.integracoes import late_rows, tasks
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("INTEGRACOES_SANDBOX_URL", stack.sandbox_url)

@@ -30,9 +30,9 @@ def test_all_four_components_report_healthy(stack: RunningStack) -> None:
 
 def test_the_dag_processor_runs_with_the_factory_loaded_and_logs_no_line_per_dag(stack: RunningStack) -> None:
     processor = psutil.Process(stack.pids()["dag-processor"])
-    assert processor.cmdline()[1:4] == ["-m", "include.integracoes.preloaded", "dag-processor"]
+    assert processor.cmdline()[1:4] == ["-m", "include.airflow_adapter.preloaded", "dag-processor"]
     scheduler = psutil.Process(stack.pids()["scheduler"])
-    assert scheduler.cmdline()[1:4] == ["-m", "include.integracoes.preloaded", "scheduler"]
+    assert scheduler.cmdline()[1:4] == ["-m", "include.airflow_adapter.preloaded", "scheduler"]
     log = stack.data / "logs" / "dag-processor.log"
     wait_for("a parse of the shards", lambda: "integracoes_shard_" in log.read_text(), 120)
     written = log.read_text()

@@ -94,12 +94,12 @@ def roles(services: dict[str, Any]) -> dict[str, list[str]]:
         role = {
             ("api-server", "--apps", "core"): "ui",
             ("api-server", "--apps", "execution"): "execution",
-            ("python", "-m", "include.integracoes.preloaded", "scheduler"): "scheduler",
-            ("python", "-m", "include.integracoes.preloaded", "dag-processor"): "dag-processor",
+            ("python", "-m", "include.airflow_adapter.preloaded", "scheduler"): "scheduler",
+            ("python", "-m", "include.airflow_adapter.preloaded", "dag-processor"): "dag-processor",
             ("triggerer",): "triggerer",
-            ("python", "-m", "include.integracoes.preloaded", "celery", "worker"): "worker",
+            ("python", "-m", "include.airflow_adapter.preloaded", "celery", "worker"): "worker",
             ("python", "-m", "scripts.stack", "prepare"): "init",
-            ("python", "-m", "include.integracoes.reconciler", "--watch"): "reconciler",
+            ("python", "-m", "include.airflow_adapter.reconciler", "--watch"): "reconciler",
         }.get(tuple(argv))
         image = str(service.get("image", ""))
         if role is None and image.startswith("postgres:"):

@@ -137,7 +137,7 @@ class OAuth2ClientCredentials(Auth):
 def _masked(value: str) -> str:
     """Derived credentials (an encoded password, a partner's token) are secrets too: Airflow's log masker
     hides them like the configured ones (those are registered when decrypted)."""
-    from airflow.sdk.log import mask_secret
+    from include.airflow_adapter.runtime import mask_secret
 
     mask_secret(value)
     return value

@@ -8,13 +8,13 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from include.airflow_adapter.reconciler import AirflowReconciler
 from include.connectors.registry import is_available
 from include.integracoes import connection_check, db, integrations
 from include.integracoes import health as health_service
 from include.integracoes.integrations import ConfigInput, Integration, IntegrationInput
 from include.integracoes.paging import Page
 from include.integracoes.permissions import Action, Resource
-from include.integracoes.reconciler import AirflowReconciler
 from integracoes.api.paging import PageOut, page_out
 from integracoes.api.params import MAX_ID, IntegrationId, PageNumber, page_size_param
 from integracoes.auth import Caller, require

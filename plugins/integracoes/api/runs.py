@@ -8,8 +8,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, WithJsonSchema
 
+from include.airflow_adapter.control import AirflowRuns
 from include.integracoes import db, manual_runs
-from include.integracoes.airflow_runs import AirflowRuns
 from include.integracoes.messages import text
 from include.integracoes.permissions import Action, Resource
 from integracoes.api.params import IntegrationId, StrictQueryBool, TaskId

@@ -11,7 +11,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from integracoes_plugin import URL_PREFIX
 from pydantic import BaseModel, Field
 
-from include.integracoes import airflow_runs, db, tasks
+from include.airflow_adapter.control import log_steps
+from include.integracoes import db, tasks
 from include.integracoes.permissions import Action, Resource
 from integracoes.api.paging import PageOut, page_out
 from integracoes.api.params import IntegrationId, PageNumber, page_size_param
@@ -71,7 +72,7 @@ def airflow_runs_of(
 ) -> dict[int, AirflowRunOut]:
     """The Airflow run of each task's latest attempt, linked in Airflow 3's UI (served above this app's mount)."""
     attempts = tasks.latest_attempts(conn, [task.id for task in found])
-    steps = airflow_runs.log_steps(set(attempts.values()))
+    steps = log_steps(set(attempts.values()))
     ui = str(request.scope.get("root_path", "")).rstrip("/").removesuffix(URL_PREFIX)
     out = {}
     for task_id, (dag_id, run_id) in attempts.items():

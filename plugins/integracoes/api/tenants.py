@@ -9,9 +9,9 @@ import psycopg
 from fastapi import APIRouter, Body, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from include.airflow_adapter.reconciler import sync_pause_state
 from include.integracoes import db, tenants, users
 from include.integracoes.permissions import Action, Resource
-from include.integracoes.reconciler import sync_pause_state
 from integracoes.api.paging import PageOut, page_out
 from integracoes.api.params import PageNumber, TenantId, page_size_param
 from integracoes.auth import Caller, require

@@ -16,9 +16,9 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from include.airflow_adapter import schedules
 from include.connectors.catalog import CATALOG, DailyWindow, Direction, IntegrationType, OwnTimetable
 from include.connectors.registry import is_available
-from include.integracoes import schedules
 from include.integracoes.integrations import EXTRACTION_POOL, dag_id_for, pool_for
 from include.integracoes.registry import RegisteredIntegration, read_shard, strict
 
@@ -36,7 +36,7 @@ DEFAULT_ARGS: dict[str, Any] = {
     "retry_exponential_backoff": 2.0,
     "max_retry_delay": timedelta(minutes=15),
 }
-RUN_STEPS = "include.integracoes.run_steps"
+RUN_STEPS = "include.airflow_adapter.run_steps"
 
 # Upper bounds over every partner's own limits (catalog: step_timeout_min, run_timeout_min); unset = the
 # partner's. A step that hangs (a partner that never answers, a lock in the ERP) is ended, retried, then failed
@@ -70,7 +70,7 @@ DAILY_SPREAD_S = schedules.daily_spread_s()
 
 def _schedule(integration: RegisteredIntegration) -> Any:
     """Own timetable (cron, the connector's contract), a daily send time, or the interval — each integration on
-    a stable phase of its own (include/integracoes/schedules.py)."""
+    a stable phase of its own (include/airflow_adapter/schedules.py)."""
     window = CATALOG[integration.type_code].window
     if isinstance(window, OwnTimetable):
         from airflow.sdk import CronTriggerTimetable, MultipleCronTriggerTimetable
@@ -108,7 +108,7 @@ def build_dag(integration: RegisteredIntegration) -> Any:
     from airflow.providers.standard.operators.python import PythonOperator
     from airflow.sdk import DAG
 
-    from include.integracoes import run_steps
+    from include.airflow_adapter import run_steps
 
     spec = CATALOG[integration.type_code]
     step_timeout, run_timeout = time_limits(spec)

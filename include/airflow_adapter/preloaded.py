@@ -1,5 +1,5 @@
 """Airflow's components that fork a process per unit of work, started with the product's modules already
-imported: `python -m include.integracoes.preloaded <airflow command> [options]`.
+imported: `python -m include.airflow_adapter.preloaded <airflow command> [options]`.
 
 The dag-processor forks a parsing process per DAG file, the scheduler's LocalExecutor workers (and Celery's)
 fork a process per task, and each of those parses the integration's shard again. Whatever the parent has
@@ -8,9 +8,9 @@ factory, the partner catalog and the connectors. Airflow pre-imports only the `a
 names (`[dag_processor] parsing_pre_import_modules`), so the shards' one import is done here, before the CLI
 runs:
 
-    python -m include.integracoes.preloaded dag-processor
-    python -m include.integracoes.preloaded scheduler --skip-serve-logs
-    python -m include.integracoes.preloaded celery worker --concurrency 4
+    python -m include.airflow_adapter.preloaded dag-processor
+    python -m include.airflow_adapter.preloaded scheduler --skip-serve-logs
+    python -m include.airflow_adapter.preloaded celery worker --concurrency 4
 
 Importing the factory opens nothing (no connection, no thread): the forks share no state with the parent.
 Code changes under `include/` reach the forks when the component restarts, as they reach the scheduler and
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import sys
 
-import include.integracoes.dag_factory  # noqa: F401  (inherited by every fork)
+import include.airflow_adapter.dag_factory  # noqa: F401  (inherited by every fork)
 
 
 def main() -> None:

@@ -141,6 +141,12 @@ def prepare(integration_id: int, **context: Any) -> list[int]:
         integration = _integration(conn, integration_id)
         claimed = []
         if conf.get("task_id"):
+            requested = tasks.find_task(conn, int(conf["task_id"]))
+            if requested and requested.integration_id == integration_id and requested.status is not Status.PENDING:
+                # Ended while this run waited in the queue (its integration was switched off, and the
+                # reconciler ended it): nothing left to do.
+                log.info("Task %s already ended (%s): nothing to run", requested.id, requested.status.value)
+                return []
             claimed = [tasks.claim_task(conn, int(conf["task_id"]), integration_id, dag_run.dag_id, dag_run.run_id)]
         try:
             connector = connector_for(integration.type_code)
