@@ -1,4 +1,5 @@
-"""Airflow plugin wiring for Integrações: the FastAPI app, its navigation entry and the client landing page.
+"""Airflow plugin wiring for Integrações: the FastAPI app, its navigation entries, and the clients' way around
+Airflow's own pages.
 
 Airflow imports this module in every process (scheduler, task runners, dag-processor), so it stays
 light: the real application is built on the first request the api-server routes to it.
@@ -14,12 +15,11 @@ from airflow.configuration import conf
 from airflow.plugins_manager import AirflowPlugin
 
 from integracoes.headers import FRAMING_AND_SNIFFING
+from integracoes.landing import is_airflow_page, landing_redirect
+from integracoes.urls import NAV_ROUTE, URL_PREFIX
 
 Scope = MutableMapping[str, Any]
 ASGIApp = Callable[[Scope, Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]], Awaitable[None]]
-
-URL_PREFIX = "/integracoes"
-NAV_ROUTE = "integracoes"
 
 
 def _base_path() -> str:
@@ -42,16 +42,15 @@ class LazyApp:
 
 
 class ClientLandingMiddleware:
-    """Send users without access to Airflow's DAG pages to the Integrações view instead of Home."""
+    """Users without access to Airflow's DAG pages never load Airflow's UI: each of its page loads (Home after
+    login, a typed or bookmarked address) goes to the product's list of integrations (integracoes/landing.py)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] in ("/", "/home"):
-            from integracoes.landing import landing_redirect
-
-            location = await landing_redirect(scope, _base_path())
+        if is_airflow_page(scope, _base_path()):
+            location = await landing_redirect(scope, f"{_base_path()}{URL_PREFIX}/")
             if location:
                 headers = [(b"location", location.encode()), (b"cache-control", b"no-store")]
                 await send({"type": "http.response.start", "status": 302, "headers": headers})

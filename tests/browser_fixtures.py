@@ -7,13 +7,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from importlib import resources
+from typing import Literal
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
 from tests.stack_fixtures import RunningStack
 
 CHROMIUM = "/usr/bin/chromium"
+DESKTOP: ViewportSize = {"width": 1366, "height": 860}
+PHONE: ViewportSize = {"width": 360, "height": 740}
 # Without these Chromium keeps dialling Google's hosts, which this network refuses.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -35,13 +38,25 @@ def browser() -> Iterator[Browser]:
 
 
 @contextmanager
-def browser_page(browser: Browser) -> Iterator[Page]:
-    """A page of a fresh browser context (its own cookies) in pt-BR on a laptop-sized screen."""
-    context = browser.new_context(locale="pt-BR", viewport={"width": 1366, "height": 860})
+def browser_page(
+    browser: Browser, *, color_scheme: Literal["light", "dark"] = "light", viewport: ViewportSize = DESKTOP
+) -> Iterator[Page]:
+    """A page of a fresh browser context (its own cookies) in pt-BR, on a laptop-sized screen unless asked."""
+    context = browser.new_context(locale="pt-BR", viewport=viewport, color_scheme=color_scheme)
     try:
         yield context.new_page()
     finally:
         context.close()
+
+
+def console_errors(page: Page) -> list[str]:
+    """The page's console errors and uncaught exceptions from now on (the list fills up as they happen)."""
+    errors: list[str] = []
+    page.on(
+        "console", lambda message: errors.append(f"{message.text} ({page.url})") if message.type == "error" else None
+    )
+    page.on("pageerror", lambda error: errors.append(f"uncaught: {error} ({page.url})"))
+    return errors
 
 
 @pytest.fixture

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import sys
 
-import include.airflow_adapter.dag_factory  # noqa: F401  (inherited by every fork)
+# Inherited by every fork: the factory, and the DAGs' callables (the factory imports them per DAG file).
+import include.airflow_adapter.dag_factory
+import include.airflow_adapter.run_steps  # noqa: F401
 
 
 def main() -> None:

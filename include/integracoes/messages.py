@@ -703,6 +703,7 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "en": "The integration is inactive: activate it before requesting processing.",
     },
     "ui.language": {"pt-BR": "Idioma", "en": "Language"},
+    "ui.logout": {"pt-BR": "Sair", "en": "Log out"},
     "catalog.window_daily": {"pt-BR": "diária D-{days}", "en": "daily D-{days}"},
     "catalog.window_incremental": {"pt-BR": "incremental", "en": "incremental"},
     "catalog.window_own": {"pt-BR": "agenda própria: {description}", "en": "own timetable: {description}"},

@@ -60,7 +60,7 @@ BUNDLE = "dags-folder"
 SHARDS = 16  # the same number of files on both sides (include/integracoes/registry.py SHARDS)
 EDITED, NEW_INTERVAL = 4321, 97
 TARGETS = {"cold": 120.0, "restart": 30.0, "edit": 30.0, "new": 10.0, "cpu": 0.1}
-REPARSE_FOLLOW_UPS_S = (3.0, 15.0)  # as include/airflow_adapter/reconciler.py
+REPARSE_FOLLOW_UPS_S = (3.0, 15.0)  # as include/airflow_adapter/control.py
 
 
 def _interval_s() -> int:
@@ -116,7 +116,7 @@ class Stack:
         return dict(answer.json()) if answer.status_code == 200 else None
 
     def request_reparse(self, relative: str) -> None:
-        """What the plugin does on a save (include/airflow_adapter/reconciler.py), for the baseline's files."""
+        """What the plugin does on a save (include/airflow_adapter/control.py), for the baseline's files."""
 
         def insert() -> None:
             request_id = hashlib.md5(f"{BUNDLE}:{relative}".encode(), usedforsecurity=False).hexdigest()
@@ -202,7 +202,8 @@ class Ours:
         return {}
 
     def populate(self, stack: Stack) -> int:
-        """Insert the integrations (inactive: paused DAGs) while the stack runs, between its periodic parses."""
+        """Insert the integrations (inactive: paused DAGs, like the baseline's) while the stack runs, between its
+        periodic parses."""
         from include.connectors.registry import is_available
 
         wait(lambda: stack.registered() > 0, 120)
@@ -228,6 +229,10 @@ class Ours:
                    WHERE i.criada_por = 'bench' AND c.integracao_id = (SELECT min(id) FROM integracao.integracao
                        WHERE tipo_codigo = 'smarket' AND criada_por <> 'bench')"""
             )
+            # The demo's own integrations are switched off too: every DAG is paused on both sides. Active, each
+            # would run at once when the stack starts (its latest missed interval), and its runs would compete
+            # with the dag-processor for the two cores while the baseline's side runs nothing.
+            conn.execute("UPDATE integracao.integracao SET ativa = false WHERE criada_por <> 'bench'")
             types = [row[0] for row in conn.execute("SELECT tipo_codigo FROM integracao.integracao")]
         stack.make("stop")
         return sum(1 for code in types if is_available(code))

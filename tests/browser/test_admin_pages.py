@@ -95,7 +95,7 @@ def test_agent_creates_a_client_who_sees_only_its_tenant_until_deactivated(
     # The new client signs in to Airflow and sees Drogaria Saúde's integrations only.
     with browser_page(browser) as client:
         sign_in(client, stack, username, PASSWORD)
-        client.wait_for_url("**/plugin/integracoes", timeout=60_000)
+        client.wait_for_url("**/integracoes/", timeout=60_000)
         client.goto(f"{stack.url}/integracoes/")
         listing = client.locator("#integrations tbody")
         expect(listing).to_contain_text("Drogaria Saúde")
@@ -254,7 +254,7 @@ def test_audit_page_finds_a_user_creation_with_filters(page: Page, stack: Runnin
 
 def test_a_client_gets_a_403_page_and_no_links(page: Page, stack: RunningStack) -> None:
     login_with_the_form(page, stack, "cliente1")
-    page.wait_for_url("**/plugin/integracoes", timeout=60_000)
+    page.wait_for_url("**/integracoes/", timeout=60_000)
     page.goto(f"{stack.url}/integracoes/")
     expect(page.locator("#integrations tbody")).to_contain_text("Farmácia Vida")
     for path in PAGES:

@@ -10,15 +10,13 @@ from contextlib import suppress
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Error, Page, Route, ViewportSize, expect
+from playwright.sync_api import Browser, BrowserContext, Error, Page, Route, expect
 
-from tests.browser_fixtures import audit_accessibility, login, login_with_the_form
+from tests.browser_fixtures import DESKTOP, PHONE, audit_accessibility, login, login_with_the_form
 from tests.stack_fixtures import RunningStack
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
 
-DESKTOP: ViewportSize = {"width": 1366, "height": 860}
-PHONE: ViewportSize = {"width": 360, "height": 740}
 # (name, Airflow's colour mode, viewport): every page is audited and photographed in each.
 VARIANTS = [("light", "light", DESKTOP), ("dark", "dark", DESKTOP), ("phone", "dark", PHONE)]
 ADMIN_PAGES = ["redes", "usuarios", "faturaveis", "auditoria"]

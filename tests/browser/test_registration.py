@@ -88,7 +88,7 @@ def test_agent_registers_sngpc_and_client_views_it_read_only(page: Page, stack: 
     # The client of that tenant: same pages, read-only, secret shown only as "set".
     page.context.clear_cookies()
     login_with_the_form(page, stack, "cliente1")
-    page.wait_for_url("**/plugin/integracoes")
+    page.wait_for_url("**/integracoes/")
     page.goto(f"{stack.url}/integracoes/")
     expect(page.locator("#register")).to_have_count(0)
     page.fill("#search", description)

@@ -4,10 +4,12 @@ the product, never JSON."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser_fixtures import browser_page, login, login_with_the_form
+from tests.browser_fixtures import DESKTOP, PHONE, browser_page, console_errors, login, login_with_the_form
 from tests.stack_fixtures import RunningStack
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
@@ -50,17 +52,54 @@ def test_a_page_a_client_may_not_open_or_that_does_not_exist_is_a_page(page: Pag
         expect(page.get_by_test_id("usuario")).to_have_text("cliente1")
 
 
-def test_a_client_sees_no_airflow_entry_it_cannot_use(page: Page, browser: Browser, stack: RunningStack) -> None:
-    """Airflow 3.3's navigation draws Dags and Assets disabled for a user without access; the product's UI
-    theme (config/airflow.cfg, `[api] theme`) hides them, and nothing else of Airflow's is offered."""
-    login_with_the_form(page, stack, "cliente1")
-    page.wait_for_url("**/plugin/integracoes", timeout=60_000)
-    expect(page.get_by_role("link", name="Integrações").first).to_be_visible(timeout=30_000)
-    for entry in ("Browse", "Admin", "Security"):
-        expect(page.get_by_role("button", name=entry, exact=True)).to_have_count(0)
-        expect(page.get_by_role("link", name=entry, exact=True)).to_have_count(0)
-    for test_id in ("nav-dags-link", "nav-assets-link"):
-        expect(page.get_by_test_id(test_id)).to_be_hidden()
-    with browser_page(browser) as agent:  # the same entries stay for who may use them
+# Addresses of Airflow's own UI a client could type, bookmark or be sent to (Home after login among them).
+AIRFLOW_PAGES = ("/", "/home", "/dags", "/dags/integracao_1_smarket", "/dags/integracao_1_smarket/runs",
+                 "/plugin/integracoes", "/assets", "/connections", "/pools", "/xcoms")  # fmt: skip
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_client_never_meets_an_airflow_page(browser: Browser, stack: RunningStack, scheme: str, size: Any) -> None:
+    """Airflow's UI for a user without access to DAGs is 403 panels, English text and features it cannot use
+    (Home's "Deadlines", Dags' "403 Forbidden", the user menu's "Generate Token"): a client's browser never loads
+    it. Every one of its addresses leads to the product's pages, which carry their own way around and "Sair"."""
+    with browser_page(browser, color_scheme=scheme, viewport=size) as page:
+        errors = console_errors(page)
+        login_with_the_form(page, stack, "cliente1")
+        page.wait_for_url("**/integracoes/", timeout=60_000)
+        expect(page.locator("#integrations tbody")).to_contain_text("Farmácia Vida")
+        expect(page.locator("iframe")).to_have_count(0)
+        for path in AIRFLOW_PAGES:
+            page.goto(f"{stack.url}{path}")
+            page.wait_for_url("**/integracoes/", timeout=30_000)
+            expect(page.locator("#integrations tbody")).to_contain_text("Farmácia Vida")
+            body = page.locator("body")
+            for foreign in ("403", "Forbidden", "Generate Token", "Deadlines", "Dag"):
+                expect(body).not_to_contain_text(foreign)
+        # The product's own way around, in the header, on a phone too.
+        page.locator("#nav-painel").click()
+        page.wait_for_url("**/integracoes/painel")
+        expect(page.locator("#nav-lista")).to_be_visible()
+        page.locator("#nav-lista").click()
+        page.wait_for_url("**/integracoes/")
+        expect(page.locator("#sair")).to_have_text("Sair")
+        page.screenshot(path=str(stack.artifacts / f"cliente1-sem-airflow-{scheme}-{size['width']}.png"))
+        page.locator("#sair").click()
+        page.wait_for_url("**/auth/login/**", timeout=30_000)
+        page.goto(f"{stack.url}/integracoes/")
+        page.wait_for_url("**/auth/login/**", timeout=30_000)  # signed out for real
+        # Airflow's login page (FAB provider's airflow/main.html) loads moment.js's webpack entry without the vendor
+        # chunk it needs (206.js), so its main.js throws "Cannot read properties of undefined (reading 'tz')" on
+        # every load, whatever the configuration: an upstream defect, left out; any other error fails.
+        assert not [error for error in errors if "/auth/login" not in error], errors
+
+
+def test_an_agent_keeps_airflow_and_sees_the_products_pages_inside_it(browser: Browser, stack: RunningStack) -> None:
+    with browser_page(browser) as agent:
         login_with_the_form(agent, stack, "suporte")
         expect(agent.get_by_test_id("nav-dags-link")).to_be_visible(timeout=30_000)
+        agent.goto(f"{stack.url}/plugin/integracoes")
+        frame = agent.frame_locator("iframe")
+        expect(frame.locator("#integrations tbody")).to_contain_text("Farmácia Vida", timeout=30_000)
+        # Inside Airflow's frame, Airflow's own menu signs out: the page offers no second "Sair".
+        expect(frame.locator("#sair")).to_be_hidden()

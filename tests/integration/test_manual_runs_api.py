@@ -32,7 +32,14 @@ def task_status(stack: RunningStack, integration_id: int, task_id: int) -> dict[
 
 
 def test_two_hundred_simultaneous_overlapping_requests_one_wins(stack: RunningStack) -> None:
-    integration = ready_integration(stack, "Smarket corrida")
+    # The winner's task stays Pendente while the others arrive: its deliveries hang at the partner. (Left to
+    # run, its task could end within the burst on a quick machine, and a later request would rightly win too.)
+    token = f"corrida-{uuid.uuid4().hex[:8]}"
+    with stack.partner_mode("smarket", token, "stall"):
+        race(stack, ready_integration(stack, "Smarket corrida", token=token))
+
+
+def race(stack: RunningStack, integration: dict[str, Any]) -> None:
     url = f"{stack.url}{API}/integrations/{integration['id']}/runs"
     headers = {"Authorization": f"Bearer {stack.token('cliente1')}"}
     start = threading.Barrier(50)

@@ -8,7 +8,6 @@ from urllib.parse import quote
 
 import psycopg
 from fastapi import APIRouter, Depends, Query, Request
-from integracoes_plugin import URL_PREFIX
 from pydantic import BaseModel, Field
 
 from include.airflow_adapter.control import log_steps
@@ -18,6 +17,7 @@ from integracoes.api.paging import PageOut, page_out
 from integracoes.api.params import IntegrationId, PageNumber, page_size_param
 from integracoes.auth import Caller, require
 from integracoes.errors import language_of
+from integracoes.urls import URL_PREFIX
 
 router = APIRouter(tags=["Tarefas"])
 # One status or several separated by commas, as the document states them.
