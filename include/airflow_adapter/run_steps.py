@@ -417,7 +417,7 @@ def run_failed(context: dict[str, Any]) -> None:
         return
     error = context.get("exception")
     failure, params = failures.classify(error, step=str(ti.task_id))
-    _end_run(dag_run.dag_id, dag_run.run_id, getattr(dag_run, "conf", None), failure, params)
+    end_run(dag_run.dag_id, dag_run.run_id, getattr(dag_run, "conf", None), failure, params)
 
 
 def run_timed_out(context: dict[str, Any]) -> None:
@@ -435,14 +435,15 @@ def run_timed_out(context: dict[str, Any]) -> None:
     if not dag_id or not run_id:
         return
     step = failures.STEP_LABELS.get(str(ti.task_id), "execução") if ti is not None else "execução"
-    _end_run(dag_id, run_id, getattr(dag_run, "conf", None), tasks.FailureClass.RUN_TIMEOUT, {"step": step})
+    end_run(dag_id, run_id, getattr(dag_run, "conf", None), tasks.FailureClass.RUN_TIMEOUT, {"step": step})
 
 
-def _end_run(
+def end_run(
     dag_id: str, run_id: str, conf: dict[str, Any] | None, failure: tasks.FailureClass, params: dict[str, object]
 ) -> None:
     """End the open tasks of an Airflow run (or the pending task a manual run was asked for, if it never
-    took it) as failed with `failure`."""
+    took it) as failed with `failure`: the integration's log, its notification addresses and its alert hear
+    of each, as of any failed task."""
     with db.connect(autocommit=True) as conn:
         open_tasks = tasks.open_tasks_of_run(conn, dag_id, run_id)
         conf_task = (conf or {}).get("task_id")

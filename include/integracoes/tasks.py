@@ -457,14 +457,12 @@ def end_orphans(
     *,
     integration_id: int | None = None,
     timed_out: Callable[[str, str], bool] = lambda _dag, _run: False,
-    timeout_step: str | None = None,
 ) -> list[int]:
     """End pending tasks whose unfinished Airflow runs are all gone: no task stays Pendente forever.
 
     Only unfinished attempts count: a task waiting for its first run (a queued manual request, or a
     reprocessing whose earlier attempts all ended) is not an orphan. A run that `timed_out` gives the
-    time-limit reason (its DAG's own callback may not have run yet; `timeout_step`: the step that was running,
-    when known), any other the generic one.
+    time-limit reason (its DAG's own callback may not have run yet), any other the generic one.
     """
     candidates = conn.execute(
         """SELECT t.id, json_agg(json_build_array(a.dag_id, a.run_id))
@@ -478,7 +476,7 @@ def end_orphans(
     for task_id, runs in candidates:
         if not any(run_is_alive(dag_id, run_id) for dag_id, run_id in runs):
             if any(timed_out(dag_id, run_id) for dag_id, run_id in runs):
-                mark_failed(conn, task_id, FailureClass.RUN_TIMEOUT, step=timeout_step or _WHOLE_RUN)
+                mark_failed(conn, task_id, FailureClass.RUN_TIMEOUT, step=_WHOLE_RUN)
             else:
                 mark_failed(conn, task_id, FailureClass.RUN_LOST)
             ended.append(int(task_id))
