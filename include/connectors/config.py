@@ -7,18 +7,11 @@ None when the value is valid, or a `Problem` (message-catalog key + parameters) 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from include.connectors import addresses
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Why a value is invalid: a key of the message catalog and its parameters."""
-
-    key: str
-    params: dict[str, Any] = field(default_factory=dict)
+from include.problems import Problem
 
 
 class Rule:

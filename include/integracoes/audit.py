@@ -17,13 +17,13 @@ import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
-from include.connectors.config import Problem
 from include.integracoes.errors import Invalid
 from include.integracoes.messages import CATALOG, text
 from include.integracoes.paging import Page, check_paging
 from include.integracoes.periods import FIRST_DAY, LAST_DAY
 from include.integracoes.principal import Principal
 from include.integracoes.spreadsheet import CsvLines
+from include.problems import Problem
 
 SAO_PAULO = ZoneInfo("America/Sao_Paulo")
 # A CSV export is capped so one request cannot stream the whole history; filters narrow it.

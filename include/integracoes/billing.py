@@ -13,11 +13,11 @@ from datetime import date, datetime
 
 import psycopg
 
-from include.connectors.config import Problem
 from include.integracoes.errors import Invalid, NotFound
 from include.integracoes.principal import Principal
 from include.integracoes.spreadsheet import CsvLines
 from include.integracoes.tasks import SAO_PAULO
+from include.problems import Problem
 
 _MONTH = re.compile(r"^(20\d\d)-(0[1-9]|1[0-2])$")
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import psycopg
 
+from include.connectors import registry
 from include.connectors.catalog import (
     TYPES,
     DailyWindow,
@@ -15,6 +17,7 @@ from include.connectors.catalog import (
     OwnTimetable,
     WindowPolicy,
 )
+from include.connectors.config import ConfigKey, IntRange, Pattern
 from include.connectors.registry import CONNECTORS
 from include.integracoes.messages import DEFAULT_LANGUAGE, text
 from include.integracoes.principal import Principal
@@ -88,12 +91,20 @@ def contract_all_types(conn: psycopg.Connection, tenant_id: int) -> None:
 
 @dataclass(frozen=True)
 class KeyView:
+    """A configuration key as a form (or an API user) needs it, in the caller's language."""
+
     key: str
     label: str
     required: bool
     secret: bool
     default: str | None
     help: str | None
+    widget: str = "text"  # text, password, select, number, email, url or digits
+    options: tuple[str, ...] = ()
+    min: int | None = None
+    max: int | None = None
+    several: bool = False  # several e-mails, separated by semicolons
+    json_schema: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -116,10 +127,33 @@ def list_types(principal: Principal, language: str = DEFAULT_LANGUAGE) -> list[T
     return [_view(spec, with_defaults=principal.is_support_agent, language=language) for spec in TYPES]
 
 
+def _key_view(key: ConfigKey, *, with_defaults: bool, language: str) -> KeyView:
+    widget = key.widget
+    return KeyView(
+        key.key, key.localized_label(language), key.required, key.secret, key.default if with_defaults else None,
+        key.localized_help(language), widget.kind, tuple(widget.options), widget.min, widget.max, widget.several,
+        _schema(key, language),
+    )  # fmt: skip
+
+
+def _schema(key: ConfigKey, language: str) -> dict[str, Any]:
+    """The key's JSON Schema, with the message a value that breaks its rule is told (as the save would)."""
+    schema = key.json_schema()
+    for rule in key.rules:
+        if isinstance(rule, Pattern):
+            schema["x-message"] = text(rule.message, language)
+        elif isinstance(rule, IntRange):
+            schema["x-message"] = text("validation.int_range", language, min=rule.min, max=rule.max)
+    return schema
+
+
+def is_available(type_code: str) -> bool:
+    """A connector implements the type: only then can an integration of it be registered or run."""
+    return registry.is_available(type_code)
+
+
 def _view(spec: IntegrationType, *, with_defaults: bool, language: str) -> TypeView:
-    keys = tuple(
-        KeyView(k.key, k.label, k.required, k.secret, k.default if with_defaults else None, k.help) for k in spec.keys
-    )
+    keys = tuple(_key_view(k, with_defaults=with_defaults, language=language) for k in spec.keys)
     transport, file_format = transport_and_format(spec)
     return TypeView(
         spec.code, spec.name, spec.manual_run_allowed, keys, describe_window(spec.window, language), transport,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from include.connectors.config import Problem
+from include.problems import Problem
 
 
 class ServiceError(Exception):

@@ -24,7 +24,7 @@ from psycopg.rows import dict_row
 from include.connectors import addresses, hosts
 from include.connectors.base import TIMEZONE
 from include.connectors.catalog import CATALOG, IncrementalWindow, IntegrationType
-from include.connectors.config import ConfigKey, Host, Problem, Url
+from include.connectors.config import ConfigKey, Host, Url
 from include.connectors.registry import is_available
 from include.connectors.transports.sftp import HOST_KEY
 from include.integracoes import audit, secrets
@@ -32,6 +32,7 @@ from include.integracoes.errors import Invalid, NotFound
 from include.integracoes.paging import Page, check_paging
 from include.integracoes.principal import Principal
 from include.integracoes.text import has_hidden
+from include.problems import Problem
 
 MAX_DESCRIPTION = 120
 MAX_INTERVAL_MINUTES = 43_200  # 30 days

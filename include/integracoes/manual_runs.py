@@ -17,13 +17,13 @@ from typing import Any, Protocol
 import psycopg
 
 from include.connectors.catalog import CATALOG
-from include.connectors.config import Problem
 from include.connectors.registry import is_available
 from include.integracoes import audit, integrations, logs, tasks
 from include.integracoes.errors import Conflict, Forbidden, Invalid, NotFound
 from include.integracoes.periods import FIRST_DAY
 from include.integracoes.principal import Principal
 from include.integracoes.tasks import FailureClass, Origin, Status, Task
+from include.problems import Problem
 
 MAX_DAYS = 31
 MAX_SPLIT_DAYS = 366 * 2

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from include.connectors.config import Problem
 from include.integracoes.errors import Invalid
+from include.problems import Problem
 
 PAGE_SIZES = (10, 25, 50, 100)
 T = TypeVar("T")

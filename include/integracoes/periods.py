@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from include.connectors.config import Problem
+from include.problems import Problem
 
 MAX_DAYS = 93  # a quarter: enough to review, small enough to answer at once
 # No pharmacy movement we hold is older than FIRST_DAY, and no period ends after LAST_DAY: a date outside

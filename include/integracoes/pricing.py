@@ -21,13 +21,13 @@ import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
 
-from include.connectors.config import Problem
 from include.integracoes import audit, integrations
 from include.integracoes.errors import Invalid
 from include.integracoes.paging import Page, check_paging
 from include.integracoes.periods import period_problems
 from include.integracoes.principal import Principal
 from include.integracoes.tasks import SAO_PAULO
+from include.problems import Problem
 
 PRICING_TYPES = ("proffer",)  # types whose integrations return price suggestions
 

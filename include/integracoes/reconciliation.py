@@ -15,7 +15,6 @@ import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
 
-from include.connectors.config import Problem
 from include.integracoes import integrations
 from include.integracoes.errors import Invalid
 from include.integracoes.messages import DEFAULT_LANGUAGE, text
@@ -23,6 +22,7 @@ from include.integracoes.paging import Page, check_paging
 from include.integracoes.periods import period_problems
 from include.integracoes.principal import Principal
 from include.integracoes.spreadsheet import CsvLines
+from include.problems import Problem
 
 RECONCILING_TYPES = ("boavista",)
 

@@ -25,12 +25,12 @@ from psycopg import sql
 from psycopg.rows import dict_row
 
 from include.connectors.catalog import IncrementalWindow, WindowPolicy
-from include.connectors.config import Problem
 from include.integracoes import integrations, metrics
 from include.integracoes.errors import Conflict, Invalid
 from include.integracoes.messages import DEFAULT_LANGUAGE, text
 from include.integracoes.paging import Page, paging_problems
 from include.integracoes.principal import Principal
+from include.problems import Problem
 
 SAO_PAULO = ZoneInfo("America/Sao_Paulo")
 # Who requested a scheduled task ("Usuário" column).

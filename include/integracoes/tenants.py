@@ -16,12 +16,12 @@ import psycopg
 from psycopg.rows import dict_row
 
 from include.connectors.catalog import CATALOG
-from include.connectors.config import Problem
 from include.integracoes import audit
 from include.integracoes.errors import Invalid, NotFound
 from include.integracoes.paging import Page, check_paging
 from include.integracoes.principal import Principal
 from include.integracoes.text import search_key, visible_text
+from include.problems import Problem
 
 MAX_NAME = 120
 MAX_BRANCHES = 2_000

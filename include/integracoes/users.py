@@ -19,7 +19,6 @@ from typing import Protocol
 
 import psycopg
 
-from include.connectors.config import Problem
 from include.integracoes import audit
 from include.integracoes.errors import Invalid, NotFound
 from include.integracoes.messages import LANGUAGES
@@ -27,6 +26,7 @@ from include.integracoes.paging import Page, check_paging
 from include.integracoes.permissions import CLIENT, SUPPORT_AGENT
 from include.integracoes.principal import Principal
 from include.integracoes.text import search_key, visible_text
+from include.problems import Problem
 
 
 class Role(StrEnum):

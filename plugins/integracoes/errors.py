@@ -18,9 +18,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from include.airflow_adapter.control import DagUnavailable
-from include.connectors.config import Problem
 from include.integracoes import errors as service
 from include.integracoes.messages import CATALOG, negotiate, text
+from include.problems import Problem
 
 log = logging.getLogger(__name__)
 

@@ -23,8 +23,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from include.connectors.config import Problem
 from include.integracoes import status
+from include.problems import Problem
 from integracoes.api.params import MAX_ID
 from integracoes.auth import authenticated
 from integracoes.errors import DATABASE_DOWN, ApiError, error_response, route_path

@@ -14,7 +14,6 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from include.connectors.registry import is_available
 from include.integracoes import catalog, db, health, integrations, manual_runs, pricing, reconciliation
 from include.integracoes.branches import list_branches
 from include.integracoes.errors import NotFound
@@ -148,7 +147,7 @@ def _form(request: Request, caller: Caller, integration_id: int | None) -> HTMLR
         Action.EDIT if current else Action.CREATE, Resource.INTEGRACOES
     )
     heading = text("ui.form_edit", language, code=current.id) if current else text("ui.form_new", language)
-    available = bool(current and is_available(current.type_code))
+    available = bool(current and catalog.is_available(current.type_code))
     can_run = bool(current and manual_runs.offered_for(current) and caller.may(Action.TRIGGER, Resource.INTEGRACOES))
     can_reprocess = caller.may(Action.REPROCESS, Resource.TAREFAS)
     tenants = [{"id": t.id, "name": t.name} for t in caller.principal.tenants]

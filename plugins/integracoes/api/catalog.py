@@ -7,11 +7,9 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
-from include.connectors.catalog import CATALOG
-from include.connectors.config import ConfigKey, IntRange, Pattern
 from include.integracoes import branches as branch_service
 from include.integracoes import catalog, db
-from include.integracoes.messages import DEFAULT_LANGUAGE, text
+from include.integracoes.messages import DEFAULT_LANGUAGE
 from include.integracoes.permissions import Action, Resource
 from include.integracoes.principal import Principal
 from integracoes.api.params import MAX_ID
@@ -68,27 +66,8 @@ class BranchOut(BaseModel):
     code: int
 
 
-def _key_out(type_code: str, view: catalog.KeyView, language: str) -> KeyOut:
-    declared = CATALOG[type_code].key(view.key)
-    if declared is None:  # the views are built from the same declarations
-        return KeyOut(**vars(view))
-    widget = declared.widget
-    return KeyOut(
-        **{**vars(view), "label": declared.localized_label(language), "help": declared.localized_help(language)},
-        widget=widget.kind, options=list(widget.options) or None, min=widget.min, max=widget.max,
-        several=widget.several, json_schema=_schema(declared, language),
-    )  # fmt: skip
-
-
-def _schema(key: ConfigKey, language: str) -> dict[str, Any]:
-    """The key's JSON Schema, with the message a value that breaks its rule is told (as the save would)."""
-    schema = key.json_schema()
-    for rule in key.rules:
-        if isinstance(rule, Pattern):
-            schema["x-message"] = text(rule.message, language)
-        elif isinstance(rule, IntRange):
-            schema["x-message"] = text("validation.int_range", language, min=rule.min, max=rule.max)
-    return schema
+def _key_out(view: catalog.KeyView) -> KeyOut:
+    return KeyOut(**{**vars(view), "options": list(view.options) or None})
 
 
 def types_out(principal: Principal, language: str = DEFAULT_LANGUAGE) -> list[TypeOut]:
@@ -97,7 +76,7 @@ def types_out(principal: Principal, language: str = DEFAULT_LANGUAGE) -> list[Ty
             code=t.code,
             name=t.name,
             manual_run_allowed=t.manual_run_allowed,
-            keys=[_key_out(t.code, k, language) for k in t.keys],
+            keys=[_key_out(k) for k in t.keys],
             window=t.window,
             transport=t.transport,
             file_format=t.file_format,

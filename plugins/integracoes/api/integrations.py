@@ -9,8 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from include.airflow_adapter.reconciler import AirflowReconciler
-from include.connectors.registry import is_available
-from include.integracoes import connection_check, db, integrations
+from include.integracoes import catalog, connection_check, db, integrations
 from include.integracoes import health as health_service
 from include.integracoes.integrations import ConfigInput, Integration, IntegrationInput
 from include.integracoes.paging import Page
@@ -140,7 +139,7 @@ def summary_out(item: Integration) -> dict[str, Any]:
         "dag_id": item.dag_id,
         "updated_at": item.updated_at.isoformat(),
         "updated_by": item.updated_by,
-        "available": is_available(item.type_code),
+        "available": catalog.is_available(item.type_code),
         "send_from": item.send_from,
     }
 
