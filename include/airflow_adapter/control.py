@@ -160,19 +160,16 @@ class RunState:
     ended: datetime | None
 
 
-def run_states(runs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], RunState]:
-    """The state of each (dag_id, run_id) that exists, in one query; a run that does not exist is left out."""
+def run_state(dag_id: str, run_id: str) -> RunState | None:
+    """The state of an Airflow run; None when it does not exist."""
     from airflow.models.dagrun import DagRun
     from airflow.utils.session import create_session
-    from sqlalchemy import select, tuple_
+    from sqlalchemy import select
 
-    wanted = list(set(runs))
-    if not wanted:
-        return {}
     with create_session() as session:
-        rows = session.execute(
-            select(DagRun.dag_id, DagRun.run_id, DagRun.state, DagRun.start_date, DagRun.end_date).where(
-                tuple_(DagRun.dag_id, DagRun.run_id).in_(wanted)
+        found = session.execute(
+            select(DagRun.state, DagRun.start_date, DagRun.end_date).where(
+                DagRun.dag_id == dag_id, DagRun.run_id == run_id
             )
-        ).all()
-    return {(dag_id, run_id): RunState(str(state), started, ended) for dag_id, run_id, state, started, ended in rows}
+        ).first()
+    return RunState(str(found[0]), found[1], found[2]) if found else None

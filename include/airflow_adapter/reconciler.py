@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 import psycopg
 
 from include.airflow_adapter import control
-from include.connectors.catalog import CATALOG, TYPES, IntegrationType
+from include.connectors.catalog import CATALOG, TYPES
 from include.integracoes import alerts, logs, tasks
 from include.integracoes.integrations import (
     DEFAULT_EXTRACTION_SLOTS,
@@ -36,21 +36,21 @@ from include.integracoes.registry import shard_of
 log = logging.getLogger(__name__)
 
 
-def partner_pools(types: Iterable[IntegrationType] = TYPES) -> list[control.PoolSpec]:
+def partner_pools() -> list[control.PoolSpec]:
     """A pool per partner (its deliveries from every client), and the ERP extraction pool (an explicit setting
     always wins over the slots it has)."""
     slots = extraction_slots()
     return [
         *(control.PoolSpec(pool_for(spec.code), spec.partner_slots,
-                           f"Entregas simultâneas ao parceiro {spec.name} (todos os clientes)") for spec in types),
+                           f"Entregas simultâneas ao parceiro {spec.name} (todos os clientes)") for spec in TYPES),
         control.PoolSpec(EXTRACTION_POOL, slots or DEFAULT_EXTRACTION_SLOTS,
                          "Extrações simultâneas do banco do ERP (todas as integrações)", resize=slots is not None),
     ]  # fmt: skip
 
 
-def ensure_pools(types: Iterable[IntegrationType] = TYPES) -> list[str]:
+def ensure_pools() -> list[str]:
     """Create the missing partner pools; existing ones keep the slots an operator may have tuned."""
-    created = control.ensure_pools(partner_pools(types))
+    created = control.ensure_pools(partner_pools())
     if created:
         log.info("Created or sized pools: %s", ", ".join(created))
     return created
@@ -122,7 +122,7 @@ def end_dead_runs(conn: psycopg.Connection, *, now: datetime | None = None) -> l
     def state_of(dag_id: str, run_id: str) -> control.RunState | None:
         """The run's state, read once per pass."""
         if (dag_id, run_id) not in seen:
-            seen[dag_id, run_id] = control.run_states([(dag_id, run_id)]).get((dag_id, run_id))
+            seen[dag_id, run_id] = control.run_state(dag_id, run_id)
         return seen[dag_id, run_id]
 
     def run_is_alive(dag_id: str, run_id: str) -> bool:

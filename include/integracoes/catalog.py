@@ -18,7 +18,6 @@ from include.connectors.catalog import (
     WindowPolicy,
 )
 from include.connectors.config import ConfigKey, IntRange, Pattern
-from include.connectors.registry import CONNECTORS
 from include.integracoes.messages import DEFAULT_LANGUAGE, text
 from include.integracoes.principal import Principal
 
@@ -34,7 +33,7 @@ def describe_window(window: WindowPolicy, language: str = DEFAULT_LANGUAGE) -> s
 def transport_and_format(spec: IntegrationType) -> tuple[str, str]:
     """How a type reaches its partner and in which format: from its connector's declarations when one
     implements it (they cannot disagree), else the catalog's planned contract (SPEC §8)."""
-    connector = CONNECTORS.get(spec.code)
+    connector = registry.CONNECTORS.get(spec.code)
     if connector is None:
         return spec.transport, spec.file_format
     formats = dict.fromkeys(
@@ -62,7 +61,7 @@ def sync_catalog(conn: psycopg.Connection) -> None:
                 (
                     spec.code, spec.name, spec.manual_run_allowed, spec.business, spec.data, file_format, transport,
                     str(spec.direction),
-                    describe_window(spec.window), spec.partner_slots, order, spec.code in CONNECTORS,
+                    describe_window(spec.window), spec.partner_slots, order, is_available(spec.code),
                 ),
             )  # fmt: skip
             conn.execute("DELETE FROM integracao.tipo_chave WHERE tipo_codigo = %s", (spec.code,))
@@ -157,7 +156,7 @@ def _view(spec: IntegrationType, *, with_defaults: bool, language: str) -> TypeV
     transport, file_format = transport_and_format(spec)
     return TypeView(
         spec.code, spec.name, spec.manual_run_allowed, keys, describe_window(spec.window, language), transport,
-        file_format, str(spec.direction), spec.code in CONNECTORS,
+        file_format, str(spec.direction), is_available(spec.code),
         spec.window.describe(language) if isinstance(spec.window, OwnTimetable) else None,
         isinstance(spec.window, IncrementalWindow),
     )  # fmt: skip

@@ -26,7 +26,7 @@ from integracoes.api.catalog import types_out
 from integracoes.api.integrations import detail_out, list_rows
 from integracoes.auth import Caller, require
 from integracoes.errors import language_of
-from integracoes.urls import URL_PREFIX
+from integracoes.urls import airflow_root
 
 router = APIRouter(include_in_schema=False)
 
@@ -57,7 +57,7 @@ def render(request: Request, template: str, caller: Caller, *, status: int = 200
     }
     html = _templates.get_template(template).render(
         lang=language, t=t, principal=caller.principal, page_data=page_data, list_href=f"{root}/",
-        logout_href=f"{root.removesuffix(URL_PREFIX)}/api/v2/auth/logout",
+        logout_href=f"{airflow_root(root)}/api/v2/auth/logout",
         feature_links=_feature_links(caller, root), admin_links=admin_links(caller, root),
         csp_nonce=getattr(request.state, "csp_nonce", ""), **context,
     )  # fmt: skip

@@ -17,7 +17,7 @@ from integracoes.api.paging import PageOut, page_out
 from integracoes.api.params import IntegrationId, PageNumber, page_size_param
 from integracoes.auth import Caller, require
 from integracoes.errors import language_of
-from integracoes.urls import URL_PREFIX
+from integracoes.urls import airflow_root
 
 router = APIRouter(tags=["Tarefas"])
 # One status or several separated by commas, as the document states them.
@@ -73,7 +73,7 @@ def airflow_runs_of(
     """The Airflow run of each task's latest attempt, linked in Airflow 3's UI (served above this app's mount)."""
     attempts = tasks.latest_attempts(conn, [task.id for task in found])
     steps = log_steps(set(attempts.values()))
-    ui = str(request.scope.get("root_path", "")).rstrip("/").removesuffix(URL_PREFIX)
+    ui = airflow_root(str(request.scope.get("root_path", "")))
     out = {}
     for task_id, (dag_id, run_id) in attempts.items():
         run_url = f"{ui}/dags/{quote(dag_id, safe='')}/runs/{quote(run_id, safe='')}"
