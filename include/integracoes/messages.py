@@ -1094,6 +1094,17 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
     "ui.live": {"pt-BR": "Ao vivo", "en": "Live"},
     "ui.reconnecting": {"pt-BR": "Reconectando…", "en": "Reconnecting…"},
     "ui.filter": {"pt-BR": "Filtrar", "en": "Filter"},
+    "ui.filter_all": {"pt-BR": "(Selecionar tudo)", "en": "(Select all)"},
+    "ui.filter_blank": {"pt-BR": "(vazio)", "en": "(blank)"},
+    "ui.filter_ok": {"pt-BR": "Ok", "en": "Ok"},
+    "ui.filter_clear": {"pt-BR": "Limpar", "en": "Clear"},
+    "ui.date_placeholder": {"pt-BR": "dd/mm/aaaa", "en": "yyyy-mm-dd"},
+    "ui.month_placeholder": {"pt-BR": "mm/aaaa", "en": "yyyy-mm"},
+    "ui.date_pick": {"pt-BR": "Abrir calendário", "en": "Open calendar"},
+    "ui.date_invalid": {
+        "pt-BR": "Informe uma data válida, no formato {format}.",
+        "en": "Enter a valid date, as {format}.",
+    },
     "ui.register": {"pt-BR": "Cadastrar integração", "en": "Register integration"},
     "ui.refresh": {"pt-BR": "Atualizar", "en": "Refresh"},
     "ui.search_placeholder": {"pt-BR": "Pesquisar pela descrição", "en": "Search by description"},
@@ -1202,8 +1213,8 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
     "ui.prices_apply_selected": {"pt-BR": "Aplicar selecionadas", "en": "Apply selected"},
     "ui.prices_apply_all": {"pt-BR": "Aplicar todas", "en": "Apply all"},
     "ui.prices_apply_all_confirm": {
-        "pt-BR": "Aplicar as {total} sugestões exibidas com estes filtros à zona {zone}?",
-        "en": "Apply the {total} suggestions shown with these filters to zone {zone}?",
+        "pt-BR": "Aplicar as {total} sugestões exibidas com estes filtros à zona {zone}? Os preços do ERP mudam agora.",
+        "en": "Apply the {total} suggestions shown with these filters to zone {zone}? The ERP's prices change now.",
     },
     "ui.prices_apply_selected_confirm": {
         "pt-BR": "Aplicar {count} sugestão(ões) selecionada(s) à zona {zone}? Os preços do ERP mudam agora.",

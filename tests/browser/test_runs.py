@@ -61,9 +61,9 @@ def test_client_follows_a_run_live_and_downloads_the_file(page: Page, stack: Run
     expect(dialog.locator("#files-title")).to_have_text(f"Arquivos gerados para a tarefa {code}")
     file_row = dialog.locator("tbody tr").first
     expect(file_row).to_contain_text("Enviada")
-    dialog.locator("[data-filter=name]").fill("nao-existe")
+    dialog.locator("#file-search").fill("nao-existe")
     expect(dialog.locator("tbody")).to_have_text("Nenhum arquivo corresponde ao filtro.")
-    dialog.locator("[data-filter=name]").fill("smarket_sellout")
+    dialog.locator("#file-search").fill("smarket_sellout")
     file_row.locator("button[aria-haspopup=menu]").click()
     with page.expect_download() as download_info:
         file_row.get_by_role("menuitem", name="Download").click()

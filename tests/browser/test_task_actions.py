@@ -1,6 +1,7 @@
 """The Tarefas tab's actions, for an agent and a client: reprocessing only of failed tasks, "Executar integração"
-unavailable with its reason, a pending request as information, the list following tasks under way, the agents'
-split and preview and Airflow links, and dates in the page's language."""
+unavailable with its reason, a pending request as information, the list following tasks under way with its
+columns still, the agents' split and preview and Airflow links, dates in the page's language (typed too), and
+Arquivos gerados' column filter, in light and dark theme, at desktop and phone width."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import psycopg
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser_fixtures import login
+from tests.browser_fixtures import DESKTOP, PHONE, browser_page, console_errors, login
 from tests.integration.test_runs_e2e import API, register_smarket
 from tests.stack_fixtures import RunningStack, days_ago
 
@@ -45,6 +46,15 @@ def add_task(stack: RunningStack, integration: dict[str, Any], start: str, end: 
     return {"id": row[0], "code": row[1], "run_id": run_id}
 
 
+def add_file(stack: RunningStack, task: dict[str, Any], name: str, status: str, reason: str | None = None) -> None:
+    with psycopg.connect(stack.database_url) as conn:
+        conn.execute(
+            "INSERT INTO integracao.arquivo (tarefa_id, nome, uri, tamanho, sha256, situacao, motivo_falha)"
+            " VALUES (%s, %s, %s, 10, repeat('0', 64), %s, %s)",
+            (task["id"], name, f"file:///nao-existe/{name}", status, reason),
+        )
+
+
 def set_status(stack: RunningStack, task_id: int, status: str) -> None:
     with psycopg.connect(stack.database_url) as conn:
         conn.execute("UPDATE integracao.tarefa SET situacao = %s, motivo_falha = NULL WHERE id = %s", (status, task_id))
@@ -65,6 +75,16 @@ def active(stack: RunningStack) -> dict[str, Any]:
     integration = register_smarket(stack, f"Smarket pendente {uuid.uuid4().hex[:6]}")
     integration["pending"] = add_task(stack, integration, days_ago(30), days_ago(28), "pending")
     return integration
+
+
+@pytest.fixture(scope="module")
+def with_files(stack: RunningStack, active: dict[str, Any]) -> dict[str, Any]:
+    """A failed task of the active integration with three files: two delivered and one refused."""
+    task = add_task(stack, active, days_ago(40), days_ago(40), "failed")
+    add_file(stack, task, "smarket_sellout_a.csv", "completed")
+    add_file(stack, task, "smarket_estoque_a.csv", "completed")
+    add_file(stack, task, "smarket_sellout_b.csv", "failed", "O parceiro recusou o arquivo: coluna ean vazia.")
+    return task
 
 
 def open_tasks(page: Page, stack: RunningStack, integration: dict[str, Any]) -> None:
@@ -185,8 +205,20 @@ def test_agent_sees_airflow_links_and_the_list_follows_tasks_under_way(
     row = row_of(page, pending)
     expect(row).to_contain_text("Pendente")
     expect(page.locator("#tasks tbody tr")).to_have_count(1)
-    set_status(stack, pending["id"], "completed")
-    expect(row).to_contain_text("Concluída", timeout=15_000)  # no click: the list followed the task
+    widths = (
+        "[...document.querySelectorAll('#tasks thead th')].map((th) => Math.round(th.getBoundingClientRect().width))"
+    )
+    before = page.evaluate(widths)
+    with psycopg.connect(stack.database_url) as conn:
+        conn.execute(
+            "UPDATE integracao.tarefa SET situacao = 'failed', motivo_falha = %s WHERE id = %s",
+            (
+                "O parceiro recusou o arquivo: " + "a coluna ean_produto veio vazia em várias linhas; " * 3,
+                pending["id"],
+            ),
+        )
+    expect(row).to_contain_text("Falha no envio", timeout=15_000)  # no click: the list followed the task
+    assert page.evaluate(widths) == before, "a refreshed list keeps its columns where they were"
     expect(page.locator("#task-search")).to_have_value(str(pending["code"]))
     expect(page.locator("#tasks tbody tr")).to_have_count(1)
     # Nothing under way any more: the polling stops.
@@ -194,3 +226,109 @@ def test_agent_sees_airflow_links_and_the_list_follows_tasks_under_way(
     page.on("request", lambda request: polls.append(request.url) if "/tasks?" in request.url else None)
     time.sleep(9)
     assert polls == []
+
+
+def shown_text(page: Page, selector: str) -> str:
+    """What a field shows (its `value` property speaks ISO to the scripts)."""
+    return str(page.eval_on_selector(
+        selector, "e => Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').get.call(e)"))  # fmt: skip
+
+
+VARIANTS = [
+    pytest.param(scheme, size, id=f"{scheme}-{name}")
+    for scheme in ("light", "dark")
+    for name, size in (("desktop", DESKTOP), ("phone", PHONE))
+]
+
+
+@pytest.mark.parametrize(("scheme", "size"), VARIANTS)
+def test_a_client_runs_a_period_and_filters_a_tasks_files_in_each_theme_and_width(
+    browser: Browser, stack: RunningStack, active: dict[str, Any], with_files: dict[str, Any], scheme: str, size: Any
+) -> None:
+    with browser_page(browser, color_scheme=scheme, viewport=size) as page:
+        errors = console_errors(page)
+        login(page, stack, "cliente1")
+        page.goto(f"{stack.url}/integracoes/integracoes/{active['id']}")
+        # Executar integração: the page's first action, at the top right (as the manual shows it).
+        run = page.locator(".page-actions #run-open")
+        box = run.bounding_box()
+        assert box
+        assert box["x"] + box["width"] <= size["width"]
+        assert box["x"] > size["width"] / 2 - 120, box
+        run.click()
+        expect(page.locator("label[for=data_inicial]")).to_have_text("Data inicial mov.")
+        expect(page.locator("label[for=data_final]")).to_have_text("Data final mov.")
+        # Digits typed become dd/mm/aaaa; the request carries the day itself.
+        day = days_ago(29)
+        for field in ("#data_inicial", "#data_final"):
+            expect(page.locator(field)).to_have_attribute("placeholder", "dd/mm/aaaa")
+            page.locator(field).press_sequentially(br(day).replace("/", ""))
+            assert shown_text(page, field) == br(day)
+            assert page.eval_on_selector(field, "e => e.value") == day  # what the page's scripts read
+        page.click("#run-submit")
+        code = active["pending"]["code"]
+        expect(page.locator("#run-info")).to_contain_text(f"em conflito com a tarefa {code}")
+        # A text that is no date is said so in the field's own words.
+        page.fill("#data_inicial", "31/02/2026")
+        page.locator("#data_inicial").blur()
+        message = page.eval_on_selector("#data_inicial", "e => e.validationMessage")
+        assert message == "Informe uma data válida, no formato dd/mm/aaaa."
+        page.click("#run-close")
+
+        page.click("#tab-tasks")
+        page.fill("#task-search", str(with_files["code"]))
+        row = row_of(page, with_files)
+        expect(page.locator("#tasks tbody tr")).to_have_count(1)
+        row.locator("button[aria-haspopup=menu]").click()
+        row.get_by_role("menuitem", name="Arquivos gerados").click()
+        dialog = page.locator("#files-dialog")
+        expect(dialog.locator("#files-title")).to_have_text(f"Arquivos gerados para a tarefa {with_files['code']}")
+        rows = dialog.locator("tbody tr")
+        expect(rows).to_have_count(3)
+        # The manual's column filter: the funnel, the column's values to tick, "Ok".
+        funnel = dialog.get_by_role("button", name="Filtrar Situação")
+        funnel.click()
+        choices = dialog.get_by_role("dialog", name="Filtrar Situação")
+        expect(choices.locator(".filter-values label")).to_have_text(["Concluída", "Falha no envio"])
+        choices.get_by_label("Concluída").uncheck()
+        choices.get_by_role("button", name="Ok").click()
+        expect(choices).to_be_hidden()
+        expect(rows).to_have_count(1)
+        expect(rows.first).to_contain_text("coluna ean vazia")
+        expect(funnel).to_have_attribute("aria-pressed", "true")
+        # Two columns' filters add up; one that leaves nothing says so, not "no files".
+        dialog.get_by_role("button", name="Filtrar Arquivo").click()
+        choices = dialog.get_by_role("dialog", name="Filtrar Arquivo")
+        choices.get_by_label("(Selecionar tudo)").uncheck()
+        choices.get_by_label("smarket_estoque_a.csv").check()
+        choices.get_by_role("button", name="Ok").click()
+        expect(dialog.locator("tbody")).to_have_text("Nenhum arquivo corresponde ao filtro.")
+        funnel.click()
+        dialog.get_by_role("dialog", name="Filtrar Situação").get_by_role("button", name="Limpar").click()
+        expect(rows).to_have_count(1)
+        expect(rows.first).to_contain_text("smarket_estoque_a.csv")
+        expect(funnel).to_have_attribute("aria-pressed", "false")
+        page.screenshot(path=str(stack.artifacts / f"cliente1-arquivos-filtro-{scheme}-{size['width']}.png"))
+    # The conflicting request's 409 is the API's answer by contract (Chromium logs every 4xx it fetched).
+    assert [error for error in errors if "status of 409 (Conflict)" not in error] == []
+
+
+def test_an_english_browser_types_dates_as_the_page_shows_them(
+    browser: Browser, stack: RunningStack, active: dict[str, Any]
+) -> None:
+    # The browser's own language is English, Airflow's UI (and so the page) Portuguese: a native date field would
+    # read mm/dd/yyyy here.
+    context = browser.new_context(locale="en-US")
+    try:
+        page = context.new_page()
+        page.add_init_script("localStorage.setItem('i18nextLng', 'pt-BR')")  # Airflow's UI language
+        login(page, stack, "cliente1")
+        page.goto(f"{stack.url}/integracoes/integracoes/{active['id']}")
+        expect(page.locator("html")).to_have_attribute("lang", "pt-BR")
+        page.click("#run-open")
+        expect(page.locator("#data_inicial")).to_have_attribute("placeholder", "dd/mm/aaaa")
+        page.locator("#data_inicial").press_sequentially("05012026")
+        assert shown_text(page, "#data_inicial") == "05/01/2026"
+        assert page.eval_on_selector("#data_inicial", "e => e.value") == "2026-01-05"
+    finally:
+        context.close()

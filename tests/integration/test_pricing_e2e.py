@@ -17,7 +17,7 @@ import psycopg
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.browser_fixtures import browser_page, login
+from tests.browser_fixtures import DESKTOP, PHONE, browser_page, console_errors, login
 from tests.integration.test_inbound_e2e import database, ended_tasks, files_of, registered, saude
 from tests.integration.test_runs_e2e import wait_for
 from tests.stack_fixtures import RunningStack
@@ -136,10 +136,16 @@ def test_another_tenant_sees_nothing(stack: RunningStack, proffer: dict[str, Any
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize(
+    ("scheme", "size"),
+    [pytest.param(scheme, size, id=f"{scheme}-{name}") for scheme in ("light", "dark")
+     for name, size in (("desktop", DESKTOP), ("phone", PHONE))],
+)  # fmt: skip
 def test_a_client_reviews_and_applies_a_decrease_in_the_browser(
-    stack: RunningStack, proffer: dict[str, Any], browser: Browser
+    stack: RunningStack, proffer: dict[str, Any], browser: Browser, scheme: str, size: Any
 ) -> None:
-    with browser_page(browser) as page:
+    with browser_page(browser, color_scheme=scheme, viewport=size) as page:
+        errors = console_errors(page)
         # An agent sees every chain's Proffer integrations: one header entry, a menu naming each one's chain.
         login(page, stack, "suporte")
         page.goto(f"{stack.url}/integracoes/")
@@ -147,10 +153,21 @@ def test_a_client_reviews_and_applies_a_decrease_in_the_browser(
         expect(entry).to_have_count(1)
         entry.locator("summary").click()
         expect(entry.locator("a", has_text=f"Drogaria Saúde · {proffer['description']}")).to_be_visible()
-    with browser_page(browser) as page:
+        # However many chains and integrations: one line of navigation on a desktop, a third of a phone's screen.
+        navigation, header = page.locator(".topbar-actions").bounding_box(), page.locator(".topbar").bounding_box()
+        assert navigation
+        assert header
+        assert navigation["height"] <= 50 or size is PHONE, f"one line: {navigation}"
+        assert header["height"] <= size["height"] / 3, f"the header stays small: {header}"
+        page.screenshot(path=str(stack.artifacts / f"suporte-cabecalho-{scheme}-{size['width']}.png"))
+    with browser_page(browser, color_scheme=scheme, viewport=size) as page:
+        errors += console_errors(page)
         login(page, stack, "cliente2")
         page.goto(f"{stack.url}/integracoes/integracoes/{proffer['id']}")
         expect(page.locator(".topnav > *", has_text="Alteração de Preço/Oferta")).to_have_count(1)
+        header = page.locator(".topbar").bounding_box()
+        assert header
+        assert header["height"] <= size["height"] / 3, f"the header stays small: {header}"
         page.click("#feature-open")
         expect(page.locator("h1")).to_contain_text("Alteração de Preço/Oferta")
         page.select_option("#direction", "down")
@@ -164,15 +181,25 @@ def test_a_client_reviews_and_applies_a_decrease_in_the_browser(
         ean = first.locator("td").nth(1).inner_text()
         expect(first.locator("td.num.down")).to_be_visible()
         expect(page.locator("#total")).to_have_text(re.compile(r"^\d+ sugestão\(ões\)$"))
-        first.locator("input[type=checkbox]").check()
         zone = page.locator("#zone option:checked").inner_text()
+        total = page.locator("#total").inner_text().split()[0]
         asked: list[str] = []
+        # "Aplicar todas" names how many and the zone; declined, nothing changes.
+        page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+        page.click("#apply-all")
+        assert asked == [
+            f"Aplicar as {total} sugestões exibidas com estes filtros à zona {zone}? Os preços do ERP mudam agora."
+        ]
+        expect(first).not_to_contain_text("Aplicada")
+        asked.clear()
+        first.locator("input[type=checkbox]").check()
         page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
         page.click("#apply-selected")
         expect(page.locator("#flash")).to_contain_text("1 alterado(s)")
         assert asked == [f"Aplicar 1 sugestão(ões) selecionada(s) à zona {zone}? Os preços do ERP mudam agora."]
         expect(page.locator("#suggestions tbody tr", has_text=ean)).to_contain_text("Aplicada")
-        page.screenshot(path=str(stack.artifacts / "cliente2-alteracao-de-preco.png"))
+        page.screenshot(path=str(stack.artifacts / f"cliente2-alteracao-de-preco-{scheme}-{size['width']}.png"))
+    assert errors == []
     with database(stack) as conn:
         row = conn.execute(
             """SELECT s.preco_sugerido = pr.preco FROM integracao.sugestao_preco s

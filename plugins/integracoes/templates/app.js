@@ -179,6 +179,74 @@ function actionMenu(label, items) {
 }
 document.addEventListener("keydown", (event) => { if (event.key === "Escape") closeMenus(); });
 
+// --- column filters (the manual's funnel beside a column's name) ---------------------------------------------------
+// The funnel opens the column's values as check boxes; "Ok" keeps the rows whose value is ticked. Every value
+// ticked is no filter at all. `source.values()` lists what the column holds now, `source.chosen` is the Set in
+// force (null: none) and `source.apply(Set|null)` is told the choice. It is an action menu's sibling: one popup
+// open at a time, placed against the viewport, closed by Escape or a click elsewhere.
+function columnFilter(label, source) {
+  const name = `${t("ui.filter")} ${label}`;
+  const popup = el("div", { class: "menu-list filter-list", role: "dialog", "aria-label": name, hidden: true });
+  const button = el("button", { type: "button", class: "col-filter", title: name, "aria-label": name,
+    "aria-haspopup": "dialog", "aria-expanded": "false", onclick: (event) => {
+      event.stopPropagation();
+      if (popup.hidden) open(); else closeMenus();
+    } }, funnelIcon());
+  popup.place = () => {
+    const at = button.getBoundingClientRect();
+    const below = at.bottom + 2 + popup.offsetHeight <= window.innerHeight || at.top < popup.offsetHeight + 2;
+    popup.style.top = (below ? at.bottom + 2 : at.top - popup.offsetHeight - 2) + "px";
+    popup.style.left = Math.max(4, Math.min(at.left, document.documentElement.clientWidth - popup.offsetWidth - 4)) + "px";
+  };
+  function open() {
+    closeMenus(popup);
+    const values = [...new Set(source.values())].sort((a, b) => a.localeCompare(b, PAGE.lang));
+    const boxes = values.map((value) => el("input", { type: "checkbox", value, checked: !source.chosen || source.chosen.has(value) }));
+    const all = el("input", { type: "checkbox", checked: boxes.every((box) => box.checked) });
+    all.indeterminate = !all.checked && boxes.some((box) => box.checked);
+    all.addEventListener("change", () => { for (const box of boxes) box.checked = all.checked; });
+    for (const box of boxes) box.addEventListener("change", () => {
+      all.checked = boxes.every((each) => each.checked);
+      all.indeterminate = !all.checked && boxes.some((each) => each.checked);
+    });
+    const finish = (chosen) => { closeMenus(); button.focus(); mark(chosen); source.apply(chosen); };
+    popup.replaceChildren(
+      el("label", { class: "filter-all" }, all, t("ui.filter_all")),
+      el("div", { class: "filter-values" }, boxes.map((box) => el("label", {}, box, box.value || t("ui.filter_blank")))),
+      el("div", { class: "filter-actions" },
+        el("button", { type: "button", onclick: () => finish(null) }, t("ui.filter_clear")),
+        el("button", { type: "button", class: "primary", onclick: () => {
+          const ticked = boxes.filter((box) => box.checked).map((box) => box.value);
+          finish(ticked.length === boxes.length ? null : new Set(ticked));
+        } }, t("ui.filter_ok"))));
+    popup.hidden = false;
+    button.setAttribute("aria-expanded", "true");
+    popup.place();
+    (popup.querySelector(".filter-values input") || all).focus({ preventScroll: true });
+  }
+  function mark(chosen) {
+    button.classList.toggle("active", Boolean(chosen));
+    button.setAttribute("aria-pressed", String(Boolean(chosen)));
+  }
+  popup.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") { event.preventDefault(); event.stopPropagation(); closeMenus(); button.focus(); }
+  });
+  const box = el("span", { class: "menu col-filter-box" }, button, popup);
+  box.sync = () => mark(source.chosen);  // after the owner changed the choice itself (another task's files)
+  box.sync();
+  return box;
+}
+
+function funnelIcon() {
+  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  svg.setAttribute("viewBox", "0 0 16 16");
+  svg.setAttribute("aria-hidden", "true");
+  const path = document.createElementNS("http://www.w3.org/2000/svg", "path");
+  path.setAttribute("d", "M1.5 2h13l-5 6v5l-3 1.5V8z");
+  svg.append(path);
+  return svg;
+}
+
 // A short notice in the top right corner that goes away by itself.
 function toast(text, kind) {
   const note = el("div", { class: "toast" + (kind === "error" ? " error" : ""), role: kind === "error" ? "alert" : "status" }, text);
@@ -248,3 +316,108 @@ function formatDate(iso, withTime) {
   const shown = PAGE.lang === "en" ? `${year}-${month}-${day}` : `${day}/${month}/${year}`;
   return withTime ? `${shown} ${pad(date.getHours())}:${pad(date.getMinutes())}` : shown;
 }
+
+// --- date fields in the page's language -------------------------------------------------------------------------
+// A native date field shows the browser's format (mm/dd/yyyy in an English Chromium) whatever the page's language.
+// Each becomes a text field in the page's format, as formatDate shows dates, with a button that opens the
+// browser's own calendar. Its `value` still reads and takes ISO ("2026-12-01", "2026-12" for a month), so the
+// scripts and the API see what they saw before; typed ISO is understood too. A text that is no date is left as
+// typed: the field says so on leaving it, and the server answers it like any other bad value.
+const DATE_KINDS = {
+  date: { iso: /^\d{4}-\d{2}-\d{2}$/, local: /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/, digits: [2, 2, 4], placeholder: "ui.date_placeholder" },
+  month: { iso: /^\d{4}-\d{2}$/, local: /^(\d{1,2})\/(\d{4})$/, digits: [2, 4], placeholder: "ui.month_placeholder" },
+};
+const VALUE = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value");
+
+function isoFromLocal(text, kind) {
+  const spec = DATE_KINDS[kind];
+  const trimmed = text.trim();
+  if (spec.iso.test(trimmed)) return isRealDate(trimmed) ? trimmed : null;
+  const found = PAGE.lang === "en" ? null : spec.local.exec(trimmed);
+  if (!found) return null;
+  const parts = found.slice(1).reverse().map((part, index) => index ? part.padStart(2, "0") : part);
+  const iso = parts.join("-");
+  return isRealDate(iso) ? iso : null;
+}
+function isRealDate(iso) {
+  const [year, month, day = 1] = iso.split("-").map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+function localFromIso(iso) {
+  return PAGE.lang === "en" || !iso ? iso : iso.split("-").reverse().join("/");
+}
+
+function localDateField(input) {
+  const kind = input.type;
+  const spec = DATE_KINDS[kind];
+  const initial = input.value;
+  const limits = { min: input.getAttribute("min"), max: input.getAttribute("max") };
+  input.removeAttribute("min");
+  input.removeAttribute("max");
+  input.type = "text";
+  input.inputMode = "numeric";
+  input.autocomplete = "off";
+  input.placeholder = t(spec.placeholder);
+  input.maxLength = 10;
+  input.classList.add("date-text");
+  Object.defineProperty(input, "value", {
+    configurable: true,
+    get() { const text = VALUE.get.call(this); return isoFromLocal(text, kind) || text.trim(); },
+    set(iso) { VALUE.set.call(this, spec.iso.test(iso || "") ? localFromIso(iso) : (iso || "")); this.setCustomValidity(""); },
+  });
+  input.value = initial;
+  // Typing digits only: the slashes come by themselves (at the end of the text, where the caret is).
+  input.addEventListener("input", (event) => {
+    const text = VALUE.get.call(input);
+    if (PAGE.lang === "en" || !event.inputType?.startsWith("insert") || /[-]/.test(text)) return;
+    if (input.selectionStart !== text.length) return;
+    const digits = text.replace(/\D/g, "").slice(0, spec.digits.reduce((a, b) => a + b));
+    const groups = [];
+    let at = 0;
+    for (const size of spec.digits) {
+      if (at >= digits.length) break;
+      groups.push(digits.slice(at, at + size));
+      at += size;
+    }
+    let masked = groups.join("/");
+    const full = groups.length < spec.digits.length && groups.at(-1)?.length === spec.digits[groups.length - 1];
+    if (full && event.inputType === "insertText") masked += "/";
+    VALUE.set.call(input, masked);
+  });
+  input.addEventListener("change", () => {
+    const text = VALUE.get.call(input).trim();
+    const iso = isoFromLocal(text, kind);
+    if (iso) input.value = iso;  // shown the page's way, whichever way it was typed
+    input.setCustomValidity(text && !iso ? t("ui.date_invalid", { format: t(spec.placeholder) }) : "");
+  });
+  const picker = el("input", { type: kind, class: "date-picker-input", tabindex: "-1", "aria-hidden": "true" });
+  picker.addEventListener("change", () => {
+    input.value = picker.value;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+  });
+  const button = el("button", { type: "button", class: "date-pick", title: t("ui.date_pick"), "aria-label": t("ui.date_pick"),
+    onclick: () => {
+      if (input.disabled || input.readOnly) return;
+      picker.min = limits.min || "";
+      picker.max = limits.max || "";
+      picker.value = isoFromLocal(VALUE.get.call(input), kind) || "";
+      try { picker.showPicker(); } catch (error) { input.focus(); }
+    } }, calendarIcon());
+  const box = el("span", { class: "date-field" });
+  input.replaceWith(box);
+  box.append(input, button, picker);
+}
+
+function calendarIcon() {
+  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  svg.setAttribute("viewBox", "0 0 16 16");
+  svg.setAttribute("aria-hidden", "true");
+  const path = document.createElementNS("http://www.w3.org/2000/svg", "path");
+  path.setAttribute("d", "M2.5 3.5h11v10h-11zM2.5 6.5h11M5.5 2v3M10.5 2v3");
+  svg.append(path);
+  return svg;
+}
+
+for (const input of document.querySelectorAll("input[type=date], input[type=month]")) localDateField(input);

@@ -166,16 +166,26 @@
 
   // --- Arquivos gerados ---
   let files = [];
+  const fileFilters = {};  // column → the Set of values shown (absent: every value)
+  const fileCells = (file) => ({ name: file.name, status_label: file.status_label, failure_reason: file.failure_reason || "" });
+  const filterBoxes = [...document.querySelectorAll("#files [data-column-filter]")].map((slot) => {
+    const column = slot.dataset.columnFilter;
+    const box = columnFilter(slot.dataset.label, {
+      values: () => files.map((file) => fileCells(file)[column]),
+      get chosen() { return fileFilters[column] || null; },
+      apply: (chosen) => { fileFilters[column] = chosen; renderFiles(); },
+    });
+    slot.replaceWith(box);
+    return box;
+  });
   function renderFiles() {
     const search = $("file-search").value.trim().toLowerCase();
-    const filters = [...document.querySelectorAll("#files [data-filter]")]
-      .map((input) => [input.dataset.filter, input.value.trim().toLowerCase()]).filter(([, value]) => value);
     const body = document.querySelector("#files tbody");
     body.replaceChildren();
     const shown = files.filter((file) => {
-      const cells = { name: file.name, status_label: file.status_label, failure_reason: file.failure_reason || "" };
+      const cells = fileCells(file);
       return (!search || Object.values(cells).some((value) => value.toLowerCase().includes(search)))
-        && filters.every(([column, value]) => cells[column].toLowerCase().includes(value));
+        && Object.entries(fileFilters).every(([column, chosen]) => !chosen || chosen.has(cells[column]));
     });
     // Files that a filter hides are not "no files": say which of the two it is.
     if (!shown.length) body.append(el("tr", {}, el("td", { colspan: 5, class: "empty" }, t(files.length ? "ui.no_files_match" : "ui.no_files"))));
@@ -195,12 +205,14 @@
     const result = await api("GET", `/tasks/${task.id}/files`);
     if (!result.ok) { flash(result.data.message, "error"); return; }
     files = result.data;
+    for (const column of Object.keys(fileFilters)) delete fileFilters[column];  // another task: its own values
+    for (const box of filterBoxes) box.sync();
+    $("file-search").value = "";
     $("files-title").textContent = t("ui.files_for_task", { code: task.code });
     renderFiles();
     $("files-dialog").showModal();
   }
   $("file-search").addEventListener("input", renderFiles);
-  for (const input of document.querySelectorAll("#files [data-filter]")) input.addEventListener("input", renderFiles);
   $("files-close").addEventListener("click", () => $("files-dialog").close());
 
   // --- Logs da integração (live) ---

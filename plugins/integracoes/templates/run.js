@@ -114,7 +114,8 @@
 
   // --- agents: split a long period, preview what a request would create ---
   if (!previewButton) return;
-  for (const input of [...periodFields.map($), split]) input.addEventListener("change", clearPreview);
+  for (const input of periodFields.map($)) input.addEventListener("input", clearPreview);  // as it is typed
+  split.addEventListener("change", clearPreview);
   split.addEventListener("change", () => { $("run-hint").hidden = split.checked; });
 
   previewButton.addEventListener("click", async () => {
