@@ -1,7 +1,8 @@
 """The catalog of integration types: the one declarative source of every partner's identity, keys,
 manual-run flag, window policy and cadence. The database catalog is synced from here at start.
 
-Adding a partner = one `IntegrationType` here (+ its connector module and SQL, which reference it).
+Adding a partner = one `IntegrationType` here (+ its connector module and SQL, which reference it, and its
+domains in partner_domains.py).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from include.connectors import hosts
+from include.connectors import partner_domains
 from include.connectors.config import (
     ConfigKey,
     IntRange,
@@ -73,7 +74,7 @@ class IntegrationType:
     manual_run_allowed: bool = False
     # Deliveries of all tenants to this partner at once (its Airflow pool's slots).
     partner_slots: int = 4
-    # The partner's own domains: the only hosts its URLs and SFTP servers may name (include/connectors/hosts).
+    # The partner's own domains: the only hosts its URLs and SFTP servers may name (partner_domains.py, hosts.py).
     domains: tuple[str, ...] = ()
     # Time limits from the partner's contract (minutes): one try of one step, and a whole run. A run must fit
     # every step once plus one more timed-out try and its retry delays (tests/dags/test_schedules.py), so a
@@ -274,20 +275,6 @@ _DECLARED: tuple[IntegrationType, ...] = (
     ),
 )  # fmt: skip
 
-# Each partner's domains (the allow-list of include/connectors/hosts.py), kept beside the declarations.
-_DOMAINS: dict[str, tuple[str, ...]] = {
-    "naapyes": ("naapyes.com.br",), "beneficios_unifabra": ("unifabra.com.br",), "propz": ("amazonaws.com",),
-    "webcompras": ("webcompras.com.br",), "control_shop": ("controlshop.com.br",),
-    "boavista": ("boavistaservicos.com.br",), "pricefy": ("pricefy.com.br",), "linked_farma": ("gruppy.com.br",),
-    "proffer": ("proffer.com.br",), "dito": ("dito.com.br",), "smarket": ("smarket.com.br",), "ligo": ("ligo.com.br",),
-    "linx_wms": ("linx.com.br",), "trivio": ("trivio.com.br",), "audit": ("auditpanel.com.br",),
-    "sngpc": ("anvisa.gov.br",), "exact_wms": ("exactwms.com.br",), "fisoft_wms": ("fisoft.com.br",),
-    "delage_wms": ("delage.com.br",), "iqvia": ("iqvia.com.br", "iqvia.com"),
-    "iqvia_api": ("iqvia.com.br", "iqvia.com"), "cosmos": ("bluesoft.com.br",),
-    "scanntech": ("scanntech.com.br", "scanntech.com"),
-}  # fmt: skip
-_DOMAINS.update(hosts.configured_domains(known=_DOMAINS))
-
 # (step, run) time limits in minutes where a partner's contract differs from the defaults (30, 180): event APIs
 # answer in seconds and are woken every few minutes; sell-out panels, Propz's gzip exports, Proffer's 90 days
 # of history and the regulator's slow web service move whole days of a chain's sales.
@@ -302,7 +289,7 @@ _TIME_LIMITS: dict[str, tuple[int, int]] = {
 
 def _completed(declared: IntegrationType) -> IntegrationType:
     step, run = _TIME_LIMITS.get(declared.code, (declared.step_timeout_min, declared.run_timeout_min))
-    return replace(declared, domains=_DOMAINS[declared.code], step_timeout_min=step, run_timeout_min=run)
+    return replace(declared, domains=partner_domains.DOMAINS[declared.code], step_timeout_min=step, run_timeout_min=run)
 
 
 TYPES: tuple[IntegrationType, ...] = tuple(_completed(t) for t in _DECLARED)

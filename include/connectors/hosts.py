@@ -3,8 +3,8 @@ address that was checked is the one a transport connects to.
 
 A support agent types URLs and SFTP hosts into an integration's configuration; without this rule a typo
 or a malicious edit could send a pharmacy's sales to any server, or probe our internal network from a
-worker. Production hosts are an allow-list per type (`IntegrationType.domains`, which the operator may
-replace per type with INTEGRACOES_PARTNER_DOMAINS), and at delivery time a
+worker. Production hosts are an allow-list per type (`IntegrationType.domains`, from partner_domains.py,
+which the operator may replace per type with INTEGRACOES_PARTNER_DOMAINS), and at delivery time a
 partner's name must not resolve to a private, loopback or link-local address; the partner sandbox of the
 demo and the tests is added by the stack through INTEGRACOES_PARTNER_HOSTS (never in production), the one
 exception to both rules.
@@ -13,49 +13,16 @@ exception to both rules.
 from __future__ import annotations
 
 import ipaddress
-import json
 import os
-import re
 import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from include.connectors import addresses
+from include.connectors import addresses, partner_domains
 from include.connectors.addresses import PartnerUrl
 from include.connectors.errors import PartnerRejectedError, PartnerUnavailableError
 
-_DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
-
 EXTRA_HOSTS_ENV = "INTEGRACOES_PARTNER_HOSTS"
-DOMAINS_ENV = "INTEGRACOES_PARTNER_DOMAINS"
-
-
-def configured_domains(known: Iterable[str]) -> dict[str, tuple[str, ...]]:
-    """The operator's allow-list per type, replacing the built-in one of each type it names — a partner that
-    moves to a new domain needs a setting, not a release. JSON: {"smarket": ["smarket.com.br", "smkt.net"]}.
-    A wrong setting stops the start with its reason (a silent fallback would send data where nobody meant)."""
-    raw = os.environ.get(DOMAINS_ENV, "").strip()
-    if not raw:
-        return {}
-    try:
-        document = json.loads(raw)
-    except ValueError as error:
-        raise ValueError(f"{DOMAINS_ENV} is not JSON: {error}") from None
-    if not isinstance(document, dict):
-        raise ValueError(f'{DOMAINS_ENV} must be an object: {{"<type>": ["<domain>", ...]}}')
-    unknown = sorted(set(document) - set(known))
-    if unknown:
-        raise ValueError(f"{DOMAINS_ENV} names unknown types: {', '.join(unknown)}")
-    domains: dict[str, tuple[str, ...]] = {}
-    for code, names in document.items():
-        if not isinstance(names, list) or not names or not all(_is_domain(n) for n in names):
-            raise ValueError(f"{DOMAINS_ENV}: {code} needs a non-empty list of domain names")
-        domains[code] = tuple(n.strip().lower().rstrip(".") for n in names)
-    return domains
-
-
-def _is_domain(name: object) -> bool:
-    return isinstance(name, str) and _DOMAIN.fullmatch(name.strip().lower().rstrip(".")) is not None
 
 
 def extra_hosts() -> frozenset[str]:
@@ -101,9 +68,7 @@ def destination(host: str, port: int, domains: Iterable[str] | None = None) -> D
     except addresses.AddressError:
         raise PartnerRejectedError("o endereço configurado do parceiro é inválido") from None
     if domains is None:
-        from include.connectors.catalog import TYPES
-
-        domains = [domain for spec in TYPES for domain in spec.domains]
+        domains = [domain for names in partner_domains.DOMAINS.values() for domain in names]
     if not host_allowed(host, domains):
         raise PartnerRejectedError(f"o endereço {host} não pertence ao parceiro")
     found = _resolve(host, port)

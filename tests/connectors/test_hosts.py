@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from include.connectors import hosts
+from include.connectors import hosts, partner_domains
+from include.connectors.catalog import CATALOG
 from include.connectors.errors import PartnerRejectedError, PartnerUnavailableError
 
 SMARKET = ("smarket.com.br",)
@@ -85,11 +86,17 @@ def test_a_stored_url_the_strict_reading_refuses_is_never_connected_to(
         hosts.partner_url(url)
 
 
+def test_every_catalogued_type_has_its_domains_and_no_other_type_does() -> None:
+    """The allow-list without a type (hosts.destination's default) is exactly the catalogued partners' domains."""
+    assert set(partner_domains.DOMAINS) == set(CATALOG)
+    assert all(CATALOG[code].domains == names for code, names in partner_domains.DOMAINS.items())
+
+
 def test_the_operator_replaces_a_type_s_domains_by_setting(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(hosts.DOMAINS_ENV, '{"smarket": ["Smkt.net.", "smarket.com.br"]}')
-    assert hosts.configured_domains(known={"smarket", "dito"}) == {"smarket": ("smkt.net", "smarket.com.br")}
-    monkeypatch.delenv(hosts.DOMAINS_ENV)
-    assert hosts.configured_domains(known={"smarket"}) == {}
+    monkeypatch.setenv(partner_domains.DOMAINS_ENV, '{"smarket": ["Smkt.net.", "smarket.com.br"]}')
+    assert partner_domains.configured_domains(known={"smarket", "dito"}) == {"smarket": ("smkt.net", "smarket.com.br")}
+    monkeypatch.delenv(partner_domains.DOMAINS_ENV)
+    assert partner_domains.configured_domains(known={"smarket"}) == {}
 
 
 @pytest.mark.parametrize(
@@ -106,6 +113,6 @@ def test_the_operator_replaces_a_type_s_domains_by_setting(monkeypatch: pytest.M
 def test_a_wrong_domains_setting_stops_with_its_reason(
     monkeypatch: pytest.MonkeyPatch, setting: str, reason: str
 ) -> None:
-    monkeypatch.setenv(hosts.DOMAINS_ENV, setting)
+    monkeypatch.setenv(partner_domains.DOMAINS_ENV, setting)
     with pytest.raises(ValueError, match=reason):
-        hosts.configured_domains(known={"smarket"})
+        partner_domains.configured_domains(known={"smarket"})
