@@ -24,7 +24,8 @@ from integracoes.api import (
     users,
 )
 from integracoes.auth import Caller, authenticated
-from integracoes.errors import document_errors, install_error_handlers
+from integracoes.error_handlers import install_error_handlers
+from integracoes.errors import document_errors
 from integracoes.gate import Gate
 
 API_PREFIX = "/api/v1"

@@ -27,7 +27,8 @@ from include.integracoes import status
 from include.problems import Problem
 from integracoes.api.params import MAX_ID
 from integracoes.auth import authenticated
-from integracoes.errors import DATABASE_DOWN, ApiError, error_response, route_path
+from integracoes.error_handlers import error_response
+from integracoes.errors import DATABASE_DOWN, ApiError, route_path
 from integracoes.headers import FRAMING_AND_SNIFFING
 
 HEALTH_PATH = "/api/v1/health"

@@ -48,7 +48,7 @@ PRIVATE: dict[str, set[str]] = {
     "airflow.api.common.trigger_dag.trigger_dag": {"include/airflow_adapter/control.py"},
     # The API server's auth manager instance and the user of a request, for the plugin's own auth dependency.
     "airflow.api_fastapi.app.get_auth_manager": {
-        "plugins/integracoes/auth.py", "plugins/integracoes/directory.py", "plugins/integracoes/errors.py",
+        "plugins/integracoes/auth.py", "plugins/integracoes/directory.py", "plugins/integracoes/error_handlers.py",
         "plugins/integracoes/landing.py",
     },
     "airflow.api_fastapi.core_api.security.get_user": {"plugins/integracoes/auth.py"},
