@@ -33,14 +33,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import web
 
 from sandbox.inbound_routes import Handler
-
-if TYPE_CHECKING:
-    from sandbox.server import Sandbox
+from sandbox.state import Sandbox
 
 CODE = "boavista"
 PREFIX = "/boavista/conciliacao"

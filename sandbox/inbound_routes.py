@@ -18,7 +18,7 @@ import binascii
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import web
 
@@ -26,10 +26,8 @@ from sandbox import inbound
 from sandbox.bad_files import BadKindError
 from sandbox.catalogue import is_valid_ean
 from sandbox.inbound import HttpsInbox, InboundPartner
+from sandbox.state import Sandbox
 from sandbox.wms_layouts import LayoutError
-
-if TYPE_CHECKING:
-    from sandbox.server import Sandbox
 
 REFUSED_SECRETS = ("recusado", "recusada")  # the documented triggers of a refused credential, not secrets
 Handler = Callable[[web.Request], Awaitable[web.Response]]

@@ -17,12 +17,11 @@ import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import web
 
-if TYPE_CHECKING:
-    from sandbox.server import Sandbox
+from sandbox.state import Sandbox
 
 DITO_SECRETS = {"demo-dito-key": "demo-dito-secret", "conformidade-dito": "conformidade-segredo"}
 IQVIA_CLIENTS = {"demo-client": "demo-iqvia-secret", "conformidade-iqvia": "conformidade-segredo"}

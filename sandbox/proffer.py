@@ -27,15 +27,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
 
 from aiohttp import web
 
 from sandbox import inbound
 from sandbox.inbound_routes import Handler, HttpsInbound
-
-if TYPE_CHECKING:
-    from sandbox.server import Sandbox
+from sandbox.state import Sandbox
 
 CODE = "proffer"
 HEADERS = {

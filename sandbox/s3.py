@@ -29,7 +29,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from sandbox import certs
-from sandbox.server import STALL_S, Mode, take_mode
+from sandbox.state import STALL_S, Mode, take_mode
 
 # Partners' buckets, and the bucket where a stack started with INTEGRACOES_FILES_URL=s3://integracoes-arquivos/
 # keeps its generated files (the sandbox stands in for the deployment's S3-compatible store too).

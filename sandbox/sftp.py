@@ -38,7 +38,7 @@ import asyncssh
 
 from sandbox import certs, inbound
 from sandbox.inbound import SFTP_USER, ReturnFile
-from sandbox.server import STALL_S, Mode, take_mode
+from sandbox.state import STALL_S, Mode, take_mode
 from sandbox.wms_layouts import LayoutError
 
 # Each partner's directory (the default `sftp_diretorio` of its catalog entry) -> the partner's code.
