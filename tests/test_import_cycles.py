@@ -1,4 +1,4 @@
-"""No module of include/, plugins/ or sandbox/ imports, at load time, a module that imports it back.
+"""No module of include/, plugins/ or sandbox/ imports a module that imports it back, at any depth.
 
 Why it matters here: Airflow imports the plugin and the DAG files in an order it chooses, at parse time, in
 processes of its own. In a cycle, which module finishes loading first depends on which one was imported first, so a
@@ -6,10 +6,11 @@ name that is there in a test may be missing ("partially initialized module") in 
 And a cycle between layers means they are no longer layers: the connectors, the service layer, the plugin and the
 sandbox each import downwards only.
 
-Only the import statements that run when a module loads count: those at module level, in a top-level `try:` or `if`
-included, but not those under `if TYPE_CHECKING:` nor those inside a function. Importing `a.b.c` also loads `a` and
-`a.b`; those implicit edges are not counted (else every package whose `__init__` imports a submodule would be a
-cycle). The rule that the plugin never reaches the connectors, at any depth, is tests/plugin/test_boundaries.py's.
+Every import statement counts: at module level, inside a function, under `if TYPE_CHECKING:`. An import moved into
+a function to dodge a cycle is the same dependency, hidden; the modules still need each other. Importing `a.b.c`
+also loads `a` and `a.b`; those implicit edges are not counted (else every package whose `__init__` imports a
+submodule would be a cycle). The rule that the plugin never reaches the connectors is
+tests/plugin/test_boundaries.py's.
 """
 
 from __future__ import annotations
@@ -35,34 +36,18 @@ def module_files() -> dict[str, Path]:
     return modules
 
 
-def _is_type_checking(test: ast.expr) -> bool:
-    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
-    )
-
-
-def load_time_imports(statements: list[ast.stmt]) -> Iterator[ast.Import | ast.ImportFrom]:
-    """The import statements that run when the module loads: not in a function, not under `if TYPE_CHECKING:`."""
-    for node in statements:
+def import_statements(tree: ast.Module) -> Iterator[ast.Import | ast.ImportFrom]:
+    """Every import statement of a module, wherever it sits."""
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import | ast.ImportFrom):
             yield node
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            continue
-        elif isinstance(node, ast.If) and _is_type_checking(node.test):
-            yield from load_time_imports(node.orelse)
-        else:  # try/except/else/finally, if/else, with, for, while, match, class bodies: all run at load
-            for field in ("body", "orelse", "finalbody", "handlers", "cases"):
-                for child in getattr(node, field, []):
-                    yield from load_time_imports(
-                        child.body if isinstance(child, ast.excepthandler | ast.match_case) else [child]
-                    )
 
 
 def edges_of(name: str, path: Path, known: Mapping[str, Path]) -> set[str]:
-    """The modules of the trees that `name`'s load-time import statements name (a submodule where one is named)."""
+    """The modules of the trees that `name`'s import statements name (a submodule where one is named)."""
     is_package = path.name == "__init__.py"
     targets: set[str] = set()
-    for node in load_time_imports(ast.parse(path.read_text(), str(path)).body):
+    for node in import_statements(ast.parse(path.read_text(), str(path))):
         if isinstance(node, ast.Import):
             targets.update(alias.name for alias in node.names if alias.name in known)
             continue
@@ -141,7 +126,7 @@ def test_the_graph_sees_the_trees_and_the_check_sees_a_cycle() -> None:
     assert cycles({"a": {"b"}, "b": set()}) == []
 
 
-def test_the_parser_counts_load_time_imports_only(tmp_path: Path) -> None:
+def test_the_parser_counts_every_import_statement(tmp_path: Path) -> None:
     package = tmp_path / "pkg"
     (package / "sub").mkdir(parents=True)
     (package / "__init__.py").write_text("from . import mod\n")
@@ -159,6 +144,8 @@ def test_the_parser_counts_load_time_imports_only(tmp_path: Path) -> None:
     known |= {"pkg": package / "__init__.py", "pkg.sub": package / "sub" / "__init__.py"}
     known |= {"pkg.mod": package / "mod.py", "pkg.sub.leaf": package / "sub" / "leaf.py"}
     assert edges_of("pkg", package / "__init__.py", known) == {"pkg.mod"}
-    assert edges_of("pkg.mod", package / "mod.py", known) == {"pkg.lazy", "pkg.in_class_body"}
+    assert edges_of("pkg.mod", package / "mod.py", known) == {
+        "pkg.lazy", "pkg.hinted", "pkg.deferred", "pkg.in_class_body"
+    }  # fmt: skip
     # `helper` is no submodule: a name of the package, so an edge to the package.
     assert edges_of("pkg.sub.leaf", package / "sub" / "leaf.py", known) == {"pkg.mod", "pkg", "pkg.other"}
