@@ -14,16 +14,14 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from datetime import time as clock_time
+from datetime import datetime
 from typing import Any
 
 import psycopg
 
 from include.connectors import export
 from include.connectors.base import Confirmation, Connector, DataSet, Delivery, RunScope
-from include.connectors.catalog import CATALOG, IncrementalWindow
+from include.connectors.catalog import IncrementalWindow
 from include.connectors.errors import ConnectorError
 from include.connectors.inbound import Inbound, Target
 from include.connectors.registry import connector_for
@@ -37,6 +35,7 @@ from include.integracoes import (
     metrics,
     notifications,
     receiving,
+    run_scope,
     tasks,
 )
 from include.integracoes.integrations import decrypted_config
@@ -46,32 +45,6 @@ from include.integracoes.tasks import Status, Task
 log = logging.getLogger(__name__)
 
 TIMEZONE = tasks.SAO_PAULO
-
-
-@dataclass(frozen=True)
-class _Integration:
-    type_code: str
-    tenant_id: int
-    created_on: date
-    branches: tuple[int, ...]
-    send_from: date | None = None  # "Enviar a partir de" (incremental)
-
-    @property
-    def type_name(self) -> str:
-        return CATALOG[self.type_code].name if self.type_code in CATALOG else self.type_code
-
-
-def _integration(conn: psycopg.Connection, integration_id: int) -> _Integration:
-    row = conn.execute(
-        """SELECT i.tipo_codigo, i.tenant_id, (i.criada_em AT TIME ZONE 'America/Sao_Paulo')::date,
-                  array(SELECT filial_id FROM integracao.integracao_filial f WHERE f.integracao_id = i.id ORDER BY 1),
-                  i.enviar_a_partir_de
-           FROM integracao.integracao i WHERE i.id = %s""",
-        (integration_id,),
-    ).fetchone()
-    if row is None:
-        raise LookupError(f"integration {integration_id} no longer exists")
-    return _Integration(row[0], row[1], row[2], tuple(row[3]), row[4])
 
 
 def _is_last_try(context: dict[str, Any]) -> bool:
@@ -111,7 +84,7 @@ def _notify_failure(conn: psycopg.Connection, integration_id: int, task: Task) -
 
 def _end_on_error(
     conn: psycopg.Connection,
-    integration: _Integration,
+    integration: run_scope.Subject,
     integration_id: int,
     task_ids: Sequence[int],
     error: ConnectorError,
@@ -138,7 +111,7 @@ def prepare(integration_id: int, **context: Any) -> list[int]:
     dag_run = context["dag_run"]
     conf = dict(getattr(dag_run, "conf", None) or {})
     with db.connect(autocommit=True) as conn:
-        integration = _integration(conn, integration_id)
+        integration = run_scope.load(conn, integration_id)
         claimed = []
         if conf.get("task_id"):
             requested = tasks.find_task(conn, int(conf["task_id"]))
@@ -169,13 +142,13 @@ def prepare(integration_id: int, **context: Any) -> list[int]:
 
 
 def _open_scheduled(
-    conn: psycopg.Connection, connector: Connector, integration_id: int, integration: _Integration, dag_run: Any
+    conn: psycopg.Connection, connector: Connector, integration_id: int, integration: run_scope.Subject, dag_run: Any
 ) -> list[Task]:
     policy = connector.spec.window
     incremental = isinstance(policy, IncrementalWindow)
 
     def has_new_data(span: tasks.IncrementalSpan) -> bool:
-        scope = _scope(integration_id, integration, span.start.date(), span.end.date(), 0, span)
+        scope = run_scope.scope(integration_id, integration, span.start.date(), span.end.date(), 0, span)
         config = decrypted_config(conn, integration_id)
         return any(_has_rows(d, s) for d in connector.datasets for s in d.scopes(scope, config))
 
@@ -185,7 +158,7 @@ def _open_scheduled(
 
     opened = tasks.open_scheduled_tasks(
         conn, integration_id, dag_id=dag_run.dag_id, run_id=dag_run.run_id, policy=policy,
-        now=datetime.now(TIMEZONE), first_day=_first_day(integration),
+        now=datetime.now(TIMEZONE), first_day=run_scope.first_day(integration),
         has_new_data=has_new_data if incremental else None, came_late=None if incremental else came_late,
     )  # fmt: skip
     if not opened:
@@ -193,40 +166,10 @@ def _open_scheduled(
     return opened
 
 
-def _first_day(integration: _Integration) -> date:
-    """The first movement day the integration sends: the day the agent set ("Enviar a partir de", incremental)
-    or its activation day (D-N for a daily window)."""
-    if integration.send_from is not None:
-        return integration.send_from
-    spec = CATALOG.get(integration.type_code)
-    return integration.created_on - timedelta(days=getattr(spec.window if spec else None, "days_back", 0))
-
-
 def _has_rows(dataset: DataSet, scope: RunScope) -> bool:
     with psycopg.connect(db.database_url()) as reader:
         found = reader.execute(f"SELECT EXISTS ({dataset.sql()})", scope.query_params()).fetchone()
     return bool(found and found[0])
-
-
-def _scope(
-    integration_id: int,
-    integration: _Integration,
-    start: date,
-    end: date,
-    code: int,
-    window: Task | tasks.IncrementalSpan | None = None,
-) -> RunScope:
-    """What one task (or, for the look-ahead of an incremental run, one window) sends."""
-    if isinstance(window, Task):
-        cutoffs = (window.cutoff_start, window.cutoff_end, window.snapshot_start, window.snapshot_end)
-    elif window is not None:
-        cutoffs = (window.start, window.end, window.snapshot_start, window.snapshot_end)
-    else:
-        cutoffs = (None, None, None, None)
-    return RunScope(
-        integration_id, integration.tenant_id, integration.branches, start, end, code, *cutoffs,
-        since=datetime.combine(_first_day(integration), clock_time.min, tzinfo=TIMEZONE),
-    )  # fmt: skip
 
 
 # --- extract + render + store --------------------------------------------------------------------
@@ -238,14 +181,14 @@ def produce_files(integration_id: int, **context: Any) -> list[int]:
     if not task_ids:
         return []
     with db.connect(autocommit=True) as conn:
-        integration = _integration(conn, integration_id)
+        integration = run_scope.load(conn, integration_id)
         config = decrypted_config(conn, integration_id)
         file_ids: list[int] = []
         for task_id in task_ids:
             try:
                 connector = connector_for(integration.type_code)  # inside: an error ends this task
                 task = tasks.get_task(conn, task_id)
-                scope = _scope(integration_id, integration, task.start, task.end, task.code, task)
+                scope = run_scope.scope(integration_id, integration, task.start, task.end, task.code, task)
                 produced = (
                     _produce_one(conn, dataset, file_scope, task_id)
                     for dataset in connector.datasets
@@ -291,7 +234,7 @@ def deliver(integration_id: int, **context: Any) -> None:
     file_ids: list[int] = list(context["ti"].xcom_pull(task_ids="extrair_e_gerar_arquivo") or [])
     task_ids = _task_ids(context)
     with db.connect(autocommit=True) as conn:
-        integration = _integration(conn, integration_id)
+        integration = run_scope.load(conn, integration_id)
         connector = connector_for(integration.type_code)
         config = decrypted_config(conn, integration_id)
         for file_id in file_ids:
@@ -367,7 +310,7 @@ def receive(integration_id: int, **context: Any) -> None:
     dag_run = context["dag_run"]
     task_ids = _task_ids(context)
     with db.connect(autocommit=True) as conn:
-        integration = _integration(conn, integration_id)
+        integration = run_scope.load(conn, integration_id)
         connector = connector_for(integration.type_code)
         opened: list[int] = []
 

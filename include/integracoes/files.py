@@ -222,6 +222,14 @@ def _integration_of_task(conn: psycopg.Connection, task_id: int) -> int:
     return int(row[0])
 
 
+def sent_files_of_task(conn: psycopg.Connection, task_id: int) -> list[StoredFile]:
+    """Every file a task rendered to send, newest first (the service's view: no principal to check)."""
+    rows = conn.execute(
+        _SELECT + " WHERE a.tarefa_id = %s AND a.direcao = 'enviado' ORDER BY a.criado_em DESC, a.id DESC", (task_id,)
+    ).fetchall()
+    return [_file(r) for r in rows]
+
+
 def files_of_task(conn: psycopg.Connection, principal: Principal, task_id: int) -> list[StoredFile]:
     """The last 7 files generated for a task (across its reprocessings), newest first."""
     try:

@@ -31,6 +31,20 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "en": "Periods longer than 31 days become several tasks, one per part.",
     },
     "ui.run_preview": {"pt-BR": "Pré-visualizar", "en": "Preview"},
+    "ui.run_preview_files": {"pt-BR": "Arquivos que seriam enviados:", "en": "Files that would be sent:"},
+    "ui.run_preview_rows": {"pt-BR": "{rows} linha(s)", "en": "{rows} row(s)"},
+    "ui.run_preview_first": {
+        "pt-BR": "nada entregue deste período ainda",
+        "en": "nothing delivered for this period yet",
+    },
+    "ui.run_preview_same": {
+        "pt-BR": "igual ao entregue na tarefa {code}",
+        "en": "identical to the one delivered by task {code}",
+    },
+    "ui.run_preview_differs": {
+        "pt-BR": "difere do entregue na tarefa {code} ({rows} linha(s))",
+        "en": "differs from the one delivered by task {code} ({rows} row(s))",
+    },
     "ui.run_preview_chunks": {"pt-BR": "Tarefas que serão criadas: {n}", "en": "Tasks to be created: {n}"},
     "ui.run_preview_conflicts": {
         "pt-BR": "Em conflito com tarefas pendentes:",

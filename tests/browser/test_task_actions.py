@@ -181,10 +181,17 @@ def test_agent_splits_and_previews_a_long_period(page: Page, stack: RunningStack
         [f"{br(days_ago(70))} a {br(days_ago(40))}", f"{br(days_ago(39))} a {br(days_ago(20))}"]
     )
     expect(preview.locator("#run-preview-conflicts")).to_contain_text(f"Tarefa {active['pending']['code']}:")
+    expect(preview.locator("#run-preview-files")).to_have_count(0)  # two requests: no single file to show
     page.fill("#data_final", days_ago(50))  # a changed period drops the stale preview
     expect(preview).to_be_hidden()
     page.click("#run-preview-button")
     expect(preview).to_contain_text("Nenhum conflito com tarefas pendentes.")
+    # One request: the file it would send, rendered now from the ERP (the period was never delivered).
+    file = preview.locator("#run-preview-files li")
+    expect(file).to_have_count(1)
+    expect(file).to_have_text(
+        re.compile(r"^smarket_sellout_\S+\.csv — \d+ linha\(s\) · nada entregue deste período ainda$")
+    )
     page.screenshot(path=str(stack.artifacts / "suporte-executar-pre-visualizar.png"))
 
 

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from include.airflow_adapter import run_steps
-from include.integracoes import files, tasks
+from include.integracoes import files, run_scope, tasks
 from include.integracoes.errors import Gone
 from include.integracoes.principal import Principal, Tenant
 from include.integracoes.tasks import Origin
@@ -22,7 +22,7 @@ def produced(world: Smarket, days_ago: int = 1) -> files.StoredFile:
     conn, integration_id, _ = world
     day = date.today() - timedelta(days=days_ago)
     task = tasks.insert_pending(conn, integration_id, day, day, "Sistema", Origin.SCHEDULED)
-    scope = run_steps._scope(integration_id, run_steps._integration(conn, integration_id), task.start, task.end,
+    scope = run_scope.scope(integration_id, run_scope.load(conn, integration_id), task.start, task.end,
                              task.code)  # fmt: skip
     return files.get(conn, run_steps._produce_one(conn, connector.Smarket.datasets[0], scope, task.id))
 

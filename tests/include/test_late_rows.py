@@ -15,7 +15,7 @@ from include.airflow_adapter import run_steps
 from include.connectors import export
 from include.connectors.registry import connector_for
 from include.connectors.trivio import Trivio
-from include.integracoes import completeness, files, tasks
+from include.integracoes import completeness, files, run_scope, tasks
 from include.integracoes.errors import NotFound
 from include.integracoes.principal import Principal, Tenant
 from include.integracoes.tasks import Origin
@@ -43,7 +43,7 @@ class Daily:
 
     @property
     def info(self) -> Any:
-        return run_steps._integration(self.conn, self.integration_id)
+        return run_scope.load(self.conn, self.integration_id)
 
     def wake_up(self) -> list[tasks.Task]:
         """A scheduled run's first step, as Airflow calls it."""
@@ -54,7 +54,7 @@ class Daily:
     def deliver(self, task: tasks.Task) -> bytes:
         """Render the task's file as the run does (its snapshot recorded), and mark it delivered."""
         (dataset,) = Trivio.datasets
-        scope = run_steps._scope(self.integration_id, self.info, task.start, task.end, task.code, task)
+        scope = run_scope.scope(self.integration_id, self.info, task.start, task.end, task.code, task)
         out = io.BytesIO()
         result = export.export_dataset(self.url, dataset, scope, out)
         file_id = files.record(self.conn, task.id, name=dataset.name_for(scope), uri="memoria://",

@@ -17,7 +17,7 @@ from include.connectors.errors import (
     LayoutMismatchError,
     PartnerUnavailableError,
 )
-from include.integracoes import failures, tasks
+from include.integracoes import failures, run_scope, tasks
 from include.integracoes.tasks import FailureClass, Origin, Status
 from tests.include.factories import integration_over_demo_erp, make_integration
 
@@ -133,7 +133,7 @@ class Incremental:
         from include.connectors import export
         from include.connectors.dito import Dito
 
-        scope = run_steps._scope(self.integration_id, self.info, task.start, task.end, task.code, task)
+        scope = run_scope.scope(self.integration_id, self.info, task.start, task.end, task.code, task)
         return export.export_dataset(self.url, Dito.datasets[0], scope, sink)
 
 
@@ -144,7 +144,7 @@ def incremental(migrated_db: psycopg.Connection, app_database_env: str) -> Incre
                                                                sales_per_branch_day=2)  # fmt: skip
     customer = conn.execute("SELECT min(id) FROM erp.cliente WHERE tenant_id = %s", (tenant,)).fetchone()[0]  # type: ignore[index]
     product = conn.execute("SELECT min(id) FROM erp.produto WHERE tenant_id = %s", (tenant,)).fetchone()[0]  # type: ignore[index]
-    info = run_steps._integration(conn, integration_id)
+    info = run_scope.load(conn, integration_id)
     return Incremental(conn, app_database_env, integration_id, info, tenant, branch, customer, product)
 
 
@@ -393,16 +393,16 @@ def test_the_first_window_starts_at_the_day_the_agent_chose(incremental: Increme
 
     conn, integration_id = incremental.conn, incremental.integration_id
     incremental.sell(550001, datetime.now(run_steps.TIMEZONE) - timedelta(days=3))
-    info = run_steps._integration(conn, integration_id)
+    info = run_scope.load(conn, integration_id)
     assert info.send_from is None
     assert run_steps._open_scheduled(conn, Dito(), integration_id, info, FakeRun(DAG, "scheduled__1")) == []
 
     conn.execute("UPDATE integracao.integracao SET enviar_a_partir_de = current_date - 5 WHERE id = %s",
                  (integration_id,))  # fmt: skip
-    info = run_steps._integration(conn, integration_id)
+    info = run_scope.load(conn, integration_id)
     (task,) = run_steps._open_scheduled(conn, Dito(), integration_id, info, FakeRun(DAG, "scheduled__2"))
     out = io.BytesIO()
-    scope = run_steps._scope(integration_id, info, task.start, task.end, task.code, task)
+    scope = run_scope.scope(integration_id, info, task.start, task.end, task.code, task)
     export.export_dataset(incremental.url, Dito.datasets[0], scope, out)
     assert b'"cupom":550001' in out.getvalue()
 

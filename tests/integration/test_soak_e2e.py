@@ -168,11 +168,10 @@ class Day:
 
 def _daily(stack: RunningStack, conn: psycopg.Connection) -> list[Day]:
     """Every daily partner of Farmácia Vida whose files are movements of a day (late rows can reach them)."""
-    from include.airflow_adapter import run_steps
     from include.connectors import export
     from include.connectors.catalog import DailyWindow
     from include.connectors.registry import connector_for
-    from include.integracoes import late_rows, tasks
+    from include.integracoes import late_rows, run_scope, tasks
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("INTEGRACOES_SANDBOX_URL", stack.sandbox_url)
@@ -188,7 +187,7 @@ def _daily(stack: RunningStack, conn: psycopg.Connection) -> list[Day]:
         datasets = [d for d in connector.datasets if late_rows.source_of(d) is not None]
         if not isinstance(connector.spec.window, DailyWindow) or connector.spec.window.days_back != 1 or not datasets:
             continue
-        info = run_steps._integration(conn, integration_id)
+        info = run_scope.load(conn, integration_id)
         delivered = tasks.delivered_days(conn, integration_id, yesterday, yesterday)
         corrections = conn.execute(
             "SELECT count(*) FROM integracao.tarefa WHERE integracao_id = %s AND origem = 'correcao'", (integration_id,)
@@ -198,7 +197,7 @@ def _daily(stack: RunningStack, conn: psycopg.Connection) -> list[Day]:
             sent = {r[0]: (r[1], r[2]) for r in conn.execute(
                 "SELECT nome, linhas, totais FROM integracao.arquivo WHERE tarefa_id = %s AND direcao = 'enviado'",
                 (task.id,))}  # fmt: skip
-            scope = run_steps._scope(integration_id, info, task.start, task.end, task.code, task)
+            scope = run_scope.scope(integration_id, info, task.start, task.end, task.code, task)
             for dataset in datasets:
                 for file_scope in dataset.scopes(scope, configs.get(code, {})):
                     now = export.export_dataset(stack.database_url, dataset, file_scope, _Discard())

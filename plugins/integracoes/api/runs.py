@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, WithJsonSchema
 
 from include.airflow_adapter.control import AirflowRuns
-from include.integracoes import db, manual_runs
+from include.integracoes import db, manual_runs, preview
 from include.integracoes.messages import text
 from include.integracoes.permissions import Action, Resource
 from integracoes.api.params import IntegrationId, StrictQueryBool, TaskId
@@ -34,7 +34,10 @@ class RunIn(BaseModel):
     status_code=202,
     summary="Executar integração",
     responses={
-        200: {"description": "Simulação (dry_run): as partes e os conflitos; nada gravado"},
+        200: {
+            "description": "Simulação (dry_run): as partes, os conflitos e, de um período só, os arquivos que seriam"
+            " enviados (linhas, totais, comparação com a última entrega); nada gravado nem enviado"
+        },
         **error_responses(409),
     },
 )
@@ -52,6 +55,16 @@ def request_run(
             planned = manual_runs.dry_run(
                 conn, caller.principal, integration_id, body.data_inicial, body.data_final, split_period=split
             )
+            # One request of one period: what its files would hold, rendered now, compared with the last delivery.
+            # A file the run itself could not render (data outside the layout) is said as the task would say it.
+            previews, files_problem = [], None
+            if len(planned.chunks) == 1:
+                try:
+                    previews = preview.render(
+                        conn, caller.principal, integration_id, planned.chunks[0].start, planned.chunks[0].end
+                    )
+                except preview.PreviewFailed as failed:
+                    files_problem = failed.reason(language)
             return JSONResponse(
                 {
                     "message": text("manual.dry_run", language),
@@ -59,6 +72,8 @@ def request_run(
                         {"data_inicial": c.start.isoformat(), "data_final": c.end.isoformat()} for c in planned.chunks
                     ],
                     "conflicts": manual_runs.summaries(planned.conflicts),
+                    "files": [_file_preview(f) for f in previews],
+                    "files_problem": files_problem,
                 }
             )
         created = manual_runs.request_runs(
@@ -77,6 +92,17 @@ def request_run(
     else:
         payload["task"] = outs[0]
     return JSONResponse(payload, status_code=202)
+
+
+def _file_preview(file: preview.FilePreview) -> dict[str, Any]:
+    delivered = file.delivered
+    return {
+        "name": file.name, "dataset": file.dataset, "rows": file.rows, "totals": file.totals, "size": file.size,
+        "sha256": file.sha256,
+        "delivered": None if delivered is None else {
+            "task_code": delivered.task_code, "rows": delivered.rows, "same": file.same_as_delivered,
+        },
+    }  # fmt: skip
 
 
 @router.post(

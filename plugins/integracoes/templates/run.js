@@ -122,14 +122,24 @@
     clearPreview();
     const result = await withButton(previewButton, () => requestRun({ dryRun: true }));
     if (!result.ok) { showFailure(result); return; }
-    const { chunks, conflicts } = result.data;
+    const { chunks, conflicts, files } = result.data;
+    const compared = (file) => !file.delivered ? t("ui.run_preview_first")
+      : t(file.delivered.same ? "ui.run_preview_same" : "ui.run_preview_differs",
+        { code: file.delivered.task_code, rows: file.delivered.rows });
     $("run-preview").replaceChildren(
       el("p", {}, t("ui.run_preview_chunks", { n: chunks.length })),
       el("ul", { id: "run-preview-chunks" }, chunks.map((chunk) => el("li", {}, periodText(chunk)))),
       conflicts.length
         ? el("div", { class: "notice", id: "run-preview-conflicts" }, t("ui.run_preview_conflicts"),
           el("ul", {}, conflicts.map((task) => el("li", {}, pendingText(task)))))
-        : el("p", { class: "hint" }, t("ui.run_preview_no_conflict")));
+        : el("p", { class: "hint" }, t("ui.run_preview_no_conflict")),
+      result.data.files_problem ? el("p", { class: "notice", id: "run-preview-files-problem" }, result.data.files_problem) : null,
+      // One period: the files it would send, rendered now, and how they compare with the last delivery.
+      files && files.length
+        ? el("div", { id: "run-preview-files" }, el("p", {}, t("ui.run_preview_files")),
+          el("ul", {}, files.map((file) => el("li", { dataset: { name: file.name } },
+            el("code", {}, file.name), " — ", t("ui.run_preview_rows", { rows: file.rows }), " · ", compared(file)))))
+        : null);
     $("run-preview").hidden = false;
   });
 })();
