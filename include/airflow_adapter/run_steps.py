@@ -391,7 +391,10 @@ def end_run(
         open_tasks = tasks.open_tasks_of_run(conn, dag_id, run_id)
         conf_task = (conf or {}).get("task_id")
         if conf_task and not open_tasks:
+            # The task it was asked for, if it never took it. One it took and ended may be pending again by
+            # now (Reprocessar, right after the failure, while this callback still ran): another run's task.
             task = tasks.find_task(conn, int(conf_task))
-            open_tasks = [task] if task and task.status is Status.PENDING else []
+            never_taken = task is not None and not tasks.claimed_by_run(conn, task.id, dag_id, run_id)
+            open_tasks = [task] if task and task.status is Status.PENDING and never_taken else []
         for task in open_tasks:
             _fail_tasks(conn, task.integration_id, [task.id], failure, **params)

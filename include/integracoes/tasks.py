@@ -292,8 +292,11 @@ def find_task(conn: psycopg.Connection, task_id: int) -> Task | None:
 
 
 def open_tasks_of_run(conn: psycopg.Connection, dag_id: str, run_id: str) -> list[Task]:
-    """Tasks attached to an Airflow run that have not ended yet (Pendente or Enviada)."""
-    return [t for t in _tasks_of_run(conn, dag_id, run_id) if t.status in (Status.PENDING, Status.SENT)]
+    """Tasks an Airflow run holds that have not ended yet (Pendente or Enviada). A task the run ended and that
+    was asked for again since (Reprocessar) is pending under another run: its attempt in this run is over."""
+    return [
+        t for t in _tasks_of_run(conn, dag_id, run_id, unfinished=True) if t.status in (Status.PENDING, Status.SENT)
+    ]
 
 
 def claim_task(conn: psycopg.Connection, task_id: int, integration_id: int, dag_id: str, run_id: str) -> Task:
@@ -303,6 +306,16 @@ def claim_task(conn: psycopg.Connection, task_id: int, integration_id: int, dag_
         raise InvalidTransitionError("task.not_claimable", code=task.code)
     _attach_attempt(conn, task_id, dag_id, run_id)
     return task
+
+
+def claimed_by_run(conn: psycopg.Connection, task_id: int, dag_id: str, run_id: str) -> bool:
+    """Whether an Airflow run ever took the task (an attempt of it, open or ended)."""
+    row = conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM integracao.tarefa_tentativa WHERE tarefa_id = %s AND dag_id = %s"
+        " AND run_id = %s)",
+        (task_id, dag_id, run_id),
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def latest_attempts(conn: psycopg.Connection, task_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
@@ -315,13 +328,13 @@ def latest_attempts(conn: psycopg.Connection, task_ids: Iterable[int]) -> dict[i
     return {int(task_id): (str(dag_id), str(run_id)) for task_id, dag_id, run_id in rows}
 
 
-def _tasks_of_run(conn: psycopg.Connection, dag_id: str, run_id: str) -> list[Task]:
+def _tasks_of_run(conn: psycopg.Connection, dag_id: str, run_id: str, *, unfinished: bool = False) -> list[Task]:
     with conn.cursor(row_factory=dict_row) as cur:
         rows = cur.execute(
             sql.SQL(
                 "SELECT {} FROM integracao.tarefa t JOIN integracao.tarefa_tentativa a ON a.tarefa_id = t.id"
-                " WHERE a.dag_id = %s AND a.run_id = %s ORDER BY t.data_inicial, t.id"
-            ).format(_COLUMNS),
+                " WHERE a.dag_id = %s AND a.run_id = %s{} ORDER BY t.data_inicial, t.id"
+            ).format(_COLUMNS, sql.SQL(" AND a.finalizada_em IS NULL" if unfinished else "")),
             (dag_id, run_id),
         ).fetchall()
     return [_task(r) for r in rows]

@@ -74,6 +74,24 @@ def test_a_manual_run_that_dies_before_claiming_its_task_still_ends_it(
     assert ended.failure_class == FailureClass.RUN_LOST
 
 
+def test_a_late_callback_leaves_alone_a_task_reprocessed_since(
+    migrated_db: psycopg.Connection, integration: int
+) -> None:
+    # The run took the task and its last try ended it; Reprocessar made it pending again for a new run while the
+    # old step's failure callback was still running in the worker.
+    task = tasks.insert_pending(migrated_db, integration, date(2026, 11, 4), date(2026, 11, 4), "cliente1",
+                                Origin.MANUAL)  # fmt: skip
+    run = FakeRun(DAG, f"manual__tarefa_{task.id}", {"task_id": task.id})
+    tasks.claim_task(migrated_db, task.id, integration, DAG, run.run_id)
+    run_steps.end_run(DAG, run.run_id, run.conf, FailureClass.PARTNER_UNAVAILABLE, {"status": 502, "attempts": 4})
+    assert tasks.get_task(migrated_db, task.id).status is Status.FAILED
+    tasks.reopen(migrated_db, task.id, "cliente1")
+
+    run_steps.run_failed({"dag_run": run, "ti": FakeTaskInstance("entregar"), "exception": None})
+
+    assert tasks.get_task(migrated_db, task.id).status is Status.PENDING, "the new run's to send"
+
+
 def test_tasks_already_ended_by_a_step_keep_their_reason(migrated_db: psycopg.Connection, integration: int) -> None:
     task = scheduled_task(migrated_db, integration, "scheduled__2")
     tasks.mark_failed(migrated_db, task.id, FailureClass.CREDENTIALS_REFUSED)
