@@ -9,13 +9,14 @@ import httpx
 import pytest
 
 from include.connectors.catalog import TYPES
+from include.connectors.registry import CONNECTORS
 from tests.stack_fixtures import RunningStack
 
 pytestmark = pytest.mark.stack
 
 API = "/integracoes/api/v1"
 CANARY = "canary-" + uuid.uuid4().hex
-MANUAL = {"dito", "audit", "smarket", "propz", "linked_farma", "scanntech", "iqvia_api", "trivio", "proffer"}
+MANUAL = {t.code for t in TYPES if t.manual_run_allowed}
 
 
 def tenant_of(stack: RunningStack, username: str) -> dict[str, Any]:
@@ -53,7 +54,7 @@ def test_types_catalog_and_defaults_for_agents_only(stack: RunningStack) -> None
     with stack.client("suporte") as agent, stack.client("cliente1") as client:
         for_agent = {t["code"]: t for t in agent.get(f"{API}/types").json()}
         for_client = {t["code"]: t for t in client.get(f"{API}/types").json()}
-    assert len(for_agent) == len(TYPES) == 23
+    assert set(for_agent) == set(CONNECTORS) == {t.code for t in TYPES}  # every partner, each with its connector
     assert {code for code, t in for_agent.items() if t["manual_run_allowed"]} == MANUAL
     proffer_defaults = {k["key"]: k["default"] for k in for_agent["proffer"]["keys"]}
     assert proffer_defaults["dias_historico"] == "90"
