@@ -37,6 +37,7 @@ from typing import Any
 
 from aiohttp import web
 
+from sandbox import contracts
 from sandbox.inbound_routes import Handler
 from sandbox.state import Sandbox
 
@@ -325,6 +326,8 @@ async def receive_sales(request: web.Request) -> web.Response:
         sales = read_sales(body)
     except SalesError as error:
         return _bad(str(error))
+    if problem := await contracts.refusal(contracts.contract(CODE), body):
+        return _bad(problem)
     answer = _sandbox(request).record(CODE, request.headers["X-Arquivo"], body, request.headers["Idempotency-Key"])
     if answer.get("duplicado"):
         return web.json_response(answer, status=200)

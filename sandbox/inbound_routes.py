@@ -22,7 +22,7 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox import inbound
+from sandbox import contracts, inbound
 from sandbox.bad_files import BadKindError
 from sandbox.catalogue import is_valid_ean
 from sandbox.inbound import HttpsInbox, InboundPartner
@@ -129,6 +129,8 @@ class HttpsInbound:
             returns = inbound.plan_returns(self.partner, name, body, datetime.now(UTC))
         except LayoutError as error:
             return _bad(str(error))
+        if problem := await contracts.refusal(contracts.contract(self.code), body):
+            return _bad(problem)
         answer = _sandbox(request).record(self.code, name, body, request.headers["Idempotency-Key"])
         if not answer.get("duplicado"):
             inbound.offer_returns(_sandbox(request).data, inbox.credential, returns)

@@ -21,6 +21,8 @@ from typing import Any
 
 from aiohttp import web
 
+from include.connectors.formats import Json
+from sandbox import contracts
 from sandbox.state import Sandbox
 
 DITO_SECRETS = {"demo-dito-key": "demo-dito-secret", "conformidade-dito": "conformidade-segredo"}
@@ -41,10 +43,14 @@ def _sandbox(request: web.Request) -> Sandbox:
     return request.app["sandbox"]  # type: ignore[no-any-return]
 
 
-async def _accept(request: web.Request, partner: str, body: bytes) -> web.Response:
+async def _accept(request: web.Request, partner: str, body: bytes, dataset: str | None = None) -> web.Response:
+    """Record an upload its route has checked, once it also follows the layout the connector declares for its
+    data set (sandbox/contracts.py; None: the partner's only one)."""
     key, name = request.headers.get("Idempotency-Key", ""), request.headers.get("X-Arquivo", "")
     if not key or not name or "/" in name:
         return _bad("Idempotency-Key e X-Arquivo são obrigatórios", 400)
+    if problem := await contracts.refusal(contracts.contract(partner, dataset), body):
+        return _bad(problem)
     answer = _sandbox(request).record(partner, name, body, key)
     await _sandbox(request).stored(partner, request)
     return web.json_response(answer, status=200 if answer.get("duplicado") else 201)
@@ -231,14 +237,19 @@ def credential_refused(request: web.Request, *, bearer: bool) -> web.Response | 
 
 @dataclass(frozen=True)
 class JsonDocumentPartner:
-    """POST <path> with X-Api-Key (and the partner's own headers), a JSON document {root: [...]} whose
-    elements carry the required fields; GET <ping> checks the key."""
+    """POST <path> with X-Api-Key (and the partner's own headers), a JSON document {root: [...]} (the root the
+    connector declares for the data set) whose elements carry the required fields; GET <ping> checks the key."""
 
     code: str
-    root: str
+    dataset: str
     fields: tuple[str, ...]
     headers: tuple[str, ...] = ()
     bearer: bool = False  # a token (Authorization: Bearer) instead of an API key
+
+    @property
+    def root(self) -> str | None:
+        declared = contracts.contract(self.code, self.dataset).format
+        return declared.root if isinstance(declared, Json) else None
 
     def _refused(self, request: web.Request) -> web.Response | None:
         return credential_refused(request, bearer=self.bearer)
@@ -261,7 +272,7 @@ class JsonDocumentPartner:
             return _bad(f"documento JSON fora do contrato: {error}")
         if incomplete is not None:
             return _bad(f"registro incompleto: {json.dumps(incomplete)[:120]}")
-        return await _accept(request, self.code, body)
+        return await _accept(request, self.code, body, self.dataset)
 
     async def ping(self, request: web.Request) -> web.Response:
         if (failure := await _sandbox(request).misbehave(self.code, request=request)) is not None:
@@ -280,7 +291,6 @@ _WEBCOMPRAS_PURCHASES = JsonDocumentPartner(
     "webcompras", "compras", ("cnpj_filial", "nota_fiscal", "ean", "quantidade", "custo_total"), bearer=True
 )
 _WEBCOMPRAS_STOCK = JsonDocumentPartner("webcompras", "estoque", ("cnpj_filial", "ean", "quantidade"), bearer=True)
-PRICEFY_HEADER = "zona_preco;ean;descricao;fabricante;preco;preco_promocional"
 
 
 async def pricefy_ping(request: web.Request) -> web.Response:
@@ -296,11 +306,7 @@ async def pricefy_prices(request: web.Request) -> web.Response:
         return refused
     if not request.content_type.startswith("text/csv"):
         return _bad("envie text/csv", 415)
-    body = await request.read()
-    first_line = body.split(b"\n", 1)[0].decode("utf-8", errors="replace")
-    if first_line != PRICEFY_HEADER:
-        return _bad(f"cabeçalho do arquivo fora do layout: {first_line[:80]}")
-    return await _accept(request, "pricefy", body)
+    return await _accept(request, "pricefy", await request.read())
 
 
 ROUTES: list[Any] = [

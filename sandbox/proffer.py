@@ -30,16 +30,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from aiohttp import web
 
-from sandbox import inbound
+from sandbox import contracts, inbound
 from sandbox.inbound_routes import Handler, HttpsInbound
 from sandbox.state import Sandbox
 
 CODE = "proffer"
-HEADERS = {
-    "produtos": "ean;descricao;fabricante;categoria;zona;preco",
-    "vendas": "data;cnpj_filial;ean;quantidade;valor_total",
-    "compras": "data;cnpj_filial;ean;quantidade;custo_total",
-}
+# Each data set's header line, as the connector declares it (include/connectors/proffer.py).
+HEADERS = {contract.dataset.name: contract.header_line for contract in contracts.CONTRACTS[CODE]}
 FACTORS = tuple(Decimal(factor) for factor in ("0.92", "0.97", "1.00", "1.04", "1.10"))
 CENT = Decimal("0.01")
 _PRICE = re.compile(r"\d{1,9}(\.\d{1,6})?")  # `.` as the decimal separator, as the contract says
@@ -140,6 +137,8 @@ async def upload(request: web.Request, kind: str) -> web.Response:
         found = suggestions(rows) if kind == "produtos" else None
     except ProfferFileError as error:
         return _bad(str(error))
+    if problem := await contracts.refusal(contracts.contract(CODE, kind), body):
+        return _bad(problem)
     sandbox: Sandbox = request.app["sandbox"]
     answer = sandbox.record(CODE, request.headers["X-Arquivo"], body, request.headers["Idempotency-Key"])
     if answer.get("duplicado"):

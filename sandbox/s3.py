@@ -7,6 +7,10 @@ records each object written into `<data>/received/<partner>/index.jsonl` (partne
 its first "-": `propz-farmacia-vida` -> `propz`), like the other sandbox servers. Objects live in moto's
 in-memory backend (lost on restart), which is all a stand-in partner bucket needs.
 
+An object written under the name of one of the partner's data sets must follow the layout its connector declares
+(sandbox/contracts.py): one that does not is refused before it is stored, with 400 InvalidArgument and the
+partner's reason (pt-BR) as the error's message.
+
 Failure modes share the HTTP control API's object (`POST /_sandbox/<partner>/mode`, `"credencial"`: an access key
 ID) and apply to object writes (PUT) only: "fail" answers `status` (503 SlowDown) without storing, "stall" hangs
 before storing anything, "stall_after_store" stores and records the object and then never answers.
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 import json
 import posixpath
 import re
@@ -27,8 +32,9 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
+from xml.sax.saxutils import escape
 
-from sandbox import certs
+from sandbox import certs, contracts
 from sandbox.state import STALL_S, Mode, take_mode
 
 # Partners' buckets, and the bucket where a stack started with INTEGRACOES_FILES_URL=s3://integracoes-arquivos/
@@ -68,6 +74,8 @@ class _Partner:
             if mode.mode == "stall":
                 time.sleep(STALL_S)  # a thread of its own per request (werkzeug's threaded server)
             return _refuse(environ, start_response, "SlowDown", "Please reduce your request rate", mode.status)
+        if write and (reason := _off_contract(environ, partner, write[1])):
+            return _refuse(environ, start_response, "InvalidArgument", reason, 400)
         statuses: list[str] = []
 
         def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
@@ -103,6 +111,39 @@ class _Partner:
             handle.write(json.dumps(entry) + "\n")
 
 
+def _off_contract(environ: dict[str, Any], partner: str, key: str) -> str | None:
+    """Why the partner refuses the object a PUT writes (named as one of its data sets, off its declared layout);
+    None when it takes it, or when the name is none of its data sets'."""
+    contract = contracts.contract_for(partner, posixpath.basename(key))
+    if contract is None:
+        return None
+    content = _content(environ)
+    return None if content is None else contract.problem(content)
+
+
+def _content(environ: dict[str, Any]) -> bytes | None:
+    """The object a PUT carries, without the aws-chunked framing botocore streams it in; the request keeps its
+    bytes for moto. None when the framing is broken (moto answers that)."""
+    stream = environ["wsgi.input"]
+    whole = environ.get("wsgi.input_terminated") or "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+    raw = stream.read() if whole else stream.read(int(environ.get("CONTENT_LENGTH") or 0))
+    environ["wsgi.input"] = io.BytesIO(raw)
+    if not environ.get("HTTP_X_AMZ_CONTENT_SHA256", "").startswith("STREAMING-"):
+        return bytes(raw)
+    # <hex size>[;chunk-signature=...]\r\n<data>\r\n ... then a chunk of size 0 and the trailers.
+    content, position = bytearray(), 0
+    try:
+        while True:
+            end = raw.index(b"\r\n", position)
+            size = int(raw[position:end].split(b";", 1)[0], 16)
+            if size == 0:
+                return bytes(content)
+            content += raw[end + 2 : end + 2 + size]
+            position = end + 2 + size + 2
+    except ValueError:
+        return None
+
+
 def _object_write(environ: dict[str, Any]) -> tuple[str, str] | None:
     """(bucket, key) of a PUT that writes an object (not `?tagging`, `?acl`...), else None."""
     if environ["REQUEST_METHOD"] != "PUT" or environ.get("QUERY_STRING"):
@@ -117,7 +158,8 @@ def _refuse(
 ) -> list[bytes]:
     _drain(environ)  # closing on a client still sending its body would break the TLS stream before our answer
     # A HEAD answer has no body; clients then see the bare status (403), as with AWS.
-    body = b"" if environ.get("REQUEST_METHOD") == "HEAD" else _ERROR.format(code=code, message=message).encode()
+    error = _ERROR.format(code=code, message=escape(message)).encode()
+    body = b"" if environ.get("REQUEST_METHOD") == "HEAD" else error
     try:
         reason = HTTPStatus(status).phrase
     except ValueError:

@@ -39,12 +39,11 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox import boavista, certs, inbound_routes, partners, proffer
+from sandbox import boavista, certs, contracts, inbound_routes, partners, proffer
 from sandbox.state import Mode, Sandbox, clear_modes, mode_key
 
-SMARKET_HEADER = (
-    "filial;cnpj_filial;data;cupom;item;ean;descricao;quantidade;preco_unitario;desconto;valor_total;codigo_promocao"
-)
+SMARKET = contracts.contract("smarket")
+SMARKET_HEADER = SMARKET.header_line
 MAX_BODY = 512 * 1024 * 1024
 
 
@@ -66,9 +65,8 @@ async def smarket_sellout(request: web.Request) -> web.Response:
     if not request.content_type.startswith("text/csv"):
         return _bad("envie text/csv", 415)
     body = await request.read()
-    first_line = body.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8", errors="replace")
-    if first_line != SMARKET_HEADER:
-        return _bad(f"cabeçalho do arquivo fora do layout: {first_line[:80]}")
+    if problem := await contracts.refusal(SMARKET, body):
+        return _bad(problem)
     answer = sandbox.record("smarket", name, body, key)
     await sandbox.stored("smarket", request)
     return web.json_response(answer, status=200 if answer.get("duplicado") else 201)

@@ -2,9 +2,11 @@
 
 Any user logs in with any password except "recusada"/"recusado"; each lands in `<data>/sftp/<user>/`, which
 holds the partners' directories. A file counts as received when a rename gives it its final name (how careful
-clients, ours included, finish an upload): it is checked (an empty file, or a `.csv` whose first line has no
-`;`, is refused with permission denied) and recorded in `<data>/received/<partner>/index.jsonl`, the partner
-being the directory's owner in the catalog (`/vendas` -> `trivio`, `/pbm/entrada` -> `beneficios_unifabra`).
+clients, ours included, finish an upload): it is checked and recorded in `<data>/received/<partner>/index.jsonl`,
+the partner being the directory's owner in the catalog (`/vendas` -> `trivio`, `/pbm/entrada` -> `beneficios_unifabra`).
+The check refuses the rename with permission denied and the partner's reason (pt-BR): an empty file, a `.csv` whose
+first line has no `;`, and a file named as one of the partner's data sets that does not follow the layout its
+connector declares (sandbox/contracts.py). A refused file never gets its final name.
 
 The WMS partners take orders too (`/exact`, `/fisoft`): an order file off the contract's layout is refused the
 same way, and an accepted one yields a movement file in `<dir>/retorno/` (see `sandbox.inbound`). Renaming a
@@ -36,7 +38,7 @@ from typing import Any
 
 import asyncssh
 
-from sandbox import certs, inbound
+from sandbox import certs, contracts, inbound
 from sandbox.inbound import SFTP_USER, ReturnFile
 from sandbox.state import STALL_S, Mode, take_mode
 from sandbox.wms_layouts import LayoutError
@@ -170,6 +172,15 @@ def problem(name: str, local: Path) -> str | None:
     return None
 
 
+def contract_problem(partner: str, name: str, local: Path) -> str | None:
+    """Why the partner refuses a file named as one of its data sets, off the layout its connector declares."""
+    contract = contracts.contract_for(partner, name)
+    if contract is None:
+        return None
+    with local.open("rb") as handle:
+        return contract.problem(handle)
+
+
 class _Server(asyncssh.SSHServer):
     def __init__(self, sandbox: SftpSandbox) -> None:
         self.sandbox = sandbox
@@ -232,7 +243,7 @@ class _Files(asyncssh.SFTPServer):
     async def rename(self, oldpath: bytes, newpath: bytes) -> None:
         if self._acknowledge(oldpath, newpath):
             return
-        returns = self._check(oldpath, newpath)
+        returns = await asyncio.to_thread(self._check, oldpath, newpath)  # reads the whole file: off the loop
         super().rename(oldpath, newpath)
         self._record(newpath, returns)
         await self._stored(newpath)
@@ -240,7 +251,7 @@ class _Files(asyncssh.SFTPServer):
     async def posix_rename(self, oldpath: bytes, newpath: bytes) -> None:
         if self._acknowledge(oldpath, newpath):
             return
-        returns = self._check(oldpath, newpath)
+        returns = await asyncio.to_thread(self._check, oldpath, newpath)
         super().posix_rename(oldpath, newpath)
         self._record(newpath, returns)
         await self._stored(newpath)
@@ -268,7 +279,7 @@ class _Files(asyncssh.SFTPServer):
         name = posixpath.basename(os.fsdecode(newpath))
         if not local.is_file() or name.startswith("."):
             return None
-        if reason := problem(name, local):
+        if reason := problem(name, local) or contract_problem(partner_of(_remote(newpath)), name, local):
             raise asyncssh.SFTPPermissionDenied(reason)
         partner = inbound.order_partner(_remote(newpath))
         if partner is None:
