@@ -3,10 +3,13 @@ sandbox over its own protocol, idempotently, and maps every failure of the partn
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
+import json
 import logging
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +25,7 @@ from include.connectors.errors import (
     PartnerTimeoutError,
     PartnerUnavailableError,
 )
+from include.connectors.formats import Csv, FileFormat, Json, Xml
 from include.connectors.registry import CONNECTORS
 from include.connectors.transports import http_auth, https
 from tests.connectors.conftest import Erp, sandbox_config
@@ -29,6 +33,7 @@ from tests.sandbox_fixtures import PartnerSandbox
 
 CODES = sorted(code for code, connector in CONNECTORS.items() if connector.transport is not None)
 HTTPS_CODES = [code for code in CODES if isinstance(CONNECTORS[code].transport, https.HttpsUpload)]
+MALFORMED_TASK = 9901  # a task code of its own: the malformed files' names are no other test's
 
 
 def secret_values(code: str, config: dict[str, str]) -> list[str]:
@@ -40,10 +45,10 @@ def files(erp: Erp, tmp_path: Path, partner_sandbox: PartnerSandbox) -> Iterator
     """Render a connector's files for the test day into tmp_path; yields a function code -> deliveries."""
     opened: list[Any] = []
 
-    def deliveries(code: str, *, salt: str = "") -> list[Delivery]:
+    def deliveries(code: str, *, salt: str = "", task_code: int = 7) -> list[Delivery]:
         connector = CONNECTORS[code]()
         out: list[Delivery] = []
-        scope = erp.scope()
+        scope = erp.scope(task_code=task_code)
         for dataset in connector.datasets:
             for file_scope in dataset.scopes(scope, sandbox_config(code)):
                 path = tmp_path / dataset.name_for(file_scope)
@@ -175,3 +180,52 @@ def test_a_file_outside_the_partners_schema_is_rejected_with_its_reason(
     with pytest.raises(PartnerRejectedError) as rejected:
         CONNECTORS["sngpc"]().deliver(bad, sandbox_config("sngpc"))
     assert "layout" in rejected.value.detail
+
+
+def malformed(code: str, delivery: Delivery) -> Delivery:
+    """The delivery's file broken in its format's plainest way, under the same name: a JSON document without its
+    declared root, XML cut before the root closes, a CSV record one field short, a fixed-width or JSON Lines line
+    one character short (the second line, or the only one); a gzip file holds the broken text."""
+    dataset = CONNECTORS[code]().dataset(delivery.dataset)
+    body = delivery.body.read()
+    text = gzip.decompress(body) if dataset.gzip else body
+    broken = _broken(dataset.format, text)
+    assert broken != text
+    body = gzip.compress(broken, mtime=0) if dataset.gzip else broken
+    digest = hashlib.sha256(body).hexdigest()
+    return replace(delivery, body=io.BytesIO(body), size=len(body), sha256=digest,
+                   idempotency_key=f"conformidade-malformado-{digest}")  # fmt: skip
+
+
+def _broken(file_format: FileFormat, text: bytes) -> bytes:
+    if isinstance(file_format, Json):
+        rows = json.loads(text)
+        return json.dumps(rows[file_format.root] if file_format.root else {"dados": rows}).encode()
+    if isinstance(file_format, Xml):
+        return text[: text.rindex(b"</")]
+    lines = text.split(b"\n")
+    target = 1 if len(lines) > 2 else 0
+    if isinstance(file_format, Csv):
+        lines[target] = lines[target].rsplit(file_format.delimiter.encode(), 1)[0]
+    else:
+        lines[target] = lines[target][:-1]
+    return b"\n".join(lines)
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_the_partner_refuses_a_malformed_file_and_the_refusal_carries_its_reason(
+    code: str, files: Any, partner_sandbox: PartnerSandbox
+) -> None:
+    connector: Connector = CONNECTORS[code]()
+    config = sandbox_config(code)
+    good = files(code, salt="-malformado", task_code=MALFORMED_TASK)[0]
+    bad = malformed(code, good)
+    good.body.seek(0)
+    with pytest.raises(PartnerRejectedError) as rejected:
+        connector.deliver(bad, config)
+    assert rejected.value.permanent
+    assert rejected.value.detail.strip()
+    assert bad.name not in [r["name"] for r in partner_sandbox.received(code)], "a refused file was recorded"
+    # Nothing of the refused file stays in the way: the good file of the same name goes through.
+    assert not connector.deliver(good, config).duplicate
+    assert [r["sha256"] for r in partner_sandbox.received(code) if r["name"] == good.name] == [good.sha256]

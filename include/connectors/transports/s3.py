@@ -34,6 +34,7 @@ CONNECT_TIMEOUT_S = 10
 READ_TIMEOUT_S = 120
 MAX_ATTEMPTS = 3  # per request, by botocore (the task's own retries, with backoff, come on top)
 DEFAULT_REGION = "sa-east-1"
+_MAX_DETAIL = 200
 KEYS = frozenset({"s3_bucket", "s3_prefixo", "aws_access_key_id", "aws_secret_access_key", "aws_regiao", "s3_endpoint"})
 _CREDENTIALS = frozenset(
     {"InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "InvalidToken", "ExpiredToken", "403"}
@@ -185,4 +186,9 @@ def _classify(error: BaseException) -> DeliveryError:
         return PartnerRejectedError("o bucket não está na região configurada")
     if code in _TRANSIENT or status >= 500 or status == 0:
         return PartnerUnavailableError(status or "s3", code)
-    return PartnerRejectedError(f"S3 recusou o envio ({code})")
+    # Any other answer refuses this request as it is (e.g. a partner's endpoint that checks what it stores answers
+    # 400 InvalidArgument with its reason): permanent, with the partner's own words when it gave them.
+    message = str(error.response.get("Error", {}).get("Message") or "")[:_MAX_DETAIL]
+    return PartnerRejectedError(
+        f"S3 recusou o envio ({code}): {message}" if message else f"S3 recusou o envio ({code})"
+    )
