@@ -9,13 +9,13 @@ deterministic (no now(), sorted input), so re-parsing an unchanged registry seri
 from __future__ import annotations
 
 import logging
-import os
 import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from include import settings
 from include.airflow_adapter import schedules
 from include.connectors.catalog import CATALOG, DailyWindow, Direction, IntegrationType, OwnTimetable
 from include.connectors.registry import is_available
@@ -27,45 +27,31 @@ log = logging.getLogger(__name__)
 TIMEZONE = ZoneInfo("America/Sao_Paulo")
 # Fixed and in the past: with catchup off, the scheduler starts from the latest interval.
 START_DATE = datetime(2026, 1, 1, tzinfo=TIMEZONE)
-# First retry delay (then exponential backoff); the test stack shortens it to keep failure tests quick.
-RETRY_DELAY = timedelta(seconds=int(os.environ.get("INTEGRACOES_RETRY_DELAY_S", "30")))
-DEFAULT_ARGS: dict[str, Any] = {
-    "owner": "integracoes",
-    "retries": 3,
-    "retry_delay": RETRY_DELAY,
-    "retry_exponential_backoff": 2.0,
-    "max_retry_delay": timedelta(minutes=15),
-}
 RUN_STEPS = "include.airflow_adapter.run_steps"
 
-# Upper bounds over every partner's own limits (catalog: step_timeout_min, run_timeout_min); unset = the
-# partner's. A step that hangs (a partner that never answers, a lock in the ERP) is ended, retried, then failed
-# with its reason; a whole run never holds its integration (max_active_runs=1) longer than its run limit.
-STEP_TIMEOUT_CAP_ENV = "INTEGRACOES_STEP_TIMEOUT_MIN"
-RUN_TIMEOUT_CAP_ENV = "INTEGRACOES_RUN_TIMEOUT_MIN"
 
-
-def _cap(name: str) -> int | None:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit() or int(raw) < 1:
-        raise ValueError(f"{name}={raw!r}: expected whole minutes, at least 1")
-    return int(raw)
+def default_args() -> dict[str, Any]:
+    """Every step's retries: the first after INTEGRACOES_RETRY_DELAY_S (the test stack shortens it to keep failure
+    tests quick), then exponential backoff."""
+    return {
+        "owner": "integracoes",
+        "retries": 3,
+        "retry_delay": timedelta(seconds=settings.current().retry_delay_s),
+        "retry_exponential_backoff": 2.0,
+        "max_retry_delay": timedelta(minutes=15),
+    }
 
 
 def time_limits(spec: IntegrationType) -> tuple[timedelta, timedelta]:
-    """(step, run) limits of the partner's runs: its contract's, under the deployment's caps; a step never
-    outlasts its run."""
-    step_cap, run_cap = _cap(STEP_TIMEOUT_CAP_ENV), _cap(RUN_TIMEOUT_CAP_ENV)
+    """(step, run) limits of the partner's runs: its contract's, under the deployment's caps
+    (INTEGRACOES_STEP_TIMEOUT_MIN, INTEGRACOES_RUN_TIMEOUT_MIN; unset = the partner's); a step never outlasts its
+    run. A step that hangs (a partner that never answers, a lock in the ERP) is ended, retried, then failed with its
+    reason; a whole run never holds its integration (max_active_runs=1) longer than its run limit."""
+    current = settings.current()
+    step_cap, run_cap = current.step_timeout_min, current.run_timeout_min
     run = min(spec.run_timeout_min, run_cap or spec.run_timeout_min)
     step = min(spec.step_timeout_min, step_cap or spec.step_timeout_min, run)
     return timedelta(minutes=step), timedelta(minutes=run)
-
-
-# Read once per parse: a bad value is an import error of every shard, naming the setting.
-DAILY_SEND_AT_S = schedules.daily_send_at()
-DAILY_SPREAD_S = schedules.daily_spread_s()
 
 
 def _schedule(integration: RegisteredIntegration) -> Any:
@@ -80,7 +66,10 @@ def _schedule(integration: RegisteredIntegration) -> Any:
         return MultipleCronTriggerTimetable(*window.crons, timezone=str(TIMEZONE))
     if isinstance(window, DailyWindow):
         return schedules.daily_timetable(
-            integration.id, integration.interval_minutes, send_at_s=DAILY_SEND_AT_S, spread_s=DAILY_SPREAD_S
+            integration.id,
+            integration.interval_minutes,
+            send_at_s=schedules.daily_send_at(),
+            spread_s=schedules.daily_spread_s(),
         )
     return schedules.interval_timetable(integration.id, integration.interval_minutes)
 
@@ -125,7 +114,7 @@ def build_dag(integration: RegisteredIntegration) -> Any:
         tags=[f"cliente:{integration.tenant_id}", f"tipo:{integration.type_code}", "integracoes"],
         doc_md=_doc(integration),
         description=integration.description[:200],
-        default_args={**DEFAULT_ARGS, "execution_timeout": step_timeout},
+        default_args={**default_args(), "execution_timeout": step_timeout},
     ) as dag:
         arguments = {"integration_id": integration.id}
         # Every step ends the run's open tasks when it finally fails (run_steps.run_failed).
@@ -155,7 +144,9 @@ def build_dag(integration: RegisteredIntegration) -> Any:
 
 
 def build_dags(integrations: Iterable[RegisteredIntegration]) -> dict[str, Any]:
-    """DAGs by dag_id, sorted; one broken registration never hides the others (unless strict)."""
+    """DAGs by dag_id, sorted; one broken registration never hides the others (unless strict). A setting that
+    cannot be read fails them all, naming it (an import error of the shard file), before any is built."""
+    settings.current()
     dags: dict[str, Any] = {}
     for integration in sorted(integrations, key=lambda item: item.id):
         if integration.type_code in CATALOG and not is_available(integration.type_code):

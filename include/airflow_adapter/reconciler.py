@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import time
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 import psycopg
 
+from include import settings
 from include.airflow_adapter import control
 from include.connectors.catalog import CATALOG, TYPES
 from include.integracoes import alerts, logs, tasks
@@ -95,16 +95,12 @@ def reconcile_all(conn: psycopg.Connection) -> None:
 # A run's own failure callback ends its tasks with the precise reason; the safety net waits this long
 # after the run ended before it steps in with its generic one (INTEGRACOES_DEAD_RUN_GRACE_S), and looks every
 # INTEGRACOES_RECONCILE_EVERY_S seconds.
-DEAD_RUN_GRACE = timedelta(seconds=20)
-WATCH_INTERVAL_S = 30.0
-
-
 def dead_run_grace() -> timedelta:
-    return timedelta(seconds=float(os.environ.get("INTEGRACOES_DEAD_RUN_GRACE_S") or DEAD_RUN_GRACE.total_seconds()))
+    return timedelta(seconds=settings.current().dead_run_grace_s)
 
 
 def watch_interval_s() -> float:
-    return float(os.environ.get("INTEGRACOES_RECONCILE_EVERY_S") or WATCH_INTERVAL_S)
+    return settings.current().reconcile_every_s
 
 
 EXPIRY_EVERY_S = 3600.0  # files expire by the day: an hourly pass is plenty

@@ -21,8 +21,6 @@ following runs are on the grid. This module stays light: the scheduler imports i
 from __future__ import annotations
 
 import bisect
-import os
-import re
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -40,11 +38,6 @@ TIMEZONE = ZoneInfo(TIMEZONE_NAME)
 EPOCH = datetime(2026, 1, 1, tzinfo=TIMEZONE)
 DAY_S = 86_400
 
-SEND_AT_ENV = "INTEGRACOES_DAILY_SEND_AT"
-SPREAD_ENV = "INTEGRACOES_DAILY_SPREAD_MIN"
-DEFAULT_SEND_AT = "06:00"
-DEFAULT_SPREAD_MIN = 60
-
 # Fibonacci hashing: id · 2^64/φ (mod 2^64) spreads consecutive ids evenly over [0, 1) (a Weyl sequence),
 # far more evenly than a random hash would; the registry hands out ids in sequence.
 _GOLDEN = 0x9E3779B97F4A7C15
@@ -60,20 +53,22 @@ def phase_seconds(integration_id: int, period_s: int, *, salt: int = 0) -> int:
 
 
 def daily_send_at(value: str | None = None) -> int:
-    """The daily partners' send time (seconds after local midnight) from `INTEGRACOES_DAILY_SEND_AT`."""
-    raw = (value if value is not None else os.environ.get(SEND_AT_ENV, "")).strip() or DEFAULT_SEND_AT
-    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", raw)
-    if match is None:
-        raise ValueError(f"{SEND_AT_ENV}={raw!r}: expected a time of day as HH:MM (e.g. 06:00)")
-    return int(match[1]) * 3600 + int(match[2]) * 60
+    """The daily partners' send time (seconds after local midnight): `value` (HH:MM) read as the setting
+    `INTEGRACOES_DAILY_SEND_AT` would be, else that setting."""
+    # Imported here: the scheduler imports this module with the plugin and never needs the settings.
+    from include import settings
+
+    given = settings.current() if value is None else settings.of({"INTEGRACOES_DAILY_SEND_AT": value})
+    return given.daily_send_at.hour * 3600 + given.daily_send_at.minute * 60
 
 
 def daily_spread_s(value: str | None = None) -> int:
-    """How far after the send time a daily integration's first run may fall (`INTEGRACOES_DAILY_SPREAD_MIN`)."""
-    raw = (value if value is not None else os.environ.get(SPREAD_ENV, "")).strip() or str(DEFAULT_SPREAD_MIN)
-    if not raw.isdigit() or not 0 <= int(raw) <= 720:
-        raise ValueError(f"{SPREAD_ENV}={raw!r}: expected whole minutes between 0 and 720")
-    return int(raw) * 60
+    """How far after the send time a daily integration's first run may fall: `value` (minutes) read as the
+    setting `INTEGRACOES_DAILY_SPREAD_MIN` would be, else that setting."""
+    from include import settings
+
+    given = settings.current() if value is None else settings.of({"INTEGRACOES_DAILY_SPREAD_MIN": value})
+    return given.daily_spread_min * 60
 
 
 def _utc(moment: datetime) -> DateTime:

@@ -11,13 +11,12 @@ import os
 import time
 from pathlib import Path
 
-RETENTION_ENV = "INTEGRACOES_TASK_LOG_RETENTION_DAYS"  # 0 keeps them forever
-DEFAULT_RETENTION_DAYS = 30
+from include import settings
 
 
 def retention_days() -> int:
-    value = os.environ.get(RETENTION_ENV, "").strip()
-    return int(value) if value.isdigit() else DEFAULT_RETENTION_DAYS
+    """How long Airflow's logs are kept (days; 0 = forever): INTEGRACOES_TASK_LOG_RETENTION_DAYS."""
+    return settings.current().task_log_retention_days
 
 
 def base_folder() -> Path:

@@ -13,20 +13,19 @@ exception to both rules.
 from __future__ import annotations
 
 import ipaddress
-import os
 import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from include import settings
 from include.connectors import addresses, partner_domains
 from include.connectors.addresses import PartnerUrl
 from include.connectors.errors import PartnerRejectedError, PartnerUnavailableError
 
-EXTRA_HOSTS_ENV = "INTEGRACOES_PARTNER_HOSTS"
-
 
 def extra_hosts() -> frozenset[str]:
-    return frozenset(h.strip().lower() for h in os.environ.get(EXTRA_HOSTS_ENV, "").split(",") if h.strip())
+    """INTEGRACOES_PARTNER_HOSTS: the sandbox's hosts, which pass every rule (never in production)."""
+    return settings.current().partner_hosts
 
 
 def host_allowed(host: str, domains: Iterable[str]) -> bool:

@@ -8,14 +8,12 @@ against every partner's domains when a transport does not say whose it is, and t
 
 from __future__ import annotations
 
-import json
-import os
 import re
 from collections.abc import Iterable
 
-_DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
+from include import settings
 
-DOMAINS_ENV = "INTEGRACOES_PARTNER_DOMAINS"
+_DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 
 # By type code; every type of the catalog has its entry (tests/connectors/test_hosts.py).
 BUILT_IN: dict[str, tuple[str, ...]] = {
@@ -35,22 +33,14 @@ def configured_domains(known: Iterable[str]) -> dict[str, tuple[str, ...]]:
     """The operator's allow-list per type, replacing the built-in one of each type it names — a partner that
     moves to a new domain needs a setting, not a release. JSON: {"smarket": ["smarket.com.br", "smkt.net"]}.
     A wrong setting stops the start with its reason (a silent fallback would send data where nobody meant)."""
-    raw = os.environ.get(DOMAINS_ENV, "").strip()
-    if not raw:
-        return {}
-    try:
-        document = json.loads(raw)
-    except ValueError as error:
-        raise ValueError(f"{DOMAINS_ENV} is not JSON: {error}") from None
-    if not isinstance(document, dict):
-        raise ValueError(f'{DOMAINS_ENV} must be an object: {{"<type>": ["<domain>", ...]}}')
+    document = settings.current().partner_domains or {}  # its JSON is read there (an object of lists of names)
     unknown = sorted(set(document) - set(known))
     if unknown:
-        raise ValueError(f"{DOMAINS_ENV} names unknown types: {', '.join(unknown)}")
+        raise ValueError(f"INTEGRACOES_PARTNER_DOMAINS names unknown types: {', '.join(unknown)}")
     domains: dict[str, tuple[str, ...]] = {}
     for code, names in document.items():
-        if not isinstance(names, list) or not names or not all(_is_domain(n) for n in names):
-            raise ValueError(f"{DOMAINS_ENV}: {code} needs a non-empty list of domain names")
+        if not all(_is_domain(n) for n in names):
+            raise ValueError(f"INTEGRACOES_PARTNER_DOMAINS: {code} needs a non-empty list of domain names")
         domains[code] = tuple(n.strip().lower().rstrip(".") for n in names)
     return domains
 
@@ -59,4 +49,6 @@ def _is_domain(name: object) -> bool:
     return isinstance(name, str) and _DOMAIN.fullmatch(name.strip().lower().rstrip(".")) is not None
 
 
+# Read once, at import: the catalog copies each type's domains into its IntegrationType when it is built (at its own
+# import), and hosts checks against the same table, so both always agree. A changed setting needs a restart.
 DOMAINS: dict[str, tuple[str, ...]] = {**BUILT_IN, **configured_domains(known=BUILT_IN)}

@@ -1,4 +1,4 @@
-"""Alerts: when an integration fails `FAILURES_TO_ALERT` times in a row, becomes late, or meets an SFTP server
+"""Alerts: when an integration fails INTEGRACOES_ALERT_FAILURES times in a row, becomes late, or meets an SFTP server
 whose host key changed (at the first failure), one e-mail to its
 notification addresses and to the support team; one "back to normal" e-mail when it delivers again. Never one
 per failed retry or per failed task after the first alert: `integracao.saude.alerta_aberto` is claimed by a
@@ -11,23 +11,25 @@ Settings: INTEGRACOES_ALERT_FAILURES (3), INTEGRACOES_SUPPORT_EMAIL (the support
 from __future__ import annotations
 
 import logging
-import os
 
 import psycopg
 
-from include.connectors.config import split_addresses
+from include import settings
 from include.integracoes import health, notifications
 from include.integracoes.integrations import decrypted_config
 from include.integracoes.messages import text
 
 log = logging.getLogger(__name__)
 
-FAILURES_TO_ALERT = int(os.environ.get("INTEGRACOES_ALERT_FAILURES", "3"))
 LANGUAGE = "pt-BR"
 
 
+def failures_to_alert() -> int:
+    return settings.current().alert_failures
+
+
 def support_addresses() -> list[str]:
-    return split_addresses(os.environ.get("INTEGRACOES_SUPPORT_EMAIL", ""))
+    return list(settings.current().support_email)
 
 
 def after_task_ended(conn: psycopg.Connection, integration_id: int, failure: str | None = None) -> None:
@@ -47,7 +49,7 @@ def after_task_ended(conn: psycopg.Connection, integration_id: int, failure: str
            WHERE integracao_id = %s AND alerta_aberto IS NULL AND ultima_situacao = 'failed'
              AND falhas_seguidas >= %s
            RETURNING falhas_seguidas, ultimo_motivo""",
-        (integration_id, FAILURES_TO_ALERT),
+        (integration_id, failures_to_alert()),
     ).fetchone()
     if opened:
         send(conn, integration_id, "falhas", count=opened[0], reason=opened[1] or "")
@@ -64,7 +66,7 @@ def after_task_ended(conn: psycopg.Connection, integration_id: int, failure: str
 
 def check_late(conn: psycopg.Connection) -> int:
     """Open the alert of every integration that became late (the reconciler calls it periodically)."""
-    rows = conn.execute(health.LATE_WITHOUT_ALERT).fetchall()
+    rows = conn.execute(health.late_without_alert()).fetchall()
     for integration_id, last in rows:
         conn.execute(
             "INSERT INTO integracao.saude (integracao_id) VALUES (%s) ON CONFLICT DO NOTHING", (integration_id,)
@@ -82,7 +84,7 @@ def check_late(conn: psycopg.Connection) -> int:
 def send(conn: psycopg.Connection, integration_id: int, kind: str, **params: object) -> None:
     """One alert of `kind` about the integration, to its notification addresses and the support team, recorded."""
     description, tenant = notifications.names(conn, integration_id)
-    values = {"integration": description, "tenant": tenant, "failures": FAILURES_TO_ALERT, **params}
+    values = {"integration": description, "tenant": tenant, "failures": failures_to_alert(), **params}
     subject = text(f"alert.{kind}.subject", LANGUAGE, **values)
     try:
         config = decrypted_config(conn, integration_id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -10,7 +9,7 @@ from typing import Any
 
 import psycopg
 
-DATABASE_URL_ENV = "INTEGRACOES_DATABASE_URL"
+from include import settings
 
 
 class DatabaseNotConfiguredError(RuntimeError):
@@ -18,10 +17,10 @@ class DatabaseNotConfiguredError(RuntimeError):
 
 
 def database_url() -> str:
-    url = os.environ.get(DATABASE_URL_ENV, "").strip()
+    url = settings.current().database_url
     if not url:
         raise DatabaseNotConfiguredError(
-            f"{DATABASE_URL_ENV} is not set; start the product with `make demo` or export it "
+            "INTEGRACOES_DATABASE_URL is not set; start the product with `make demo` or export it "
             "(e.g. postgresql://user@host:5432/integracoes)."
         )
     return url

@@ -7,7 +7,8 @@ from offline points of sale: stamped when sold, committed minutes to hours later
 comes back — the late rows incremental and daily deliveries must not lose.
 
 Events are a Poisson process per kind, drawn from one seeded generator: the same seed and settings write
-the same sequence of rows. Run by `make demo` as the `erp-simulator` component; settings (environment):
+the same sequence of rows. Run by `make demo` as the `erp-simulator` component; settings (environment, see
+include/settings.py):
 
     INTEGRACOES_ERP_SIMULATOR            1 (default with demo data) / 0: whether the stack runs it
     INTEGRACOES_ERP_SALES_PER_HOUR       sales per branch and hour (default 30); the other events follow it
@@ -24,7 +25,6 @@ from __future__ import annotations
 import argparse
 import heapq
 import logging
-import os
 import random
 import signal
 import time
@@ -38,6 +38,7 @@ from typing import Any
 
 import psycopg
 
+from include import settings as product_settings
 from include.integracoes import db
 from include.integracoes.demo_data import SAO_PAULO, cnpj
 
@@ -63,13 +64,13 @@ class Settings:
 
     @classmethod
     def from_environment(cls) -> Settings:
-        low, _, high = os.environ.get("INTEGRACOES_ERP_OFFLINE_DELAY_S", "120,7200").partition(",")
+        given = product_settings.current()
         return cls(
-            sales_per_hour=float(os.environ.get("INTEGRACOES_ERP_SALES_PER_HOUR", "30")),
-            offline_share=float(os.environ.get("INTEGRACOES_ERP_OFFLINE_SHARE", "0.2")),
-            offline_delay_s=(float(low), float(high or low)),
-            seed=int(os.environ.get("INTEGRACOES_ERP_SEED", "20261206")),
-            backlog_hours=float(os.environ.get("INTEGRACOES_ERP_OFFLINE_BACKLOG_H", "0")),
+            sales_per_hour=given.erp_sales_per_hour,
+            offline_share=given.erp_offline_share,
+            offline_delay_s=given.erp_offline_delay_s,
+            seed=given.erp_seed,
+            backlog_hours=given.erp_offline_backlog_h,
         )
 
     @property

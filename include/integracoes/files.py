@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -16,14 +15,12 @@ from typing import IO, Any
 
 import psycopg
 
+from include import settings
 from include.integracoes import integrations
 from include.integracoes.errors import Gone, NotFound
 from include.integracoes.principal import Principal
 
-FILES_URL_ENV = "INTEGRACOES_FILES_URL"  # e.g. s3://bucket/prefix; default: <data folder>/arquivos
-FILES_CONN_ENV = "INTEGRACOES_FILES_CONN_ID"  # Airflow connection for S3
-RETENTION_ENV = "INTEGRACOES_FILE_RETENTION_DAYS"  # 0 keeps files forever
-DEFAULT_RETENTION_DAYS = 90
+DEFAULT_RETENTION_DAYS = 90  # the period an expired file's message names when files are now kept forever (0)
 LAST_FILES = 7
 
 
@@ -52,9 +49,9 @@ class StoredFile:
 
 
 def storage_root() -> Any:
-    url = os.environ.get(FILES_URL_ENV) or (
-        "file://" + str(Path(os.environ.get("INTEGRACOES_DATA", "data")).resolve() / "arquivos")
-    )
+    """INTEGRACOES_FILES_URL (e.g. s3://bucket/prefix), by default <data folder>/arquivos."""
+    current = settings.current()
+    url = current.files_url or "file://" + str((current.data or Path("data")).resolve() / "arquivos")
     return _path(url)
 
 
@@ -255,9 +252,8 @@ def for_download(conn: psycopg.Connection, principal: Principal, file_id: int) -
 
 
 def retention_days() -> int:
-    """How long files are kept (days; 0 = forever)."""
-    value = os.environ.get(RETENTION_ENV, "").strip()
-    return int(value) if value.isdigit() else DEFAULT_RETENTION_DAYS
+    """How long files are kept (days; 0 = forever): INTEGRACOES_FILE_RETENTION_DAYS."""
+    return settings.current().file_retention_days
 
 
 def expire_old(conn: psycopg.Connection, days: int, *, now: datetime | None = None, batch: int = 500) -> int:
@@ -293,7 +289,7 @@ def expire_old(conn: psycopg.Connection, days: int, *, now: datetime | None = No
 def _path(uri: str) -> Any:
     from include.airflow_adapter.runtime import object_storage_path
 
-    return object_storage_path(uri, os.environ.get(FILES_CONN_ENV))
+    return object_storage_path(uri, settings.current().files_conn_id)  # the Airflow connection of an S3 bucket
 
 
 def open_stored(stored: StoredFile) -> Any:

@@ -5,8 +5,8 @@ An integration is
 - *inactive* when it is switched off;
 - *failing* when the task that ended last failed;
 - *late* when a type that delivers every day (or on its own timetable) has had no delivery for more than
-  `LATE_AFTER` of its periods — incremental types create tasks only when there is something new, so they
-  are never late by silence;
+  INTEGRACOES_LATE_AFTER_PERIODS of its periods — incremental types create tasks only when there is something
+  new, so they are never late by silence;
 - *never ran* when such a type, registered more than that long ago, never delivered;
 - *healthy* otherwise.
 All of it comes from `integracao.saude`, kept by the tasks' own status changes (migration 0012), so the
@@ -15,7 +15,6 @@ Painel never scans the tasks.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -25,13 +24,12 @@ import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
 
+from include import settings
 from include.connectors.catalog import TYPES, IncrementalWindow
 from include.integracoes import integrations
 from include.integracoes.messages import DEFAULT_LANGUAGE, text
 from include.integracoes.principal import Principal
 
-# Periods without a delivery before a daily integration counts as late (a setting).
-LATE_AFTER = int(os.environ.get("INTEGRACOES_LATE_AFTER_PERIODS", "3"))
 ATTENTION_LIMIT = 50
 HISTORY = 20  # tasks shown as marks on each row of the list
 DAILY_TYPES = [t.code for t in TYPES if not isinstance(t.window, IncrementalWindow)]
@@ -48,27 +46,39 @@ class Health(StrEnum):
         return text(f"health.{self.value}", language)
 
 
+def late_after() -> int:
+    """Periods without a delivery before a daily integration counts as late (INTEGRACOES_LATE_AFTER_PERIODS)."""
+    return settings.current().late_after_periods
+
+
 # The rule, in SQL, over `i` (integracao) and `s` (saude, left-joined). A daily type's period is a day (or
-# its interval, when longer).
-HEALTH = sql.SQL("""
+# its interval, when longer); `health_case()` fills in the number of periods.
+_HEALTH = sql.SQL("""
     CASE WHEN NOT i.ativa THEN 'inactive'
          WHEN s.ultima_situacao = 'failed' THEN 'failing'
          WHEN i.tipo_codigo <> ALL({daily}::text[]) THEN 'healthy'
          WHEN coalesce(s.ultimo_sucesso_em, i.criada_em)
               >= now() - make_interval(mins => greatest(i.intervalo_minutos, 1440) * {late}) THEN 'healthy'
          WHEN s.ultimo_sucesso_em IS NULL THEN 'never_ran'
-         ELSE 'late' END""").format(daily=sql.Literal(DAILY_TYPES), late=sql.Literal(LATE_AFTER))
+         ELSE 'late' END""")
 
-# Active integrations that are late and have no alert open: (id, last delivery).
-LATE_WITHOUT_ALERT = sql.SQL("""
+
+def health_case() -> sql.Composed:
+    """An integration's health, in SQL over `i` and `s`."""
+    return _HEALTH.format(daily=sql.Literal(DAILY_TYPES), late=sql.Literal(late_after()))
+
+
+def late_without_alert() -> sql.Composed:
+    """Active integrations that are late and have no alert open: (id, last delivery)."""
+    return sql.SQL("""
     SELECT i.id, s.ultimo_sucesso_em FROM integracao.integracao i
     LEFT JOIN integracao.saude s ON s.integracao_id = i.id
-    WHERE ({health}) IN ('late', 'never_ran') AND s.alerta_aberto IS NULL""").format(health=HEALTH)
+    WHERE ({health}) IN ('late', 'never_ran') AND s.alerta_aberto IS NULL""").format(health=health_case())
 
 
 def condition(wanted: Health) -> sql.Composable:
     """The list's filter by health (over `i` and `s`)."""
-    return sql.SQL("({}) = {}").format(HEALTH, sql.Literal(str(wanted)))
+    return sql.SQL("({}) = {}").format(health_case(), sql.Literal(str(wanted)))
 
 
 def tenant_scope(principal: Principal) -> tuple[sql.Composable, dict[str, Any]]:
@@ -124,7 +134,7 @@ def overview(conn: psycopg.Connection, principal: Principal) -> Overview:
             for r in cur.execute(
                 sql.SQL("""SELECT {health} AS saude, count(*) AS n FROM integracao.integracao i
                            LEFT JOIN integracao.saude s ON s.integracao_id = i.id WHERE {where} GROUP BY 1""").format(
-                    health=HEALTH, where=where),
+                    health=health_case(), where=where),
                 params,
             )
         }  # fmt: skip
@@ -153,7 +163,7 @@ def overview(conn: psycopg.Connection, principal: Principal) -> Overview:
                            WHERE q.saude IN ('failing', 'late', 'never_ran')
                            ORDER BY array_position(ARRAY['failing', 'late', 'never_ran'], q.saude),
                                     q.desde DESC NULLS LAST, q.id
-                           LIMIT %(limit)s""").format(health=HEALTH, where=where),
+                           LIMIT %(limit)s""").format(health=health_case(), where=where),
                 params | {"limit": ATTENTION_LIMIT},
             )
         ]
@@ -228,7 +238,7 @@ def for_rows(conn: psycopg.Connection, integration_ids: list[int]) -> dict[int, 
                                   ORDER BY t.criada_em DESC) AS marcas
                            FROM (SELECT * FROM integracao.tarefa t WHERE t.integracao_id = i.id
                                  ORDER BY t.criada_em DESC LIMIT %(history)s) t) h ON true
-                       WHERE i.id = ANY(%(ids)s::int[])""").format(health=HEALTH),
+                       WHERE i.id = ANY(%(ids)s::int[])""").format(health=health_case()),
             {"ids": integration_ids, "history": HISTORY},
         ).fetchall()
     return {

@@ -9,7 +9,6 @@ change audited with secrets redacted.
 
 from __future__ import annotations
 
-import os
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -21,6 +20,7 @@ import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
 
+from include import settings
 from include.connectors import addresses, hosts
 from include.connectors.base import TIMEZONE
 from include.connectors.catalog import CATALOG, IncrementalWindow, IntegrationType
@@ -63,14 +63,13 @@ def pool_for(type_code: str) -> str:
 
 # The pool of the extraction step of every integration: how many exports read the ERP database at once.
 EXTRACTION_POOL = "extracao_erp"
-EXTRACTION_SLOTS_ENV = "INTEGRACOES_EXTRACTION_SLOTS"
 DEFAULT_EXTRACTION_SLOTS = 4
 
 
 def extraction_slots() -> int | None:
-    """The operator's setting for the extraction pool, if any (None: keep what the pool has)."""
-    value = os.environ.get(EXTRACTION_SLOTS_ENV, "").strip()
-    return int(value) if value.isdigit() and int(value) > 0 else None
+    """The operator's setting for the extraction pool (INTEGRACOES_EXTRACTION_SLOTS), if any (None: keep what the
+    pool has)."""
+    return settings.current().extraction_slots
 
 
 # --- input and output ----------------------------------------------------------------------------

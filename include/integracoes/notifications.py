@@ -12,12 +12,11 @@ INTEGRACOES_SMTP_SENDER, INTEGRACOES_SMTP_USER / INTEGRACOES_SMTP_PASSWORD, INTE
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Mapping
-from typing import Literal, cast
 
 import psycopg
 
+from include import settings
 from include.connectors.config import split_addresses
 from include.connectors.errors import DeliveryError
 from include.connectors.transports.email import EmailSender
@@ -31,18 +30,17 @@ LANGUAGE = "pt-BR"
 
 
 def mailer() -> EmailSender | None:
-    host = os.environ.get("INTEGRACOES_SMTP_HOST")
-    if not host:
+    current = settings.current()
+    if not current.smtp_host:
         return None
-    security = os.environ.get("INTEGRACOES_SMTP_SECURITY", "starttls")
     return EmailSender(
-        host=host,
-        port=int(os.environ.get("INTEGRACOES_SMTP_PORT", "587")),
-        sender=os.environ.get("INTEGRACOES_SMTP_SENDER", "Integrações <nao-responda@integracoes.local>"),
-        username=os.environ.get("INTEGRACOES_SMTP_USER") or None,
-        password=os.environ.get("INTEGRACOES_SMTP_PASSWORD") or None,
-        security=cast(Literal["starttls", "ssl", "none"], security),
-        cafile=os.environ.get("INTEGRACOES_SMTP_CAFILE") or None,
+        host=current.smtp_host,
+        port=current.smtp_port,
+        sender=current.smtp_sender,
+        username=current.smtp_user,
+        password=current.smtp_password.get_secret_value() if current.smtp_password else None,
+        security=current.smtp_security,
+        cafile=current.smtp_cafile,
     )
 
 

@@ -14,21 +14,19 @@ its raw bytes for support, and fails the task with the reason in the client's wo
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import psycopg
 
+from include import settings
 from include.connectors.base import Connector, ReceivedFile
 from include.connectors.errors import ReceivedFileRefusedError
 from include.connectors.inbound import Inbound, Target, inbound_for
 from include.integracoes import files, logs
 from include.integracoes.messages import format_size
 
-# Inbound files larger than this are refused unread (a setting: INTEGRACOES_INBOUND_MAX_BYTES).
-MAX_BYTES = int(os.environ.get("INTEGRACOES_INBOUND_MAX_BYTES", str(50 * 1024 * 1024)))
 # Files taken per run; the rest wait for the next wake-up (a run stays bounded in time).
 MAX_FILES_PER_RUN = 50
 _CHUNK = 1024 * 1024
@@ -76,13 +74,15 @@ class Receiver:
         or None when the same bytes were applied before (nothing recorded, no task opened)."""
         name = safe_name(offered.name, offered.partner_id)
         inbound = inbound_for(self.connector, offered.kind)
-        limit = f"o limite para arquivos recebidos é {format_size(MAX_BYTES)}"
-        if offered.size is not None and offered.size > MAX_BYTES:
+        # Inbound files larger than this are refused unread.
+        max_bytes = settings.current().inbound_max_bytes
+        limit = f"o limite para arquivos recebidos é {format_size(max_bytes)}"
+        if offered.size is not None and offered.size > max_bytes:
             raise self._refused(self.task_for(), name, f"o arquivo tem {format_size(offered.size)}; {limit}")
         with files.receiving_writer(self.tenant_id, self.integration_id, name) as (sink, path):
             for chunk in iter(lambda: offered.body.read(_CHUNK), b""):
-                if sink.size + len(chunk) > MAX_BYTES:
-                    raise self._refused(self.task_for(), name, f"o arquivo passa de {format_size(MAX_BYTES)}; {limit}")
+                if sink.size + len(chunk) > max_bytes:
+                    raise self._refused(self.task_for(), name, f"o arquivo passa de {format_size(max_bytes)}; {limit}")
                 sink.write(chunk)
         digest = sink.sha256.hexdigest()
         if files.applied_file(self.conn, self.integration_id, sha256=digest) is not None:

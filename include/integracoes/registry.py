@@ -16,6 +16,7 @@ from pathlib import Path
 
 import psycopg
 
+from include import settings
 from include.integracoes import db
 
 log = logging.getLogger(__name__)
@@ -24,7 +25,6 @@ log = logging.getLogger(__name__)
 # keep that to ~310 DAGs (a few seconds). More files would add a process start and the imports to every periodic
 # re-parse. Changing it needs the same number of dags/integracoes_shard_N.py files.
 SHARDS = 16
-STRICT_ENV = "INTEGRACOES_DAGS_STRICT"
 
 
 @dataclass(frozen=True)
@@ -48,11 +48,12 @@ def shard_of(integration_id: int) -> int:
 
 
 def strict() -> bool:
-    return os.environ.get(STRICT_ENV, "").lower() in ("1", "true", "yes")
+    """INTEGRACOES_DAGS_STRICT: a failed read raises instead of serving the snapshot."""
+    return settings.current().dags_strict
 
 
 def _snapshot_path(shard: int) -> Path:
-    base = Path(os.environ.get("INTEGRACOES_DATA") or tempfile.gettempdir()) / "registry"
+    base = (settings.current().data or Path(tempfile.gettempdir())) / "registry"
     return base / f"shard_{shard:02d}_of_{SHARDS}.json"  # another shard count: another subset of integrations
 
 

@@ -36,8 +36,8 @@ BAD_FILE_CODES = ("cosmos", "delage_wms", "exact_wms", "fisoft_wms", "linx_wms")
 @pytest.fixture
 def storage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("INTEGRACOES_DATA", str(tmp_path))
-    monkeypatch.delenv(files.FILES_URL_ENV, raising=False)
-    monkeypatch.setattr(receiving, "MAX_BYTES", 256 * 1024)
+    monkeypatch.delenv("INTEGRACOES_FILES_URL", raising=False)
+    monkeypatch.setenv("INTEGRACOES_INBOUND_MAX_BYTES", str(256 * 1024))
 
 
 @pytest.fixture(autouse=True)

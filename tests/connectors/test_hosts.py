@@ -33,7 +33,7 @@ INTERNAL = ("10.0.0.5", "192.168.1.10", "127.0.0.1", "169.254.169.254", "::1", "
 def test_a_partner_name_resolving_to_an_internal_address_is_refused(
     monkeypatch: pytest.MonkeyPatch, address: str
 ) -> None:
-    monkeypatch.delenv(hosts.EXTRA_HOSTS_ENV, raising=False)
+    monkeypatch.delenv("INTEGRACOES_PARTNER_HOSTS", raising=False)
     resolving_to(monkeypatch, "200.160.2.3", address)  # one internal address among public ones is enough
     with pytest.raises(PartnerRejectedError, match="aponta para uma rede interna"):
         hosts.destination("api.smarket.com.br", 443, SMARKET)
@@ -42,7 +42,7 @@ def test_a_partner_name_resolving_to_an_internal_address_is_refused(
 def test_a_public_address_is_the_one_to_connect_to_and_an_unresolvable_name_is_unavailable(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.delenv(hosts.EXTRA_HOSTS_ENV, raising=False)
+    monkeypatch.delenv("INTEGRACOES_PARTNER_HOSTS", raising=False)
     resolving_to(monkeypatch, "200.160.2.3", "2804:214::1")
     target = hosts.destination("API.Smarket.com.br.", 443, SMARKET)
     assert (target.host, target.port, target.address, target.pinned) == ("api.smarket.com.br", 443, "200.160.2.3", True)
@@ -56,7 +56,7 @@ def test_a_public_address_is_the_one_to_connect_to_and_an_unresolvable_name_is_u
 
 
 def test_the_configured_sandbox_hosts_are_the_only_exception(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(hosts.EXTRA_HOSTS_ENV, "127.0.0.1,localhost")
+    monkeypatch.setenv("INTEGRACOES_PARTNER_HOSTS", "127.0.0.1,localhost")
     resolving_to(monkeypatch, "127.0.0.1")
     assert not hosts.destination("127.0.0.1", 8443, SMARKET).pinned  # an IP address is its own address
     with pytest.raises(PartnerRejectedError, match="não pertence ao parceiro"):
@@ -81,7 +81,7 @@ def test_a_stored_url_the_strict_reading_refuses_is_never_connected_to(
     monkeypatch: pytest.MonkeyPatch, url: str
 ) -> None:
     """A URL saved before the rules (or typed into the database) is read again at delivery time."""
-    monkeypatch.setenv(hosts.EXTRA_HOSTS_ENV, "127.0.0.1,localhost")
+    monkeypatch.setenv("INTEGRACOES_PARTNER_HOSTS", "127.0.0.1,localhost")
     with pytest.raises(PartnerRejectedError, match="inválido"):
         hosts.partner_url(url)
 
@@ -93,9 +93,9 @@ def test_every_catalogued_type_has_its_domains_and_no_other_type_does() -> None:
 
 
 def test_the_operator_replaces_a_type_s_domains_by_setting(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(partner_domains.DOMAINS_ENV, '{"smarket": ["Smkt.net.", "smarket.com.br"]}')
+    monkeypatch.setenv("INTEGRACOES_PARTNER_DOMAINS", '{"smarket": ["Smkt.net.", "smarket.com.br"]}')
     assert partner_domains.configured_domains(known={"smarket", "dito"}) == {"smarket": ("smkt.net", "smarket.com.br")}
-    monkeypatch.delenv(partner_domains.DOMAINS_ENV)
+    monkeypatch.delenv("INTEGRACOES_PARTNER_DOMAINS")
     assert partner_domains.configured_domains(known={"smarket"}) == {}
 
 
@@ -113,6 +113,6 @@ def test_the_operator_replaces_a_type_s_domains_by_setting(monkeypatch: pytest.M
 def test_a_wrong_domains_setting_stops_with_its_reason(
     monkeypatch: pytest.MonkeyPatch, setting: str, reason: str
 ) -> None:
-    monkeypatch.setenv(partner_domains.DOMAINS_ENV, setting)
+    monkeypatch.setenv("INTEGRACOES_PARTNER_DOMAINS", setting)
     with pytest.raises(ValueError, match=reason):
         partner_domains.configured_domains(known={"smarket"})

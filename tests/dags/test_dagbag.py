@@ -31,7 +31,7 @@ def registered(
     monkeypatch.setenv("AIRFLOW__CORE__FERNET_KEY", Fernet.generate_key().decode())
     monkeypatch.setenv("INTEGRACOES_DATABASE_URL", fresh_database)
     monkeypatch.setenv("INTEGRACOES_DATA", str(tmp_path))
-    monkeypatch.setenv(registry.STRICT_ENV, "1")
+    monkeypatch.setenv("INTEGRACOES_DAGS_STRICT", "1")
     monkeypatch.setenv("INTEGRACOES_SANDBOX_URL", "https://127.0.0.1:1")
     monkeypatch.setenv("INTEGRACOES_PARTNER_HOSTS", "127.0.0.1")
     monkeypatch.setenv("INTEGRACOES_SANDBOX_SFTP_HOST_KEY", "SHA256:" + "A" * 43)  # a key confirmed for the sandbox
@@ -120,18 +120,18 @@ def test_definitions_are_deterministic(registered: list[int]) -> None:
 
 
 def test_a_broken_registration_does_not_hide_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(registry.STRICT_ENV, "0")
+    monkeypatch.setenv("INTEGRACOES_DAGS_STRICT", "0")
     good = RegisteredIntegration(1, "smarket", 1, "T", "ok", True, 60, "2026-11-01")
     broken = RegisteredIntegration(2, "no_such_type", 1, "T", "broken", True, 60, "2026-11-01")
     assert list(dag_factory.build_dags([broken, good])) == ["integracao_1_smarket"]
-    monkeypatch.setenv(registry.STRICT_ENV, "1")
+    monkeypatch.setenv("INTEGRACOES_DAGS_STRICT", "1")
     with pytest.raises(LookupError):
         dag_factory.build_dags([broken, good])
 
 
 def test_types_without_a_connector_become_no_dag(monkeypatch: pytest.MonkeyPatch) -> None:
     """A registration of a type no connector implements (saved before the rule) cannot run: no DAG."""
-    monkeypatch.setenv(registry.STRICT_ENV, "1")
+    monkeypatch.setenv("INTEGRACOES_DAGS_STRICT", "1")
     monkeypatch.setattr(dag_factory, "is_available", lambda code: code != "boavista")  # every type has one today
     good = RegisteredIntegration(1, "smarket", 1, "T", "ok", True, 60, "2026-11-01")
     unavailable = RegisteredIntegration(2, "boavista", 1, "T", "sem conector", True, 240, "2026-11-01")
@@ -173,9 +173,9 @@ def test_a_registry_blip_serves_the_last_snapshot(registered: list[int], monkeyp
     shard = registry.shard_of(registered[0])
     before = registry.read_shard(shard)
     monkeypatch.setenv("INTEGRACOES_DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
-    monkeypatch.setenv(registry.STRICT_ENV, "0")
+    monkeypatch.setenv("INTEGRACOES_DAGS_STRICT", "0")
     assert registry.read_shard(shard) == before
-    monkeypatch.setenv(registry.STRICT_ENV, "1")
+    monkeypatch.setenv("INTEGRACOES_DAGS_STRICT", "1")
     with pytest.raises(registry.RegistryUnavailableError):
         registry.read_shard(shard)
 

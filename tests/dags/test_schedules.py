@@ -131,8 +131,8 @@ def local_runs(timetable: Any, day: date, monkeypatch: pytest.MonkeyPatch) -> li
 
 
 def test_daily_partners_send_at_the_configured_time_plus_a_stable_spread(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(dag_factory, "DAILY_SEND_AT_S", schedules.daily_send_at("05:30"))
-    monkeypatch.setattr(dag_factory, "DAILY_SPREAD_S", schedules.daily_spread_s("40"))
+    monkeypatch.setenv("INTEGRACOES_DAILY_SEND_AT", "05:30")
+    monkeypatch.setenv("INTEGRACOES_DAILY_SPREAD_MIN", "40")
     firsts = []
     for integration_id in range(1, 201):
         (first,) = local_runs(core_timetable(registered(integration_id, "smarket", 1440)), date(2026, 12, 2),
@@ -182,12 +182,17 @@ def test_a_send_time_is_local_wall_clock_time_across_a_dst_change(monkeypatch: p
 
 
 @pytest.mark.parametrize(
-    ("env", "value"), [(schedules.SEND_AT_ENV, "6h"), (schedules.SEND_AT_ENV, "24:00"), (schedules.SPREAD_ENV, "-5")]
+    ("env", "value"),
+    [
+        ("INTEGRACOES_DAILY_SEND_AT", "6h"),
+        ("INTEGRACOES_DAILY_SEND_AT", "24:00"),
+        ("INTEGRACOES_DAILY_SPREAD_MIN", "-5"),
+    ],
 )
 def test_a_bad_send_setting_names_itself(env: str, value: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(env, value)
     with pytest.raises(ValueError, match=env):
-        schedules.daily_send_at() if env == schedules.SEND_AT_ENV else schedules.daily_spread_s()
+        schedules.daily_send_at() if env == "INTEGRACOES_DAILY_SEND_AT" else schedules.daily_spread_s()
 
 
 def test_every_catalogued_window_gets_its_timetable() -> None:
@@ -207,7 +212,7 @@ def test_every_catalogued_window_gets_its_timetable() -> None:
 def worst_retry_delays() -> timedelta:
     """The longest a step can wait between its tries: Airflow's exponential backoff draws each delay below
     twice `retry_delay · 2^(try-1)`, capped at `max_retry_delay`."""
-    args = dag_factory.DEFAULT_ARGS
+    args = dag_factory.default_args()
     return sum(
         (min(args["max_retry_delay"], 2 * args["retry_delay"] * 2**n) for n in range(args["retries"])), timedelta()
     )
@@ -222,8 +227,8 @@ def test_a_run_fits_every_step_once_plus_one_hung_try(spec: Any) -> None:
 
 
 def test_time_limits_follow_the_partners_contract(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(dag_factory.STEP_TIMEOUT_CAP_ENV, raising=False)
-    monkeypatch.delenv(dag_factory.RUN_TIMEOUT_CAP_ENV, raising=False)
+    monkeypatch.delenv("INTEGRACOES_STEP_TIMEOUT_MIN", raising=False)
+    monkeypatch.delenv("INTEGRACOES_RUN_TIMEOUT_MIN", raising=False)
     limits = {
         code: (dag.dagrun_timeout, {t.execution_timeout for t in dag.tasks})
         for code in ("propz", "iqvia", "dito", "naapyes", "smarket")
@@ -236,15 +241,15 @@ def test_time_limits_follow_the_partners_contract(monkeypatch: pytest.MonkeyPatc
 
 
 def test_the_deployments_settings_cap_every_partners_limits(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(dag_factory.STEP_TIMEOUT_CAP_ENV, "20")
-    monkeypatch.setenv(dag_factory.RUN_TIMEOUT_CAP_ENV, "15")
+    monkeypatch.setenv("INTEGRACOES_STEP_TIMEOUT_MIN", "20")
+    monkeypatch.setenv("INTEGRACOES_RUN_TIMEOUT_MIN", "15")
     minutes = timedelta(minutes=1)
     assert dag_factory.time_limits(CATALOG["propz"]) == (15 * minutes, 15 * minutes)  # a step never outlasts its run
-    monkeypatch.setenv(dag_factory.RUN_TIMEOUT_CAP_ENV, "120")
+    monkeypatch.setenv("INTEGRACOES_RUN_TIMEOUT_MIN", "120")
     assert dag_factory.time_limits(CATALOG["propz"]) == (20 * minutes, 120 * minutes)
     assert dag_factory.time_limits(CATALOG["dito"]) == (10 * minutes, 60 * minutes)  # below the caps: unchanged
-    monkeypatch.setenv(dag_factory.RUN_TIMEOUT_CAP_ENV, "soon")
-    with pytest.raises(ValueError, match=dag_factory.RUN_TIMEOUT_CAP_ENV):
+    monkeypatch.setenv("INTEGRACOES_RUN_TIMEOUT_MIN", "soon")
+    with pytest.raises(ValueError, match="INTEGRACOES_RUN_TIMEOUT_MIN"):
         dag_factory.time_limits(CATALOG["dito"])
 
 

@@ -17,7 +17,7 @@ def write_then_fail(name: str) -> None:
 
 def test_a_file_refused_halfway_is_removed_from_storage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("INTEGRACOES_DATA", str(tmp_path))
-    monkeypatch.delenv(files.FILES_URL_ENV, raising=False)
+    monkeypatch.delenv("INTEGRACOES_FILES_URL", raising=False)
     folder = tmp_path / "arquivos" / "cliente_1" / "integracao_2" / "tarefa_3"
     with pytest.raises(RuntimeError, match="fora do layout"):
         write_then_fail("parcial.csv")

@@ -30,7 +30,7 @@ def world(migrated_db: psycopg.Connection, monkeypatch: pytest.MonkeyPatch) -> d
     outbox = Outbox()
     monkeypatch.setattr(notifications, "mailer", lambda: outbox)  # the SMTP relay itself is tested elsewhere
     monkeypatch.setenv("INTEGRACOES_SUPPORT_EMAIL", "suporte@zetti.example; plantao@zetti.example")
-    monkeypatch.setattr(alerts, "FAILURES_TO_ALERT", 3)
+    monkeypatch.setenv("INTEGRACOES_ALERT_FAILURES", "3")
     tenant, integration = make_integration(migrated_db)
     return {"conn": migrated_db, "tenant": tenant, "integration": integration, "outbox": outbox}
 
@@ -84,7 +84,7 @@ def test_a_daily_integration_without_deliveries_is_late_or_never_ran_and_inactiv
         "UPDATE integracao.integracao SET criada_em = now() - interval '30 days' WHERE id = %s", (integration,)
     )
     assert state(world) is Health.NEVER_RAN
-    end_task(conn, integration, "completed", days_ago=health.LATE_AFTER + 1)
+    end_task(conn, integration, "completed", days_ago=health.late_after() + 1)
     assert state(world) is Health.LATE
     end_task(conn, integration, "completed")
     assert state(world) is Health.HEALTHY
@@ -119,7 +119,7 @@ def test_one_alert_per_incident_and_one_back_to_normal(world: dict[str, Any]) ->
 
 def test_a_late_integration_alerts_once(world: dict[str, Any]) -> None:
     conn, integration, outbox = world["conn"], world["integration"], world["outbox"]
-    end_task(conn, integration, "completed", days_ago=health.LATE_AFTER + 2)
+    end_task(conn, integration, "completed", days_ago=health.late_after() + 2)
     assert alerts.check_late(conn) == 1
     assert alerts.check_late(conn) == 0
     assert [s for s, _ in outbox.sent] == [outbox.sent[0][0]]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -16,6 +15,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
+from include import settings
 from include.integracoes import db, integrations, logs
 from include.integracoes.errors import NotFound
 from include.integracoes.logs import LogLine
@@ -28,11 +28,9 @@ from integracoes.errors import ApiError, error_responses, language_of
 router = APIRouter(tags=["Logs da integração"])
 POLL_S = 1.0
 HEARTBEAT_S = 15.0
-# How often an open stream checks that its caller may still see the integration (memberships change).
-RECHECK_S = float(os.environ.get("INTEGRACOES_STREAM_RECHECK_S", "30"))
-# Live streams one user may hold open at once (per api-server process): tabs left open are fine, a loop
-# opening streams is not.
-MAX_STREAMS_PER_USER = int(os.environ.get("INTEGRACOES_MAX_LOG_STREAMS", "5"))
+# How often an open stream checks that its caller may still see the integration (memberships change):
+# INTEGRACOES_STREAM_RECHECK_S. Live streams one user may hold open at once (per api-server process):
+# INTEGRACOES_MAX_LOG_STREAMS — tabs left open are fine, a loop opening streams is not.
 _open_streams: Counter[str] = Counter()
 
 
@@ -98,6 +96,7 @@ class _LiveLog:
     async def events(self, request: Request) -> AsyncIterator[str]:
         username = self.caller.principal.username
         idle, checked = 0.0, time.monotonic()
+        recheck_s = settings.current().stream_recheck_s
         _open_streams[username] += 1
         try:
             yield "retry: 2000\n\n"
@@ -105,7 +104,7 @@ class _LiveLog:
                 if self.expires is not None and time.time() >= self.expires:
                     yield self.ended("auth.expired")
                     return
-                if time.monotonic() - checked >= RECHECK_S:
+                if time.monotonic() - checked >= recheck_s:
                     checked = time.monotonic()
                     if not await run_in_threadpool(self.still_allowed):
                         yield self.ended("http.not_found")
@@ -135,15 +134,16 @@ async def stream_logs(
     caller: Caller = Depends(require(Action.READ, Resource.LOGS)),
 ) -> StreamingResponse:
     """New lines as they are written; the stream ends (event `encerrado`) when the token expires or the
-    caller loses access to the integration, and one user holds at most MAX_STREAMS_PER_USER at once."""
+    caller loses access to the integration, and one user holds at most INTEGRACOES_MAX_LOG_STREAMS at once."""
 
     def check() -> None:
         with db.pooled() as conn:
             integrations.get(conn, caller.principal, integration_id)  # 404 before the stream starts
 
     await run_in_threadpool(check)
-    if _open_streams[caller.principal.username] >= MAX_STREAMS_PER_USER:
-        raise ApiError(429, "logs.too_many_streams", params={"limit": MAX_STREAMS_PER_USER})
+    most = settings.current().max_log_streams
+    if _open_streams[caller.principal.username] >= most:
+        raise ApiError(429, "logs.too_many_streams", params={"limit": most})
     resume = request.headers.get("last-event-id", "")
     live = _LiveLog(
         caller, integration_id, int(resume) if resume.isdigit() else after, token_expiry(request),
