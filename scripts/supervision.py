@@ -22,9 +22,8 @@ from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
-# Each component's log is rotated at this size, keeping this many old files (data/logs/<component>.log.N).
-LOG_MAX_MB_ENV = "INTEGRACOES_LOG_MAX_MB"
-LOG_BACKUPS_ENV = "INTEGRACOES_LOG_BACKUPS"
+from include import settings
+
 STOP_WAIT_S = 30  # SIGTERM, then this long before SIGKILL to the component's process group
 START_WAIT_S = 30
 _SOCKET_MAX = 100  # sun_path holds 108 bytes
@@ -42,9 +41,11 @@ def socket_path(run_dir: Path) -> Path:
 def config_text(
     components: dict[str, list[str]], *, cwd: Path, run_dir: Path, log_dir: Path, environ: dict[str, str]
 ) -> str:
-    """supervisord.conf for these components (started in this order, stopped in the reverse one)."""
-    max_mb = int(environ.get(LOG_MAX_MB_ENV, "50"))
-    backups = int(environ.get(LOG_BACKUPS_ENV, "5"))
+    """supervisord.conf for these components (started in this order, stopped in the reverse one), which run with
+    `environ`. Each component's log is rotated at INTEGRACOES_LOG_MAX_MB, keeping INTEGRACOES_LOG_BACKUPS old files
+    (data/logs/<component>.log.N)."""
+    given = settings.of(environ)
+    max_mb, backups = given.log_max_mb, given.log_backups
     control = socket_path(run_dir)
     lines = [
         "[unix_http_server]",

@@ -1,9 +1,11 @@
 """The settings object (include/settings.py): every setting the product reads is a typed field with its default and
-meaning, README.md's table is generated from it, reads follow the environment as it changes, and a value that
-cannot be read names its variable."""
+meaning, README.md's table is generated from it, reads follow the environment as it changes, a value that cannot
+be read names its variable, and no module reads an `INTEGRACOES_*` variable any other way."""
 
 from __future__ import annotations
 
+import ast
+from collections.abc import Iterator
 from datetime import time
 from pathlib import Path
 
@@ -12,6 +14,7 @@ import pytest
 from include import settings
 
 REPO = Path(__file__).resolve().parents[2]
+TREES = ("include", "plugins", "sandbox", "scripts", "config", "dags")
 REGENERATE = "python -m include.settings --update README.md"
 
 
@@ -197,3 +200,86 @@ def test_a_read_is_cheap() -> None:
     settings.current()
     each = min(timeit.repeat(settings.current, number=200, repeat=5)) / 200
     assert each < 200e-6, f"{each * 1e6:.0f} µs per read"
+
+
+# --- nobody else reads them --------------------------------------------------------------------------------------
+
+
+def _is_environ(node: ast.expr) -> bool:
+    """`os.environ`, `environ`, `os.environb`, or a mapping named so (a child's environment)."""
+    name = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
+    return name in ("environ", "environb")
+
+
+def _setting_names(tree: ast.Module) -> set[str]:
+    """Names bound to a string `INTEGRACOES_…` anywhere in the module (constants)."""
+    names = set()
+    for node in ast.walk(tree):
+        targets = (
+            node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        )
+        value = getattr(node, "value", None)
+        if isinstance(value, ast.Constant) and isinstance(value.value, str) and value.value.startswith("INTEGRACOES_"):
+            names.update(t.id for t in targets if isinstance(t, ast.Name))
+    return names
+
+
+def _names_a_setting(node: ast.expr | None, constants: set[str]) -> bool:
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str) and node.value.startswith("INTEGRACOES_")
+    return isinstance(node, ast.Name) and node.id in constants
+
+
+def _reads(node: ast.AST) -> ast.expr | None:
+    """The name a node reads from the environment, if it is such a read: `<environ>.get/pop/setdefault(name)`,
+    `getenv(name)`, `<environ>[name]`, `name in <environ>`."""
+    if isinstance(node, ast.Call) and node.args:
+        func = node.func
+        callee = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        is_getenv = callee == "getenv"
+        is_get = callee in ("get", "pop", "setdefault") and isinstance(func, ast.Attribute) and _is_environ(func.value)
+        return node.args[0] if is_getenv or is_get else None
+    if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and _is_environ(node.value):
+        return node.slice
+    if isinstance(node, ast.Compare) and any(isinstance(op, ast.In | ast.NotIn) for op in node.ops):
+        return node.left if any(map(_is_environ, node.comparators)) else None
+    return None
+
+
+def environment_reads(source: str) -> Iterator[tuple[int, str]]:
+    """(line, what) of every read of an `INTEGRACOES_…` variable from the environment in the source."""
+    tree = ast.parse(source)
+    constants = _setting_names(tree)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.expr) and _names_a_setting(_reads(node), constants):
+            yield node.lineno, ast.unparse(node)
+
+
+def test_no_module_reads_a_setting_from_the_environment() -> None:
+    reads = {
+        f"{path.relative_to(REPO)}:{line}": what
+        for tree in TREES
+        for path in sorted((REPO / tree).rglob("*.py"))
+        if path != REPO / "include" / "settings.py"
+        for line, what in environment_reads(path.read_text())
+    }
+    assert not reads, "read them through include.settings.current() instead"
+
+
+def test_the_scan_sees_every_form_of_read() -> None:
+    source = """
+import os
+from os import environ, getenv
+NAME = "INTEGRACOES_X"
+a = os.environ.get("INTEGRACOES_A", "1")
+b = os.environ["INTEGRACOES_B"]
+c = os.getenv("INTEGRACOES_C")
+d = environ.get(NAME)
+e = getenv(NAME, "")
+def f(environ):
+    return int(environ.get(NAME, "5")) + ("INTEGRACOES_F" in os.environ)
+os.environ["INTEGRACOES_WRITTEN"] = "1"
+env = {"INTEGRACOES_COMPOSED": "1"}
+g = os.environ.get("PATH")
+"""
+    assert [line for line, _ in environment_reads(source)] == [5, 6, 7, 8, 9, 11, 11]

@@ -44,7 +44,7 @@ def _supervisord(tmp_path: Path, components: dict[str, list[str]]) -> Iterator[P
     run, logs = tmp_path / "run", tmp_path / "logs"
     run.mkdir()
     logs.mkdir()
-    environ = {**os.environ, supervision.LOG_MAX_MB_ENV: "1", supervision.LOG_BACKUPS_ENV: "2"}
+    environ = {**os.environ, "INTEGRACOES_LOG_MAX_MB": "1", "INTEGRACOES_LOG_BACKUPS": "2"}
     conf = run / "supervisord.conf"
     conf.write_text(supervision.config_text(components, cwd=tmp_path, run_dir=run, log_dir=logs, environ=environ))
     supervision.launch(SUPERVISORD, conf, run, environ)
