@@ -12,7 +12,7 @@ import psycopg
 import pytest
 
 from include.airflow_adapter import run_steps
-from include.integracoes import files, tasks
+from include.integracoes import files, run_scope, tasks
 from include.integracoes.tasks import Origin
 from tests.include.factories import integration_over_demo_erp
 
@@ -36,8 +36,8 @@ def test_a_file_not_known_to_have_failed_is_never_rendered_again(smarket: Smarke
     conn, integration_id, tenant = smarket
     day = date.today() - timedelta(days=1)
     task = tasks.insert_pending(conn, integration_id, day - timedelta(days=1), day, "Sistema", Origin.SCHEDULED)
-    info = run_steps._integration(conn, integration_id)
-    scope = run_steps._scope(integration_id, info, task.start, task.end, task.code)
+    info = run_scope.load(conn, integration_id)
+    scope = run_scope.scope(integration_id, info, task.start, task.end, task.code)
     dataset = connector.Smarket.datasets[0]
 
     def produce() -> files.StoredFile:
