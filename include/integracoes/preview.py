@@ -121,8 +121,10 @@ def render(
     subject = run_scope.load(conn, integration.id)
     connector = connector_for(subject.type_code)
     config = integrations.decrypted_config(conn, integration.id)
-    scope = run_scope.scope(integration.id, subject, start, end, 0)
     delivered_task = _last_delivered_task(conn, integration.id, start, end)
+    # Rendered as that task's: a layout may carry the task's code (a header, a name), and the comparison is of
+    # the very file it would be sent as again. Nothing delivered yet: code 0.
+    scope = run_scope.scope(integration.id, subject, start, end, delivered_task[1] if delivered_task else 0)
     try:
         return [
             _render_one(conn, dataset, file_scope, delivered_task, diff=diff, head_lines=head_lines)
@@ -155,7 +157,7 @@ def _render_one(
         if delivered_task is None:
             return preview
         task_id, code = delivered_task
-        stored = _delivered_file(conn, task_id, dataset.name_for(replace(scope, task_code=code)))
+        stored = _delivered_file(conn, task_id, preview.name)
         if stored is None:
             return preview
         preview = replace(preview, delivered=Delivered(code, stored.name, stored.rows, stored.totals, stored.sha256,

@@ -124,6 +124,17 @@ const placeOpenMenus = () => { for (const menu of document.querySelectorAll(".me
 window.addEventListener("scroll", placeOpenMenus, true);
 window.addEventListener("resize", placeOpenMenus);
 
+// A popup under its button, or above it when there is no room below; against the button's right edge (a menu of
+// the last column) or its left edge (a column's filter), never past the viewport's sides.
+function placeAgainst(button, popup, edge) {
+  const at = button.getBoundingClientRect();
+  const width = document.documentElement.clientWidth;
+  const below = at.bottom + 2 + popup.offsetHeight <= window.innerHeight || at.top < popup.offsetHeight + 2;
+  popup.style.top = (below ? at.bottom + 2 : at.top - popup.offsetHeight - 2) + "px";
+  if (edge === "right") popup.style.right = Math.max(4, width - at.right) + "px";
+  else popup.style.left = Math.max(4, Math.min(at.left, width - popup.offsetWidth - 4)) + "px";
+}
+
 function actionMenu(label, items) {
   const list = el("div", { class: "menu-list", role: "menu", hidden: true },
     items.map((item) => el("a", { href: item.href || "#", role: "menuitem", tabindex: -1, onclick: item.onclick && ((event) => {
@@ -132,13 +143,7 @@ function actionMenu(label, items) {
       item.onclick();
     }) }, item.label)));
   const entries = () => [...list.querySelectorAll("[role=menuitem]")];
-  // Under its button, or above it when there is no room below.
-  list.place = () => {
-    const at = button.getBoundingClientRect();
-    const below = at.bottom + 2 + list.offsetHeight <= window.innerHeight || at.top < list.offsetHeight + 2;
-    list.style.top = (below ? at.bottom + 2 : at.top - list.offsetHeight - 2) + "px";
-    list.style.right = Math.max(4, document.documentElement.clientWidth - at.right) + "px";
-  };
+  list.place = () => placeAgainst(button, list, "right");
   function open(focusLast) {
     closeMenus(list);
     list.hidden = false;
@@ -191,13 +196,8 @@ function columnFilter(label, source) {
     "aria-haspopup": "dialog", "aria-expanded": "false", onclick: (event) => {
       event.stopPropagation();
       if (popup.hidden) open(); else closeMenus();
-    } }, funnelIcon());
-  popup.place = () => {
-    const at = button.getBoundingClientRect();
-    const below = at.bottom + 2 + popup.offsetHeight <= window.innerHeight || at.top < popup.offsetHeight + 2;
-    popup.style.top = (below ? at.bottom + 2 : at.top - popup.offsetHeight - 2) + "px";
-    popup.style.left = Math.max(4, Math.min(at.left, document.documentElement.clientWidth - popup.offsetWidth - 4)) + "px";
-  };
+    } }, icon(FUNNEL));
+  popup.place = () => placeAgainst(button, popup, "left");
   function open() {
     closeMenus(popup);
     const values = [...new Set(source.values())].sort((a, b) => a.localeCompare(b, PAGE.lang));
@@ -237,15 +237,18 @@ function columnFilter(label, source) {
   return box;
 }
 
-function funnelIcon() {
+// A 16×16 line icon (decorative: its button carries the name).
+function icon(path) {
   const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
   svg.setAttribute("viewBox", "0 0 16 16");
   svg.setAttribute("aria-hidden", "true");
-  const path = document.createElementNS("http://www.w3.org/2000/svg", "path");
-  path.setAttribute("d", "M1.5 2h13l-5 6v5l-3 1.5V8z");
-  svg.append(path);
+  const shape = document.createElementNS("http://www.w3.org/2000/svg", "path");
+  shape.setAttribute("d", path);
+  svg.append(shape);
   return svg;
 }
+const FUNNEL = "M1.5 2h13l-5 6v5l-3 1.5V8z";
+const CALENDAR = "M2.5 3.5h11v10h-11zM2.5 6.5h11M5.5 2v3M10.5 2v3";
 
 // A short notice in the top right corner that goes away by itself.
 function toast(text, kind) {
@@ -404,20 +407,11 @@ function localDateField(input) {
       picker.max = limits.max || "";
       picker.value = isoFromLocal(VALUE.get.call(input), kind) || "";
       try { picker.showPicker(); } catch (error) { input.focus(); }
-    } }, calendarIcon());
+    } }, icon(CALENDAR));
   const box = el("span", { class: "date-field" });
   input.replaceWith(box);
   box.append(input, button, picker);
 }
 
-function calendarIcon() {
-  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
-  svg.setAttribute("viewBox", "0 0 16 16");
-  svg.setAttribute("aria-hidden", "true");
-  const path = document.createElementNS("http://www.w3.org/2000/svg", "path");
-  path.setAttribute("d", "M2.5 3.5h11v10h-11zM2.5 6.5h11M5.5 2v3M10.5 2v3");
-  svg.append(path);
-  return svg;
-}
 
 for (const input of document.querySelectorAll("input[type=date], input[type=month]")) localDateField(input);
