@@ -148,6 +148,8 @@ def _domains_reader(value: Any) -> Any:
 
 
 Whole = Annotated[int, _reader(int, "a whole number")]
+# A time limit an operator may set over every partner's own (unset: each partner's).
+MinutesLimit = Annotated[int | None, _reader(lambda text: _whole(text, 1), "whole minutes, at least 1")]
 Number = Annotated[float, _reader(float, "a number")]
 Text = Annotated[str, BeforeValidator(_unset_when_blank)]
 OptionalText = Annotated[str | None, BeforeValidator(_unset_when_blank)]
@@ -250,21 +252,17 @@ class Settings(BaseSettings):
         " that is not a whole number above 0 counts as unset",
         shown="4 (the pool keeps an operator's tuning when unset)",
     )
-    step_timeout_min: Annotated[int | None, _reader(lambda text: _whole(text, 1), "whole minutes, at least 1")] = (
-        setting(
-            None,
-            "upper limit over every partner's step time limit (`include/connectors/catalog.py`): a step that hangs"
-            " is ended, retried, then failed with its reason",
-            shown="unset (each partner's own: 30; event APIs 10; big file partners 45)",
-        )
+    step_timeout_min: MinutesLimit = setting(
+        None,
+        "upper limit over every partner's step time limit (`include/connectors/catalog.py`): a step that hangs"
+        " is ended, retried, then failed with its reason",
+        shown="unset (each partner's own: 30; event APIs 10; big file partners 45)",
     )
-    run_timeout_min: Annotated[int | None, _reader(lambda text: _whole(text, 1), "whole minutes, at least 1")] = (
-        setting(
-            None,
-            "upper limit over every partner's run time limit (`include/connectors/catalog.py`): a run past its limit"
-            ' ends its open tasks as *Falha no envio* ("excedeu o tempo máximo")',
-            shown="unset (each partner's own: 180; event APIs 60; big file partners 240)",
-        )
+    run_timeout_min: MinutesLimit = setting(
+        None,
+        "upper limit over every partner's run time limit (`include/connectors/catalog.py`): a run past its limit"
+        ' ends its open tasks as *Falha no envio* ("excedeu o tempo máximo")',
+        shown="unset (each partner's own: 180; event APIs 60; big file partners 240)",
     )
     retry_delay_s: Whole = setting(
         30,

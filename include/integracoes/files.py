@@ -219,12 +219,13 @@ def _integration_of_task(conn: psycopg.Connection, task_id: int) -> int:
     return int(row[0])
 
 
-def sent_files_of_task(conn: psycopg.Connection, task_id: int) -> list[StoredFile]:
-    """Every file a task rendered to send, newest first (the service's view: no principal to check)."""
-    rows = conn.execute(
-        _SELECT + " WHERE a.tarefa_id = %s AND a.direcao = 'enviado' ORDER BY a.criado_em DESC, a.id DESC", (task_id,)
-    ).fetchall()
-    return [_file(r) for r in rows]
+def sent_file(conn: psycopg.Connection, task_id: int, name: str) -> StoredFile | None:
+    """The latest file a task rendered to send under `name` (the service's view: no principal to check)."""
+    row = conn.execute(
+        _SELECT + " WHERE a.tarefa_id = %s AND a.nome = %s AND a.direcao = 'enviado' ORDER BY a.id DESC LIMIT 1",
+        (task_id, name),
+    ).fetchone()
+    return _file(row) if row else None
 
 
 def files_of_task(conn: psycopg.Connection, principal: Principal, task_id: int) -> list[StoredFile]:

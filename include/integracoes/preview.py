@@ -33,6 +33,7 @@ from include.connectors.errors import ConnectorError
 from include.connectors.registry import connector_for
 from include.integracoes import db, failures, files, integrations, run_scope
 from include.integracoes.errors import NotFound
+from include.integracoes.manual_runs import RunPlan
 from include.integracoes.messages import DEFAULT_LANGUAGE
 from include.integracoes.principal import Principal
 from include.integracoes.tasks import Status
@@ -157,7 +158,7 @@ def _render_one(
         if delivered_task is None:
             return preview
         task_id, code = delivered_task
-        stored = _delivered_file(conn, task_id, preview.name)
+        stored = files.sent_file(conn, task_id, preview.name)
         if stored is None:
             return preview
         preview = replace(preview, delivered=Delivered(code, stored.name, stored.rows, stored.totals, stored.sha256,
@@ -214,9 +215,19 @@ def _last_delivered_task(
     return (int(row[0]), int(row[1])) if row else None
 
 
-def _delivered_file(conn: psycopg.Connection, task_id: int, name: str) -> files.StoredFile | None:
-    found = [f for f in files.sent_files_of_task(conn, task_id) if f.name == name]
-    return found[0] if found else None
+def of_request(
+    conn: psycopg.Connection, principal: Principal, planned: RunPlan, language: str = DEFAULT_LANGUAGE
+) -> tuple[list[FilePreview], str | None]:
+    """What the agents' dry run of a manual request shows of its files: for a request of one period, the files
+    it would send (rendered now) and, if the run could not render them either, the task's reason; a request
+    split in parts shows none (each part would render a month of a chain)."""
+    if len(planned.chunks) != 1:
+        return [], None
+    (period,) = planned.chunks
+    try:
+        return render(conn, principal, planned.integration.id, period.start, period.end), None
+    except PreviewFailed as failed:
+        return [], failed.reason(language)
 
 
 # --- the command line ------------------------------------------------------------------------------------------

@@ -55,16 +55,7 @@ def request_run(
             planned = manual_runs.dry_run(
                 conn, caller.principal, integration_id, body.data_inicial, body.data_final, split_period=split
             )
-            # One request of one period: what its files would hold, rendered now, compared with the last delivery.
-            # A file the run itself could not render (data outside the layout) is said as the task would say it.
-            previews, files_problem = [], None
-            if len(planned.chunks) == 1:
-                try:
-                    previews = preview.render(
-                        conn, caller.principal, integration_id, planned.chunks[0].start, planned.chunks[0].end
-                    )
-                except preview.PreviewFailed as failed:
-                    files_problem = failed.reason(language)
+            previews, files_problem = preview.of_request(conn, caller.principal, planned, language)
             return JSONResponse(
                 {
                     "message": text("manual.dry_run", language),
