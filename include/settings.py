@@ -120,7 +120,7 @@ def _addresses(text: str) -> tuple[str, ...]:
 
 def _domains(text: str) -> dict[str, tuple[str, ...]]:
     """The JSON object of INTEGRACOES_PARTNER_DOMAINS; whether its types and names are valid is
-    include/connectors/partner_domains.py's to say (it knows the catalog)."""
+    include/connectors/partner_domains.py's and the catalog's to say."""
     try:
         document = json.loads(text)
     except ValueError as error:
@@ -254,13 +254,13 @@ class Settings(BaseSettings):
     )
     step_timeout_min: MinutesLimit = setting(
         None,
-        "upper limit over every partner's step time limit (`include/connectors/catalog.py`): a step that hangs"
+        "upper limit over every partner's step time limit (its connector's `spec`): a step that hangs"
         " is ended, retried, then failed with its reason",
         shown="unset (each partner's own: 30; event APIs 10; big file partners 45)",
     )
     run_timeout_min: MinutesLimit = setting(
         None,
-        "upper limit over every partner's run time limit (`include/connectors/catalog.py`): a run past its limit"
+        "upper limit over every partner's run time limit (its connector's `spec`): a run past its limit"
         ' ends its open tasks as *Falha no envio* ("excedeu o tempo máximo")',
         shown="unset (each partner's own: 180; event APIs 60; big file partners 240)",
     )

@@ -12,8 +12,9 @@ import logging
 import psycopg
 
 from include import settings
-from include.connectors.catalog import CATALOG, DailyWindow
+from include.connectors.catalog import CATALOG
 from include.connectors.registry import is_available
+from include.connectors.types import DailyWindow
 from include.integracoes import catalog, integrations
 from include.integracoes.integrations import ConfigInput, IntegrationInput
 from include.integracoes.principal import load_principal

@@ -118,8 +118,8 @@ def test_no_import_cycles() -> None:
 def test_the_graph_sees_the_trees_and_the_check_sees_a_cycle() -> None:
     graph = import_graph()
     assert {"include.connectors.catalog", "integracoes.pages", "integracoes_plugin", "sandbox.server"} <= set(graph)
-    assert "include.connectors.config" in graph["include.connectors.catalog"]  # from include.connectors.config import
-    assert "include.connectors.partner_domains" in graph["include.connectors.hosts"]  # from include.connectors import
+    assert "include.connectors.types" in graph["include.connectors.catalog"]  # from include.connectors.types import
+    assert "include.connectors.partner_domains" in graph["include.connectors.catalog"]  # from include.connectors import
     assert "integracoes.auth" in graph["integracoes.pages"]  # a top-level plugin package, named from plugins/
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     assert cycles({"a": {"a"}, "b": set()}) == [["a"]]

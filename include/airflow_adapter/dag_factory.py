@@ -17,8 +17,9 @@ from zoneinfo import ZoneInfo
 
 from include import settings
 from include.airflow_adapter import schedules
-from include.connectors.catalog import CATALOG, DailyWindow, Direction, IntegrationType, OwnTimetable
+from include.connectors.catalog import CATALOG
 from include.connectors.registry import is_available
+from include.connectors.types import DailyWindow, Direction, IntegrationType, OwnTimetable
 from include.integracoes.integrations import EXTRACTION_POOL, dag_id_for, pool_for
 from include.integracoes.registry import RegisteredIntegration, read_shard, strict
 

@@ -21,10 +21,10 @@ import psycopg
 
 from include.connectors import export
 from include.connectors.base import Confirmation, Connector, DataSet, Delivery, RunScope
-from include.connectors.catalog import IncrementalWindow
 from include.connectors.errors import ConnectorError
 from include.connectors.inbound import Inbound, Target
 from include.connectors.registry import connector_for
+from include.connectors.types import IncrementalWindow
 from include.integracoes import (
     alerts,
     completeness,

@@ -17,9 +17,10 @@ A value that does not fit its positions fails the task (never a shifted line).
 from __future__ import annotations
 
 from include.connectors.base import Connector, DataSet
-from include.connectors.catalog import CATALOG
+from include.connectors.config import ConfigKey, Pattern, sftp_keys
 from include.connectors.formats import Field, FixedWidth
 from include.connectors.transports.sftp import SftpUpload
+from include.connectors.types import D1, Direction, IntegrationType
 
 LAYOUT = (
     Field("tipo_registro", 1), Field("codigo_painel", 6), Field("data", 8), Field("cnpj_filial", 14),
@@ -28,7 +29,29 @@ LAYOUT = (
 
 
 class Audit(Connector):
-    spec = CATALOG["audit"]
+    spec = IntegrationType(
+        code="audit",
+        name="Audit",
+        business="Painel de auditoria de mercado",
+        data="Sell-out por produto e filial",
+        file_format="TXT posicional",
+        transport="SFTP",
+        direction=Direction.OUT,
+        window=D1,
+        keys=(
+            *sftp_keys("/audit"),
+            ConfigKey(
+                "codigo_painel",
+                "Código da farmácia no painel",
+                rules=(Pattern(r"\d{6}", "validation.digits6"),),
+                label_en="Pharmacy code in the panel",
+            ),
+        ),
+        domains=("auditpanel.com.br",),
+        manual_run_allowed=True,
+        step_timeout_min=45,
+        run_timeout_min=240,
+    )
     datasets = (
         DataSet("sellout", "panel_sellout.sql", tuple(f.name for f in LAYOUT), FixedWidth(layout=LAYOUT),
                 "audit_sellout_{start}_{end}_t{task}", totals=("quantidade", "valor_total"),

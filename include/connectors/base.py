@@ -2,13 +2,14 @@
 the framework (export, storage, delivery, task lifecycle) does the rest.
 
     class Smarket(Connector):
-        spec = CATALOG["smarket"]
+        spec = IntegrationType(code="smarket", name="Smarket", ..., domains=("smarket.com.br",))
         datasets = (DataSet("sellout", "sellout_items.sql", COLUMNS, Csv(), "smarket_sellout_{period}_t{task}"),)
         transport = HttpsUpload(path="/sellout", auth=BearerToken("token"))
 
-A partner overrides a hook only for what is truly its own (e.g. extra request headers). Its catalog entry
-(`spec`: keys, validation, window, manual flag) is the same object the registration uses, and the
-conformance suite checks that every key its transport reads is declared there.
+A partner overrides a hook only for what is truly its own (e.g. extra request headers). Its declaration
+(`spec`: identity, keys and their validation, window, manual flag, domains, time limits) is its entry of the
+catalog, which the registration uses, and the conformance suite checks that every key its transport reads is
+declared there.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar
 from zoneinfo import ZoneInfo
 
-from include.connectors.catalog import IntegrationType
+from include.connectors import hosts, partner_domains
 from include.connectors.formats.base import FileFormat
+from include.connectors.types import IntegrationType
 
 if TYPE_CHECKING:
     from include.connectors.inbound.apply import Inbound, InboundKinds
@@ -230,15 +232,34 @@ class Connector:
         """Partner-specific request metadata (HTTP headers; ignored by file transports)."""
         return {}
 
+    def domains(self) -> tuple[str, ...]:
+        """Where its partner may be reached: its declared domains, or the operator's for its type."""
+        return partner_domains.operator_domains().get(self.code, self.spec.domains)
+
     def deliver(self, delivery: Delivery, config: Mapping[str, str]) -> Receipt:
         if self.transport is None:
             raise TypeError(f"{self.code} sends nothing")
-        return self.transport.deliver(delivery, config, self.headers(delivery, config))
+        with hosts.reaching(self.domains()):
+            return self.transport.deliver(delivery, config, self.headers(delivery, config))
 
     def check_connection(self, config: Mapping[str, str]) -> None:
-        for side in (self.transport, self.inbox):
-            if side is not None:
-                side.check(config)
+        with hosts.reaching(self.domains()):
+            for side in (self.transport, self.inbox):
+                if side is not None:
+                    side.check(config)
+
+    def receive(self, config: Mapping[str, str], limit: int) -> Iterator[ReceivedFile]:
+        """The files its inbox offers now (`Inbox.receive`)."""
+        if self.inbox is None:
+            raise TypeError(f"{self.code} receives nothing")
+        with hosts.reaching(self.domains()):
+            yield from self.inbox.receive(config, limit)
+
+    def acknowledge(self, received: ReceivedFile, config: Mapping[str, str]) -> None:
+        if self.inbox is None:
+            raise TypeError(f"{self.code} receives nothing")
+        with hosts.reaching(self.domains()):
+            self.inbox.acknowledge(received, config)
 
     def keys(self) -> frozenset[str]:
         """Every configuration key its transport and inbox read."""

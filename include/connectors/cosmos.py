@@ -11,15 +11,27 @@ change audited with the values before and after.
 from __future__ import annotations
 
 from include.connectors.base import Connector
-from include.connectors.catalog import CATALOG
+from include.connectors.config import https_keys
 from include.connectors.inbound import JsonRecords, ProductCatalog
 from include.connectors.transports.http_auth import BearerToken
 from include.connectors.transports.https import HttpsInbox
+from include.connectors.types import DailyWindow, Direction, IntegrationType
 
 PRODUCT_FIELDS = tuple(name for name, _, _ in ProductCatalog.columns)
 
 
 class Cosmos(Connector):
-    spec = CATALOG["cosmos"]
+    spec = IntegrationType(
+        code="cosmos",
+        name="Cosmos",
+        business="Catálogo de produtos",
+        data="Dados de produtos por EAN (recebimento)",
+        file_format="JSON",
+        transport="HTTPS (token)",
+        direction=Direction.IN,
+        window=DailyWindow(days_back=0),
+        keys=https_keys("https://api.cosmos.bluesoft.com.br"),
+        domains=("bluesoft.com.br",),
+    )
     inbox = HttpsInbox(auth=BearerToken("token"), path="/atualizacoes")
     inbound = ProductCatalog(JsonRecords("produtos", PRODUCT_FIELDS))

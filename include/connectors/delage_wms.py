@@ -13,16 +13,30 @@ Contract (ours, until the partner's real specification):
 from __future__ import annotations
 
 from include.connectors.base import Connector
-from include.connectors.catalog import CATALOG
+from include.connectors.config import https_keys
 from include.connectors.formats import Json
 from include.connectors.inbound import JsonRecords, StockMovements
 from include.connectors.transports.http_auth import BearerToken
 from include.connectors.transports.https import HttpsInbox, HttpsUpload
+from include.connectors.types import INCREMENTAL, Direction, IntegrationType
 from include.connectors.wms import MOVEMENT_FIELDS, replenishment_orders
 
 
 class DelageWms(Connector):
-    spec = CATALOG["delage_wms"]
+    spec = IntegrationType(
+        code="delage_wms",
+        name="Delage WMS",
+        business="Armazém (WMS)",
+        data="Pedidos (envio); movimentos de estoque (retorno)",
+        file_format="JSON",
+        transport="HTTPS (token)",
+        direction=Direction.BOTH,
+        window=INCREMENTAL,
+        keys=https_keys("https://api.delage.com.br/wms"),
+        domains=("delage.com.br",),
+        step_timeout_min=10,
+        run_timeout_min=60,
+    )
     datasets = (replenishment_orders(Json(root="pedidos"), "delage_pedidos_filial{branch}_{start}_{end}_t{task}"),)
     transport = HttpsUpload(auth=BearerToken("token"), path="/pedidos")
     inbox = HttpsInbox(auth=BearerToken("token"), path="/retornos")

@@ -11,10 +11,11 @@ partner: CPF, name and e-mail are in its file and nowhere else).
 from __future__ import annotations
 
 from include.connectors.base import Connector, DataSet
-from include.connectors.catalog import CATALOG
+from include.connectors.config import ConfigKey, Pattern, url_key
 from include.connectors.formats import JsonLines
 from include.connectors.transports.http_auth import HmacSignature
 from include.connectors.transports.https import HttpsUpload
+from include.connectors.types import INCREMENTAL, Direction, IntegrationType
 
 EVENT_COLUMNS = (
     "id_evento", "acao", "ocorrido_em", "cliente_cpf", "cliente_nome", "cliente_email", "filial", "cupom",
@@ -23,7 +24,32 @@ EVENT_COLUMNS = (
 
 
 class Dito(Connector):
-    spec = CATALOG["dito"]
+    spec = IntegrationType(
+        code="dito",
+        name="Dito",
+        business="CRM e automação de marketing",
+        data="Eventos de compra com identificação do cliente",
+        file_format="JSON Lines",
+        transport="HTTPS (chave + assinatura HMAC)",
+        direction=Direction.OUT,
+        window=INCREMENTAL,
+        keys=(
+            url_key("https://events.plataforma.dito.com.br"),
+            ConfigKey(
+                "api_key",
+                "Chave de API (pública)",
+                label_en="API key (public)",
+                rules=(Pattern(r"[A-Za-z0-9_-]{8,128}", "validation.api_key"),),
+            ),
+            ConfigKey(
+                "api_secret", "Segredo da API (assinatura HMAC)", secret=True, label_en="API secret (HMAC signature)"
+            ),
+        ),
+        domains=("dito.com.br",),
+        manual_run_allowed=True,
+        step_timeout_min=10,
+        run_timeout_min=60,
+    )
     datasets = (
         DataSet("eventos", "purchase_events.sql", EVENT_COLUMNS, JsonLines(), "dito_eventos_{start}_{end}_t{task}",
                 totals=("valor_total",), order_by=("ocorrido_em", "filial", "cupom")),

@@ -12,15 +12,27 @@ Contract (ours, until the partner's real specification):
 from __future__ import annotations
 
 from include.connectors.base import Connector
-from include.connectors.catalog import CATALOG
+from include.connectors.config import sftp_keys
 from include.connectors.formats import Csv
 from include.connectors.inbound import CsvRecords, StockMovements
 from include.connectors.transports.sftp import SftpInbox, SftpUpload
+from include.connectors.types import INCREMENTAL, Direction, IntegrationType
 from include.connectors.wms import MOVEMENT_FIELDS, replenishment_orders
 
 
 class ExactWms(Connector):
-    spec = CATALOG["exact_wms"]
+    spec = IntegrationType(
+        code="exact_wms",
+        name="Exact WMS",
+        business="Armazém (WMS)",
+        data="Pedidos (envio); movimentos de estoque (retorno)",
+        file_format="CSV ;",
+        transport="SFTP",
+        direction=Direction.BOTH,
+        window=INCREMENTAL,
+        keys=sftp_keys("/exact"),
+        domains=("exactwms.com.br",),
+    )
     datasets = (replenishment_orders(Csv(decimal_comma=False), "exact_pedidos_filial{branch}_{start}_{end}_t{task}"),)
     transport = SftpUpload()
     inbox = SftpInbox()

@@ -16,10 +16,11 @@ Contract (ours, until the partner's real specification), ISO-8859-1, LF:
 from __future__ import annotations
 
 from include.connectors.base import Connector
-from include.connectors.catalog import CATALOG
+from include.connectors.config import sftp_keys
 from include.connectors.formats import Field, FixedWidth
 from include.connectors.inbound import FixedWidthRecords, StockMovements
 from include.connectors.transports.sftp import SftpInbox, SftpUpload
+from include.connectors.types import INCREMENTAL, Direction, IntegrationType
 from include.connectors.wms import replenishment_orders
 
 ORDER_LAYOUT = (
@@ -33,7 +34,18 @@ MOVEMENT_LAYOUT = (
 
 
 class FisoftWms(Connector):
-    spec = CATALOG["fisoft_wms"]
+    spec = IntegrationType(
+        code="fisoft_wms",
+        name="FISoft WMS",
+        business="Armazém (WMS)",
+        data="Pedidos (envio); movimentos de estoque (retorno)",
+        file_format="TXT posicional",
+        transport="SFTP",
+        direction=Direction.BOTH,
+        window=INCREMENTAL,
+        keys=sftp_keys("/fisoft"),
+        domains=("fisoft.com.br",),
+    )
     datasets = (
         replenishment_orders(FixedWidth(layout=ORDER_LAYOUT), "fisoft_pedidos_filial{branch}_{start}_{end}_t{task}"),
     )

@@ -3,22 +3,25 @@ address that was checked is the one a transport connects to.
 
 A support agent types URLs and SFTP hosts into an integration's configuration; without this rule a typo
 or a malicious edit could send a pharmacy's sales to any server, or probe our internal network from a
-worker. Production hosts are an allow-list per type (`IntegrationType.domains`, from partner_domains.py,
-which the operator may replace per type with INTEGRACOES_PARTNER_DOMAINS), and at delivery time a
-partner's name must not resolve to a private, loopback or link-local address; the partner sandbox of the
-demo and the tests is added by the stack through INTEGRACOES_PARTNER_HOSTS (never in production), the one
-exception to both rules.
+worker. Production hosts are an allow-list per type (`IntegrationType.domains`, declared by each connector,
+which the operator may replace per type with INTEGRACOES_PARTNER_DOMAINS), checked at registration and again
+when a connector reaches its partner (`reaching`: the transports below it need not know whose they are). At
+delivery time a partner's name must also not resolve to a private, loopback or link-local address. The
+partner sandbox of the demo and the tests is added by the stack through INTEGRACOES_PARTNER_HOSTS (never in
+production), the one exception to both rules.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import socket
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from include import settings
-from include.connectors import addresses, partner_domains
+from include.connectors import addresses
 from include.connectors.addresses import PartnerUrl
 from include.connectors.errors import PartnerRejectedError, PartnerUnavailableError
 
@@ -33,6 +36,21 @@ def host_allowed(host: str, domains: Iterable[str]) -> bool:
     if host in extra_hosts():
         return True
     return any(host == domain or host.endswith("." + domain) for domain in domains)
+
+
+# The domains of the partner a connector is reaching now (none outside a connector's call: sandbox hosts only).
+_REACHING: ContextVar[tuple[str, ...]] = ContextVar("partner_domains", default=())
+
+
+@contextmanager
+def reaching(domains: Iterable[str]) -> Iterator[None]:
+    """Within it, `destination` admits the hosts of these domains: a connector wraps its calls to its transport
+    and inbox, so that each partner's data can only go to that partner."""
+    token = _REACHING.set(tuple(domains))
+    try:
+        yield
+    finally:
+        _REACHING.reset(token)
 
 
 @dataclass(frozen=True)
@@ -61,13 +79,13 @@ def partner_url(value: str) -> PartnerUrl:
 def destination(host: str, port: int, domains: Iterable[str] | None = None) -> Destination:
     """The checked address to connect to for a partner's host, or the reason it may not be reached.
 
-    Without `domains` only the sandbox hosts and hosts of every catalogued partner pass."""
+    Without `domains`, those of the partner being reached (`reaching`); the sandbox hosts always pass."""
     try:
         host = addresses.parse_host(host)
     except addresses.AddressError:
         raise PartnerRejectedError("o endereço configurado do parceiro é inválido") from None
     if domains is None:
-        domains = [domain for names in partner_domains.DOMAINS.values() for domain in names]
+        domains = _REACHING.get()
     if not host_allowed(host, domains):
         raise PartnerRejectedError(f"o endereço {host} não pertence ao parceiro")
     found = _resolve(host, port)

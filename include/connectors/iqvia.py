@@ -17,9 +17,10 @@ Same data as the Audit panel (include/sql/extract/panel_sellout.sql), IQVIA's ow
 from __future__ import annotations
 
 from include.connectors.base import Connector, DataSet
-from include.connectors.catalog import CATALOG
+from include.connectors.config import ConfigKey, Pattern, sftp_keys
 from include.connectors.formats import Field, FixedWidth
 from include.connectors.transports.sftp import SftpUpload
+from include.connectors.types import D1, Direction, IntegrationType
 
 LAYOUT = (
     Field("tipo_registro", 1), Field("codigo_painel", 6), Field("data", 8), Field("cnpj_filial", 14),
@@ -28,7 +29,28 @@ LAYOUT = (
 
 
 class Iqvia(Connector):
-    spec = CATALOG["iqvia"]
+    spec = IntegrationType(
+        code="iqvia",
+        name="IQVIA",
+        business="Painel de sell-out (arquivos)",
+        data="Sell-out por produto, filial e dia",
+        file_format="TXT posicional",
+        transport="SFTP",
+        direction=Direction.OUT,
+        window=D1,
+        keys=(
+            *sftp_keys("/iqvia"),
+            ConfigKey(
+                "codigo_painel",
+                "Código da farmácia no painel IQVIA",
+                rules=(Pattern(r"\d{6}", "validation.digits6"),),
+                label_en="Pharmacy code in the IQVIA panel",
+            ),
+        ),
+        domains=("iqvia.com.br", "iqvia.com"),
+        step_timeout_min=45,
+        run_timeout_min=240,
+    )
     datasets = (
         DataSet("sellout", "panel_sellout.sql", tuple(f.name for f in LAYOUT), FixedWidth(layout=LAYOUT),
                 "iqvia_sellout_{start}_{end}_t{task}", totals=("quantidade", "valor_total"),

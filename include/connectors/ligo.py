@@ -10,15 +10,29 @@ Dito (include/sql/extract/purchase_events.sql: who bought what, where and when);
 from __future__ import annotations
 
 from include.connectors.base import Connector, DataSet
-from include.connectors.catalog import CATALOG
+from include.connectors.config import https_keys
 from include.connectors.dito import EVENT_COLUMNS
 from include.connectors.formats import Json
 from include.connectors.transports.http_auth import ApiKeyHeader
 from include.connectors.transports.https import HttpsUpload
+from include.connectors.types import INCREMENTAL, Direction, IntegrationType
 
 
 class Ligo(Connector):
-    spec = CATALOG["ligo"]
+    spec = IntegrationType(
+        code="ligo",
+        name="Ligo",
+        business="Mensageria com clientes",
+        data="Eventos de compra para mensagens pós-venda",
+        file_format="JSON",
+        transport="HTTPS (API key)",
+        direction=Direction.OUT,
+        window=INCREMENTAL,
+        keys=https_keys("https://api.ligo.com.br/v1", credential="api_key", label="Chave de API", label_en="API key"),
+        domains=("ligo.com.br",),
+        step_timeout_min=10,
+        run_timeout_min=60,
+    )
     datasets = (
         DataSet("eventos", "purchase_events.sql", EVENT_COLUMNS, Json(root="eventos"),
                 "ligo_eventos_{start}_{end}_t{task}", totals=("valor_total",),

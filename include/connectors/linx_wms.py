@@ -15,18 +15,39 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from include.connectors.base import Connector, Delivery
-from include.connectors.catalog import CATALOG
+from include.connectors.config import ConfigKey, IntRange, Pattern, url_key
 from include.connectors.formats import Xml
 from include.connectors.inbound import StockMovements, XmlRecords
 from include.connectors.transports.http_auth import BasicAuth
 from include.connectors.transports.https import HttpsInbox, HttpsUpload
+from include.connectors.types import INCREMENTAL, Direction, IntegrationType
 from include.connectors.wms import MOVEMENT_FIELDS, replenishment_orders
 
 NAMESPACE = "urn:integracoes:linx-wms:v1"
 
 
 class LinxWms(Connector):
-    spec = CATALOG["linx_wms"]
+    spec = IntegrationType(
+        code="linx_wms",
+        name="Linx WMS",
+        business="Armazém (WMS)",
+        data="Pedidos de reposição (envio); movimentos de estoque (retorno)",
+        file_format="XML",
+        transport="HTTPS (usuário/senha)",
+        direction=Direction.BOTH,
+        window=INCREMENTAL,
+        keys=(
+            url_key(),
+            ConfigKey(
+                "usuario", "Usuário", rules=(Pattern(r"[A-Za-z0-9._@-]{1,64}", "validation.username"),), label_en="User"
+            ),
+            ConfigKey("senha", "Senha", secret=True, label_en="Password"),
+            ConfigKey("codigo_deposito", "Código do depósito", rules=(IntRange(1, 9999),), label_en="Warehouse code"),
+        ),
+        domains=("linx.com.br",),
+        step_timeout_min=10,
+        run_timeout_min=60,
+    )
     datasets = (
         replenishment_orders(
             Xml(root="pedidosReposicao", row="pedido", namespace=NAMESPACE, attributes=(("versao", "1.0"),)),

@@ -10,15 +10,31 @@ the sales since the last delivered cutoff.
 from __future__ import annotations
 
 from include.connectors.base import Connector, DataSet
-from include.connectors.catalog import CATALOG
+from include.connectors.config import https_keys
 from include.connectors.dito import EVENT_COLUMNS
 from include.connectors.formats import Json
 from include.connectors.transports.http_auth import ApiKeyHeader
 from include.connectors.transports.https import HttpsUpload
+from include.connectors.types import INCREMENTAL, Direction, IntegrationType
 
 
 class NaapYes(Connector):
-    spec = CATALOG["naapyes"]
+    spec = IntegrationType(
+        code="naapyes",
+        name="NaapYes",
+        business="Aplicativo de benefícios ao cliente",
+        data="Vendas com identificação do cliente e itens",
+        file_format="JSON",
+        transport="HTTPS (API key)",
+        direction=Direction.OUT,
+        window=INCREMENTAL,
+        keys=https_keys(
+            "https://api.naapyes.com.br/v1", credential="api_key", label="Chave de API", label_en="API key"
+        ),
+        domains=("naapyes.com.br",),
+        step_timeout_min=10,
+        run_timeout_min=60,
+    )
     datasets = (
         DataSet("vendas", "purchase_events.sql", EVENT_COLUMNS, Json(root="vendas"),
                 "naapyes_vendas_{start}_{end}_t{task}", totals=("valor_total",),

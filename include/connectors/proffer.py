@@ -19,17 +19,60 @@ agents only; they travel to the partner with the account's set-up, not in the fi
 from __future__ import annotations
 
 from include.connectors.base import Connector, DataSet
-from include.connectors.catalog import CATALOG
+from include.connectors.config import ConfigKey, IntRange, OneOf, url_key
 from include.connectors.formats import Csv
 from include.connectors.inbound import JsonRecords, PriceSuggestions
 from include.connectors.transports.http_auth import BearerToken
 from include.connectors.transports.https import HttpsInbox, HttpsUpload
+from include.connectors.types import D1, Direction, IntegrationType
 
 CSV = Csv(decimal_comma=False)
 
 
 class Proffer(Connector):
-    spec = CATALOG["proffer"]
+    spec = IntegrationType(
+        code="proffer",
+        name="Proffer",
+        business="Recomendação de preços",
+        data="Produtos, sell-in e sell-out; retorna preços sugeridos",
+        file_format="CSV (envio) / JSON (retorno)",
+        transport="HTTPS (token)",
+        direction=Direction.BOTH,
+        window=D1,
+        keys=(
+            url_key("https://api.proffer.com.br/v1"),
+            ConfigKey("token", "Chave de acesso", secret=True, label_en="Access token"),
+            # Proffer's defaults are set by the support team (the manual: visible to agents only).
+            ConfigKey(
+                "dias_historico",
+                "Dias de histórico enviados",
+                default="90",
+                rules=(IntRange(7, 365),),
+                label_en="Days of history sent",
+                agents_only=True,
+            ),
+            ConfigKey(
+                "margem_minima_percentual",
+                "Margem mínima (%)",
+                default="10",
+                rules=(IntRange(0, 100),),
+                label_en="Minimum margin (%)",
+                agents_only=True,
+            ),
+            ConfigKey(
+                "arredondamento",
+                "Arredondamento do preço sugerido",
+                default="0,99",
+                rules=(OneOf(("0,99", "0,90", "0,49", "nenhum")),),
+                label_en="Rounding of the suggested price",
+                agents_only=True,
+            ),
+        ),
+        domains=("proffer.com.br",),
+        manual_run_allowed=True,
+        step_timeout_min=45,
+        run_timeout_min=240,
+    )
     datasets = (
         DataSet("produtos", "proffer_products.sql", ("ean", "descricao", "fabricante", "categoria", "zona", "preco"),
                 CSV, "proffer_produtos_{start}_t{task}", order_by=("zona", "ean"), snapshot=True),

@@ -10,16 +10,31 @@ Written with a conditional PUT (If-None-Match: *): a re-delivery never overwrite
 from __future__ import annotations
 
 from include.connectors.base import Connector, DataSet
-from include.connectors.catalog import CATALOG
+from include.connectors.config import s3_keys
 from include.connectors.formats import Csv
 from include.connectors.transports.s3 import S3Upload
+from include.connectors.types import D1, Direction, IntegrationType
 
 _CSV = Csv(delimiter=",", decimal_comma=False)
 _NAME = "propz_{dataset}_{start}_{end}_t{task}"
 
 
 class Propz(Connector):
-    spec = CATALOG["propz"]
+    spec = IntegrationType(
+        code="propz",
+        name="Propz",
+        business="CRM e analytics de varejo",
+        data="Vendas, itens, clientes (CPF com hash) e produtos",
+        file_format="CSV , gzip",
+        transport="S3",
+        direction=Direction.OUT,
+        window=D1,
+        keys=s3_keys(),
+        domains=("amazonaws.com",),
+        manual_run_allowed=True,
+        step_timeout_min=45,
+        run_timeout_min=240,
+    )
     datasets = (
         DataSet("vendas", "propz_sales.sql",
                 ("cnpj_filial", "cupom", "data_hora", "cliente_hash", "valor_total", "desconto"), _CSV, _NAME,

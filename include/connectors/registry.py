@@ -1,7 +1,8 @@
-"""The connectors the product can run, by type code (explicit and typed; no scanning, no dotted strings).
+"""The connectors the product can run, by type code (explicit and typed; no scanning, no dotted strings): each
+declares its type (`spec`), and the catalog is theirs (include/connectors/catalog.py).
 
-A type of the catalog is *available* only when a connector here implements it: only available types can
-be registered, become DAGs and run.
+A type is *available* only when a connector here implements it: an integration of a type no longer here
+cannot be registered, become a DAG or run, and its page says why.
 """
 
 from __future__ import annotations
@@ -34,10 +35,10 @@ from include.connectors.webcompras import WebCompras
 
 CONNECTORS: dict[str, type[Connector]] = {
     connector.spec.code: connector
-    for connector in (
-        Smarket, Trivio, Audit, Propz, Dito, IqviaApi, Sngpc, LinkedFarma, Iqvia, ScannTech, Ligo, NaapYes,
-        Pricefy, WebCompras, ControlShop, BeneficiosUnifabra, LinxWms, ExactWms, FisoftWms, DelageWms, Cosmos,
-        Proffer, BoaVista,
+    for connector in (  # the catalog's order: GET /types and the form's list of types follow it
+        NaapYes, BeneficiosUnifabra, Propz, WebCompras, ControlShop, BoaVista, Pricefy, LinkedFarma, Proffer, Dito,
+        Smarket, Ligo, LinxWms, Trivio, Audit, Sngpc, ExactWms, FisoftWms, DelageWms, Iqvia, IqviaApi, Cosmos,
+        ScannTech,
     )
 }  # fmt: skip
 

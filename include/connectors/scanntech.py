@@ -11,15 +11,38 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from include.connectors.base import Connector, DataSet, Delivery
-from include.connectors.catalog import CATALOG
+from include.connectors.config import ConfigKey, IntRange, https_keys
 from include.connectors.formats import Json
 from include.connectors.smarket import SELLOUT_COLUMNS
 from include.connectors.transports.http_auth import ApiKeyHeader
 from include.connectors.transports.https import HttpsUpload
+from include.connectors.types import D1, Direction, IntegrationType
 
 
 class ScannTech(Connector):
-    spec = CATALOG["scanntech"]
+    spec = IntegrationType(
+        code="scanntech",
+        name="ScannTech",
+        business="Dados de varejo e promoções",
+        data="Itens vendidos",
+        file_format="JSON",
+        transport="HTTPS (API key)",
+        direction=Direction.OUT,
+        window=D1,
+        keys=(
+            *https_keys(
+                "https://api.scanntech.com.br/v2", credential="api_key", label="Chave de API", label_en="API key"
+            ),
+            ConfigKey(
+                "codigo_empresa",
+                "Código da empresa na ScannTech",
+                rules=(IntRange(1, 99_999_999),),
+                label_en="Company code at ScannTech",
+            ),
+        ),
+        domains=("scanntech.com.br", "scanntech.com"),
+        manual_run_allowed=True,
+    )
     datasets = (
         DataSet("itens", "sellout_items.sql", SELLOUT_COLUMNS, Json(root="itens"),
                 "scanntech_itens_{start}_{end}_t{task}", totals=("quantidade", "valor_total"),

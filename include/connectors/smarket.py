@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from include.connectors.base import Connector, DataSet, Delivery
-from include.connectors.catalog import CATALOG
+from include.connectors.config import ConfigKey, Pattern, https_keys
 from include.connectors.formats import Csv
 from include.connectors.transports.http_auth import BearerToken
 from include.connectors.transports.https import HttpsUpload
+from include.connectors.types import D1, Direction, IntegrationType
 
 SELLOUT_COLUMNS = (
     "filial", "cnpj_filial", "data", "cupom", "item", "ean", "descricao", "quantidade", "preco_unitario",
@@ -23,7 +24,27 @@ SELLOUT_COLUMNS = (
 
 
 class Smarket(Connector):
-    spec = CATALOG["smarket"]
+    spec = IntegrationType(
+        code="smarket",
+        name="Smarket",
+        business="Trade marketing e promoções",
+        data="Itens vendidos com códigos de promoção",
+        file_format="CSV ;",
+        transport="HTTPS (token)",
+        direction=Direction.OUT,
+        window=D1,
+        keys=(
+            *https_keys("https://api.smarket.com.br/v1"),
+            ConfigKey(
+                "codigo_cliente",
+                "Código do cliente na Smarket",
+                rules=(Pattern(r"[A-Za-z0-9-]{1,20}", "validation.code"),),
+                label_en="Customer code at Smarket",
+            ),
+        ),
+        domains=("smarket.com.br",),
+        manual_run_allowed=True,
+    )
     datasets = (
         DataSet(
             "sellout", "sellout_items.sql", SELLOUT_COLUMNS, Csv(delimiter=";"),

@@ -14,10 +14,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from include.connectors.base import Connector, DataSet, Delivery
-from include.connectors.catalog import CATALOG
+from include.connectors.config import ConfigKey, Pattern, url_key
 from include.connectors.formats import Xml
 from include.connectors.transports.http_auth import BasicAuth
 from include.connectors.transports.https import HttpsUpload
+from include.connectors.types import DailyWindow, Direction, IntegrationType
 
 NAMESPACE = "urn:integracoes:sngpc:v1"
 MOVEMENT_COLUMNS = (
@@ -26,7 +27,35 @@ MOVEMENT_COLUMNS = (
 
 
 class Sngpc(Connector):
-    spec = CATALOG["sngpc"]
+    spec = IntegrationType(
+        code="sngpc",
+        name="SNGPC",
+        business="Medicamentos controlados (Anvisa)",
+        data="Entradas e dispensações de controlados por filial",
+        file_format="XML",
+        transport="HTTPS (usuário/senha)",
+        direction=Direction.OUT,
+        window=DailyWindow(days_back=1, max_days_per_file=7),
+        keys=(
+            url_key("https://sngpc.anvisa.gov.br/webservice", label="URL do serviço", label_en="Service URL"),
+            ConfigKey(
+                "usuario",
+                "Usuário Anvisa",
+                rules=(Pattern(r"[A-Za-z0-9._@-]{1,64}", "validation.username"),),
+                label_en="Anvisa user",
+            ),
+            ConfigKey("senha", "Senha Anvisa", secret=True, label_en="Anvisa password"),
+            ConfigKey(
+                "crf_responsavel",
+                "CRF do farmacêutico responsável",
+                rules=(Pattern(r"[A-Z]{2}-?\d{3,6}", "validation.crf"),),
+                label_en="CRF of the pharmacist in charge",
+            ),
+        ),
+        domains=("anvisa.gov.br",),
+        step_timeout_min=45,
+        run_timeout_min=240,
+    )
     datasets = (
         DataSet("movimentacoes", "controlled_movements.sql", MOVEMENT_COLUMNS,
                 Xml(root="mensagemSNGPC", row="movimento", namespace=NAMESPACE, attributes=(("versao", "1.0"),)),

@@ -11,10 +11,11 @@ quantidade}, ...]} (stock as it is when the file is made), `Authorization: Beare
 from __future__ import annotations
 
 from include.connectors.base import Connector, DataSet
-from include.connectors.catalog import CATALOG
+from include.connectors.config import https_keys
 from include.connectors.formats import Json
 from include.connectors.transports.http_auth import BearerToken
 from include.connectors.transports.https import HttpsUpload
+from include.connectors.types import D1, Direction, IntegrationType
 
 PURCHASE_COLUMNS = (
     "cnpj_filial", "cnpj_fornecedor", "fornecedor", "nota_fiscal", "data", "item", "ean", "quantidade",
@@ -23,7 +24,18 @@ PURCHASE_COLUMNS = (
 
 
 class WebCompras(Connector):
-    spec = CATALOG["webcompras"]
+    spec = IntegrationType(
+        code="webcompras",
+        name="WebCompras",
+        business="Plataforma de compras",
+        data="Compras (sell-in) e estoque por filial",
+        file_format="JSON",
+        transport="HTTPS (token)",
+        direction=Direction.OUT,
+        window=D1,
+        keys=https_keys("https://api.webcompras.com.br/v2"),
+        domains=("webcompras.com.br",),
+    )
     datasets = (
         DataSet("compras", "purchases.sql", PURCHASE_COLUMNS, Json(root="compras"),
                 "webcompras_compras_{start}_{end}_t{task}", totals=("quantidade", "custo_total"),

@@ -9,15 +9,9 @@ from typing import Any
 import psycopg
 
 from include.connectors import registry
-from include.connectors.catalog import (
-    TYPES,
-    DailyWindow,
-    IncrementalWindow,
-    IntegrationType,
-    OwnTimetable,
-    WindowPolicy,
-)
+from include.connectors.catalog import TYPES
 from include.connectors.config import ConfigKey, IntRange, Pattern
+from include.connectors.types import DailyWindow, IncrementalWindow, IntegrationType, OwnTimetable, WindowPolicy
 from include.integracoes.messages import DEFAULT_LANGUAGE, text
 from include.integracoes.principal import Principal
 

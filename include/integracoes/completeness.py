@@ -28,8 +28,8 @@ from psycopg import sql
 from psycopg.rows import dict_row
 
 from include.connectors.base import Connector, DataSet
-from include.connectors.catalog import IncrementalWindow
 from include.connectors.registry import connector_for
+from include.connectors.types import IncrementalWindow
 from include.integracoes import alerts, health, integrations, late_rows, tasks
 from include.integracoes.messages import DEFAULT_LANGUAGE, text
 from include.integracoes.principal import Principal

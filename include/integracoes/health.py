@@ -25,7 +25,8 @@ from psycopg import sql
 from psycopg.rows import dict_row
 
 from include import settings
-from include.connectors.catalog import TYPES, IncrementalWindow
+from include.connectors.catalog import TYPES
+from include.connectors.types import IncrementalWindow
 from include.integracoes import integrations
 from include.integracoes.messages import DEFAULT_LANGUAGE, text
 from include.integracoes.principal import Principal

@@ -23,10 +23,11 @@ from psycopg.rows import dict_row
 from include import settings
 from include.connectors import addresses, hosts
 from include.connectors.base import TIMEZONE
-from include.connectors.catalog import CATALOG, IncrementalWindow, IntegrationType
+from include.connectors.catalog import CATALOG
 from include.connectors.config import ConfigKey, Host, Url
 from include.connectors.registry import is_available
 from include.connectors.transports.sftp import HOST_KEY
+from include.connectors.types import IncrementalWindow, IntegrationType
 from include.integracoes import audit, secrets
 from include.integracoes.errors import Invalid, NotFound
 from include.integracoes.paging import Page, check_paging

@@ -53,7 +53,7 @@ class Receiver:
         inbox = self.connector.inbox
         assert inbox is not None
         applied = 0
-        for offered in inbox.receive(self.config, MAX_FILES_PER_RUN):
+        for offered in self.connector.receive(self.config, MAX_FILES_PER_RUN):
             known = offered.partner_id and files.applied_file(
                 self.conn, self.integration_id, partner_id=offered.partner_id
             )
@@ -65,7 +65,7 @@ class Receiver:
             else:
                 self._log(None, "log.received_already_applied", name=offered.name)
             if inbox.acknowledges:
-                inbox.acknowledge(offered, self.config)
+                self.connector.acknowledge(offered, self.config)
                 self._log(None, "log.received_acknowledged", name=offered.name)
         return applied
 

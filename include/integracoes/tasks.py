@@ -24,7 +24,7 @@ import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
 
-from include.connectors.catalog import IncrementalWindow, WindowPolicy
+from include.connectors.types import IncrementalWindow, WindowPolicy
 from include.integracoes import integrations, metrics
 from include.integracoes.errors import Conflict, Invalid
 from include.integracoes.messages import DEFAULT_LANGUAGE, text

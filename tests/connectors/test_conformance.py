@@ -11,8 +11,9 @@ import pytest
 
 from include.connectors import export
 from include.connectors.base import Connector, DataSet
-from include.connectors.catalog import CATALOG, Direction
+from include.connectors.catalog import CATALOG
 from include.connectors.registry import CONNECTORS
+from include.connectors.types import Direction
 from tests.connectors.conftest import Erp, sandbox_config
 
 CONNECTOR_CODES = sorted(CONNECTORS)

@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
-from include.connectors import hosts, partner_domains
+from include.connectors import addresses, hosts, partner_domains
 from include.connectors.catalog import CATALOG
 from include.connectors.errors import PartnerRejectedError, PartnerUnavailableError
+from include.connectors.registry import CONNECTORS
 
 SMARKET = ("smarket.com.br",)
 
@@ -86,10 +87,33 @@ def test_a_stored_url_the_strict_reading_refuses_is_never_connected_to(
         hosts.partner_url(url)
 
 
-def test_every_catalogued_type_has_its_domains_and_no_other_type_does() -> None:
-    """The allow-list without a type (hosts.destination's default) is exactly the catalogued partners' domains."""
-    assert set(partner_domains.DOMAINS) == set(CATALOG)
-    assert all(CATALOG[code].domains == names for code, names in partner_domains.DOMAINS.items())
+@pytest.mark.parametrize("code", sorted(CATALOG))
+def test_each_type_declares_its_domains_and_its_default_addresses_lie_within_them(code: str) -> None:
+    spec = CATALOG[code]
+    assert spec.domains, f"{code} declares no domain: nothing could be registered for it"
+    for key in spec.keys:
+        if (key.default or "").startswith("https://"):
+            host = addresses.parse_url(str(key.default)).host
+            assert hosts.host_allowed(host, spec.domains), f"{code}.{key.key} defaults to {host}, not its own"
+
+
+def test_a_connector_reaches_its_own_partner_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At delivery time the transports check the host against the domains of the connector calling them: one
+    partner's data cannot go to another partner's host, nor anywhere outside a connector's call."""
+    monkeypatch.delenv("INTEGRACOES_PARTNER_HOSTS", raising=False)
+    resolving_to(monkeypatch, "200.160.2.3")
+    with hosts.reaching(CONNECTORS["smarket"]().domains()):
+        assert hosts.destination("api.smarket.com.br", 443).address == "200.160.2.3"
+        with pytest.raises(PartnerRejectedError, match="não pertence ao parceiro"):
+            hosts.destination("api.dito.com.br", 443)
+    with pytest.raises(PartnerRejectedError, match="não pertence ao parceiro"):
+        hosts.destination("api.smarket.com.br", 443)
+
+
+def test_the_operator_s_domains_are_the_ones_a_connector_reaches(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INTEGRACOES_PARTNER_DOMAINS", '{"smarket": ["smkt.net"]}')
+    assert CONNECTORS["smarket"]().domains() == ("smkt.net",)
+    assert CONNECTORS["dito"]().domains() == CATALOG["dito"].domains
 
 
 def test_the_operator_replaces_a_type_s_domains_by_setting(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,7 +13,8 @@ import pytest
 from cryptography.fernet import Fernet
 
 from include.airflow_adapter import dag_factory, run_steps, schedules
-from include.connectors.catalog import CATALOG, DailyWindow, Direction, OwnTimetable
+from include.connectors.catalog import CATALOG
+from include.connectors.types import DailyWindow, Direction, OwnTimetable
 from include.integracoes import catalog, demo_data, registry, tasks
 from include.integracoes.registry import RegisteredIntegration
 

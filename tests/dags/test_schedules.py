@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from include.airflow_adapter import dag_factory, schedules
-from include.connectors.catalog import CATALOG, TYPES, DailyWindow, Direction, IncrementalWindow
+from include.connectors.catalog import CATALOG, TYPES
+from include.connectors.types import DailyWindow, Direction, IncrementalWindow
 from include.integracoes.registry import RegisteredIntegration
 
 SAO_PAULO = ZoneInfo("America/Sao_Paulo")

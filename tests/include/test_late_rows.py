@@ -133,8 +133,8 @@ def test_a_failed_correction_is_retried_by_its_own_task(daily: Daily) -> None:
 
 
 def test_every_daily_data_set_of_movements_says_where_its_late_rows_come_from() -> None:
-    from include.connectors.catalog import DailyWindow
     from include.connectors.registry import CONNECTORS
+    from include.connectors.types import DailyWindow
     from include.integracoes import late_rows
 
     unplaced = [

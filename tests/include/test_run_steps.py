@@ -202,7 +202,7 @@ def test_sales_written_while_an_export_runs_are_sent_once_by_the_next_task(incre
     import io
     import json
 
-    from include.connectors.catalog import IncrementalWindow
+    from include.connectors.types import IncrementalWindow
 
     conn, policy = incremental.conn, IncrementalWindow()
     now = datetime.now(run_steps.TIMEZONE)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import psycopg
 import pytest
 
-from include.connectors.catalog import DailyWindow, IncrementalWindow
+from include.connectors.types import DailyWindow, IncrementalWindow
 from include.integracoes import tasks
 from include.integracoes.errors import Invalid, NotFound
 from include.integracoes.principal import Principal, Tenant

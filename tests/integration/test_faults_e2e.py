@@ -15,10 +15,11 @@ Each kill point is made deterministic without hooks in the product:
    step's status change needs and nothing before it does); the test waits until every file of the task is
    `sent` and the step is blocked on that lock, kills the process, then releases the lock.
 
-Once more per transport, point 2 with the run failed from outside right after the kill, so Airflow retries
-nothing: the reconciler ends the task (Falha no envio), the ERP moves on meanwhile (the period's products and
-customers renamed), and the client reprocesses the task through the API — the partner must still get nothing
-twice and nothing different (the task sends again the bytes it rendered before, which the partner may have).
+Once more per transport, point 2 with the run failed from outside right after the kill (its DAG paused across
+both, so Airflow retries nothing): the reconciler ends the task (Falha no envio), the ERP moves on meanwhile
+(the period's products and customers renamed), and the client reprocesses the task through the API — the partner
+must still get nothing twice and nothing different (the task sends again the bytes it rendered before, which the
+partner may have).
 And once more with the client asking for the task's period again (Executar integração) instead of reprocessing:
 the request reopens the failed task, so the same file goes out under the same name — a new task would name it
 after itself, and SFTP and S3 partners would keep both copies.
@@ -272,9 +273,16 @@ def kill_in_flight(stack: RunningStack, case: Case, tenant: int, branches: list[
     register(stack, case, tenant, branches, lambda: set_mode(stack, partner, {**mode, "credencial": case.credential}))
     wait_for("the upload to reach the partner's hang", lambda: mode_used_up(stack, partner, case.credential),
              timeout=REACH_TIMEOUT_S, every=0.5)  # fmt: skip
-    kill_delivery(stack, case)
     if case.point in ENDED_FROM_OUTSIDE:
-        fail_runs(stack, case.integration["dag_id"])
+        # Paused, the scheduler queues no retry of the killed step: one started between the kill and the run's
+        # end would deliver and complete the task, and the case would never see it fail.
+        dag_id = case.integration["dag_id"]
+        set_paused(stack, dag_id, True)
+        kill_delivery(stack, case)
+        fail_runs(stack, dag_id)
+        set_paused(stack, dag_id, False)
+    else:
+        kill_delivery(stack, case)
     copies = copies_at_partner(stack, case)
     files = files_of(stack, case)
     if case.point == BEFORE_UPLOAD and (seen := copies or visible_to_partner(stack, case)):
@@ -284,6 +292,13 @@ def kill_in_flight(stack: RunningStack, case: Case, tenant: int, branches: list[
             case.problems.append(f"killed after the partner stored the first file: it has {len(copies)}")
         if any(f["status"] == "sent" for f in files if copies and f["name"] == copies[0]["name"]):
             case.problems.append("the stored file was already recorded as sent: not the point under test")
+
+
+def set_paused(stack: RunningStack, dag_id: str, paused: bool) -> None:
+    admin = {"Authorization": f"Bearer {stack.token('admin')}"}
+    wait_for(f"{dag_id} paused={paused}", lambda: httpx.patch(
+        f"{stack.url}/api/v2/dags/{dag_id}", headers=admin, json={"is_paused": paused}, timeout=30
+    ).status_code == 200, timeout=60, every=1)  # fmt: skip
 
 
 def fail_runs(stack: RunningStack, dag_id: str) -> None:

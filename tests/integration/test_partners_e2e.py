@@ -11,8 +11,9 @@ from typing import Any
 import httpx
 import pytest
 
-from include.connectors.catalog import CATALOG, IncrementalWindow
+from include.connectors.catalog import CATALOG
 from include.connectors.registry import CONNECTORS
+from include.connectors.types import IncrementalWindow
 from scripts.demo_integrations import VIDA, demo_registrations
 from tests.integration.test_runs_e2e import wait_for
 from tests.stack_fixtures import RunningStack, days_ago

@@ -169,8 +169,8 @@ class Day:
 def _daily(stack: RunningStack, conn: psycopg.Connection) -> list[Day]:
     """Every daily partner of Farmácia Vida whose files are movements of a day (late rows can reach them)."""
     from include.connectors import export
-    from include.connectors.catalog import DailyWindow
     from include.connectors.registry import connector_for
+    from include.connectors.types import DailyWindow
     from include.integracoes import late_rows, run_scope, tasks
 
     with pytest.MonkeyPatch.context() as patch:

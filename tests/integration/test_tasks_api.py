@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import psycopg
 import pytest
 
-from include.connectors.catalog import DailyWindow
+from include.connectors.types import DailyWindow
 from include.integracoes import tasks
 from tests.stack_fixtures import RunningStack
 
