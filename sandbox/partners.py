@@ -1,5 +1,5 @@
-"""HTTPS partners of the sandbox beyond Smarket: Dito (HMAC), IQVIA API (OAuth2), SNGPC (Basic + XSD), and
-ScannTech, Ligo, NaapYes, Control Shop, WebCompras (API key or token, JSON document) and Pricefy (token, CSV).
+"""HTTPS partners of the sandbox with rules of their own: Dito (HMAC), IQVIA API (OAuth2, its tokens expired on
+demand), SNGPC (Basic + XSD); and what every HTTPS twin shares (standard partners: sandbox/twins.py).
 
 Each route checks what the partner's contract says (authentication, content type, schema, required
 fields) and answers like a partner would; accepted files are recorded through `Sandbox.record`.
@@ -14,20 +14,21 @@ import hmac
 import json
 import secrets
 import time
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
-from include.connectors.formats import Json
 from sandbox import contracts
 from sandbox.state import Sandbox
 
 DITO_SECRETS = {"demo-dito-key": "demo-dito-secret", "conformidade-dito": "conformidade-segredo"}
 IQVIA_CLIENTS = {"demo-client": "demo-iqvia-secret", "conformidade-iqvia": "conformidade-segredo"}
 SNGPC_USERS = {"farmaciavida": "demo-sngpc-senha", "conformidade": "conformidade-segredo"}
+# The secret each of these partners checks against a fixed value above (every other HTTPS twin takes any
+# credential but "recusado"), by partner.
+FIXED_SECRETS = {"dito": "api_secret", "iqvia_api": "client_secret", "sngpc": "senha"}
 SIGNATURE_MAX_AGE_S = 300
 SNGPC_MAX_DAYS = 7
 _SCHEMA = Path(__file__).resolve().parent / "schemas" / "sngpc.xsd"
@@ -35,24 +36,24 @@ _DITO_FIELDS = ("id_evento", "acao", "ocorrido_em", "cliente_cpf", "valor_total"
 _IQVIA_FIELDS = ("data", "cnpj_filial", "ean", "quantidade", "valor_total", "vendas")
 
 
-def _bad(message: str, status: int = 422) -> web.Response:
+def bad(message: str, status: int = 422) -> web.Response:
     return web.json_response({"mensagem": message}, status=status)
 
 
-def _sandbox(request: web.Request) -> Sandbox:
+def sandbox_of(request: web.Request) -> Sandbox:
     return request.app["sandbox"]  # type: ignore[no-any-return]
 
 
-async def _accept(request: web.Request, partner: str, body: bytes, dataset: str | None = None) -> web.Response:
+async def accept(request: web.Request, partner: str, body: bytes, dataset: str | None = None) -> web.Response:
     """Record an upload its route has checked, once it also follows the layout the connector declares for its
     data set (sandbox/contracts.py; None: the partner's only one)."""
     key, name = request.headers.get("Idempotency-Key", ""), request.headers.get("X-Arquivo", "")
     if not key or not name or "/" in name:
-        return _bad("Idempotency-Key e X-Arquivo são obrigatórios", 400)
+        return bad("Idempotency-Key e X-Arquivo são obrigatórios", 400)
     if problem := await contracts.refusal(contracts.contract(partner, dataset), body):
-        return _bad(problem)
-    answer = _sandbox(request).record(partner, name, body, key)
-    await _sandbox(request).stored(partner, request)
+        return bad(problem)
+    answer = sandbox_of(request).record(partner, name, body, key)
+    await sandbox_of(request).stored(partner, request)
     return web.json_response(answer, status=200 if answer.get("duplicado") else 201)
 
 
@@ -63,12 +64,12 @@ def _dito_refused(request: web.Request, body: bytes) -> web.Response | None:
     secret = DITO_SECRETS.get(request.headers.get("X-Api-Key", ""))
     timestamp = request.headers.get("X-Timestamp", "")
     if secret is None or not timestamp.isdigit():
-        return _bad("chave de API inválida", 401)
+        return bad("chave de API inválida", 401)
     if abs(time.time() - int(timestamp)) > SIGNATURE_MAX_AGE_S:
-        return _bad("assinatura expirada", 401)
+        return bad("assinatura expirada", 401)
     expected = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
     if not hmac.compare_digest(expected, request.headers.get("X-Assinatura", "")):
-        return _bad("assinatura inválida", 401)
+        return bad("assinatura inválida", 401)
     return None
 
 
@@ -86,22 +87,22 @@ def _dito_problem(body: bytes) -> str | None:
 
 
 async def dito_events(request: web.Request) -> web.Response:
-    if (failure := await _sandbox(request).misbehave("dito", request=request)) is not None:
+    if (failure := await sandbox_of(request).misbehave("dito", request=request)) is not None:
         return failure
     body = await request.read()
     if (refused := _dito_refused(request, body)) is not None:
         return refused
     if not request.content_type.startswith("application/x-ndjson"):
-        return _bad("envie application/x-ndjson", 415)
+        return bad("envie application/x-ndjson", 415)
     try:
         problem = _dito_problem(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         problem = f"JSON Lines inválido: {error}"
-    return _bad(problem) if problem else await _accept(request, "dito", body)
+    return bad(problem) if problem else await accept(request, "dito", body)
 
 
 async def dito_ping(request: web.Request) -> web.Response:
-    if (failure := await _sandbox(request).misbehave("dito", request=request)) is not None:
+    if (failure := await sandbox_of(request).misbehave("dito", request=request)) is not None:
         return failure
     return _dito_refused(request, b"") or web.json_response({"status": "ok"})
 
@@ -114,7 +115,7 @@ def _tokens(request: web.Request) -> dict[str, float]:
 
 
 async def iqvia_token(request: web.Request) -> web.Response:
-    if (failure := await _sandbox(request).misbehave("iqvia_api", request=request)) is not None:
+    if (failure := await sandbox_of(request).misbehave("iqvia_api", request=request)) is not None:
         return failure
     auth = request.headers.get("Authorization", "")
     try:
@@ -135,12 +136,12 @@ async def iqvia_token(request: web.Request) -> web.Response:
 def _iqvia_refused(request: web.Request) -> web.Response | None:
     token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
     if _tokens(request).get(token, 0) < time.time():
-        return _bad("token ausente ou expirado", 401)
+        return bad("token ausente ou expirado", 401)
     return None
 
 
 async def iqvia_sellout(request: web.Request) -> web.Response:
-    if (failure := await _sandbox(request).misbehave("iqvia_api", request=request)) is not None:
+    if (failure := await sandbox_of(request).misbehave("iqvia_api", request=request)) is not None:
         return failure
     if (refused := _iqvia_refused(request)) is not None:
         return refused
@@ -150,14 +151,14 @@ async def iqvia_sellout(request: web.Request) -> web.Response:
         rows = document["registros"]
         missing = next((r for r in rows if any(f not in r for f in _IQVIA_FIELDS)), None)
     except (ValueError, KeyError, TypeError) as error:
-        return _bad(f"documento JSON fora do contrato: {error}")
+        return bad(f"documento JSON fora do contrato: {error}")
     if missing is not None:
-        return _bad(f"registro incompleto: {json.dumps(missing)[:120]}")
-    return await _accept(request, "iqvia_api", body)
+        return bad(f"registro incompleto: {json.dumps(missing)[:120]}")
+    return await accept(request, "iqvia_api", body)
 
 
 async def iqvia_ping(request: web.Request) -> web.Response:
-    if (failure := await _sandbox(request).misbehave("iqvia_api", request=request)) is not None:
+    if (failure := await sandbox_of(request).misbehave("iqvia_api", request=request)) is not None:
         return failure
     return _iqvia_refused(request) or web.json_response({"status": "ok"})
 
@@ -178,7 +179,7 @@ def _sngpc_refused(request: web.Request) -> web.Response | None:
     except ValueError:
         user = password = ""
     if not password or SNGPC_USERS.get(user) != password:
-        return _bad("usuário ou senha inválidos", 401)
+        return bad("usuário ou senha inválidos", 401)
     return None
 
 
@@ -205,17 +206,17 @@ def _sngpc_problem(request: web.Request, body: bytes) -> str | None:
 
 
 async def sngpc_movements(request: web.Request) -> web.Response:
-    if (failure := await _sandbox(request).misbehave("sngpc", request=request)) is not None:
+    if (failure := await sandbox_of(request).misbehave("sngpc", request=request)) is not None:
         return failure
     if (refused := _sngpc_refused(request)) is not None:
         return refused
     body = await request.read()
     problem = _sngpc_problem(request, body)
-    return _bad(problem) if problem else await _accept(request, "sngpc", body)
+    return bad(problem) if problem else await accept(request, "sngpc", body)
 
 
 async def sngpc_ping(request: web.Request) -> web.Response:
-    if (failure := await _sandbox(request).misbehave("sngpc", request=request)) is not None:
+    if (failure := await sandbox_of(request).misbehave("sngpc", request=request)) is not None:
         return failure
     return _sngpc_refused(request) or web.json_response({"status": "ok"})
 
@@ -231,98 +232,11 @@ def credential_refused(request: web.Request, *, bearer: bool) -> web.Response | 
     else:
         credential = request.headers.get("X-Api-Key", "")
     if credential in ("", "recusado"):
-        return _bad("credencial inválida", 401)
+        return bad("credencial inválida", 401)
     return None
 
 
-@dataclass(frozen=True)
-class JsonDocumentPartner:
-    """POST <path> with X-Api-Key (and the partner's own headers), a JSON document {root: [...]} (the root the
-    connector declares for the data set) whose elements carry the required fields; GET <ping> checks the key."""
-
-    code: str
-    dataset: str
-    fields: tuple[str, ...]
-    headers: tuple[str, ...] = ()
-    bearer: bool = False  # a token (Authorization: Bearer) instead of an API key
-
-    @property
-    def root(self) -> str | None:
-        declared = contracts.contract(self.code, self.dataset).format
-        return declared.root if isinstance(declared, Json) else None
-
-    def _refused(self, request: web.Request) -> web.Response | None:
-        return credential_refused(request, bearer=self.bearer)
-
-    async def receive(self, request: web.Request) -> web.Response:
-        if (failure := await _sandbox(request).misbehave(self.code, request=request)) is not None:
-            return failure
-        if (refused := self._refused(request)) is not None:
-            return refused
-        missing_header = next((h for h in self.headers if not request.headers.get(h)), None)
-        if missing_header:
-            return _bad(f"cabeçalho {missing_header} ausente", 400)
-        if not request.content_type.startswith("application/json"):
-            return _bad("envie application/json", 415)
-        body = await request.read()
-        try:
-            rows = json.loads(body)[self.root]
-            incomplete = next((r for r in rows if any(f not in r for f in self.fields)), None)
-        except (ValueError, KeyError, TypeError) as error:
-            return _bad(f"documento JSON fora do contrato: {error}")
-        if incomplete is not None:
-            return _bad(f"registro incompleto: {json.dumps(incomplete)[:120]}")
-        return await _accept(request, self.code, body, self.dataset)
-
-    async def ping(self, request: web.Request) -> web.Response:
-        if (failure := await _sandbox(request).misbehave(self.code, request=request)) is not None:
-            return failure
-        return self._refused(request) or web.json_response({"status": "ok"})
-
-
-_ITEM_FIELDS = ("filial", "cnpj_filial", "data", "cupom", "item", "ean", "quantidade", "valor_total")
-_SCANNTECH = JsonDocumentPartner("scanntech", "itens", _ITEM_FIELDS, headers=("X-Empresa",))
-_LIGO = JsonDocumentPartner("ligo", "eventos", _DITO_FIELDS)
-_NAAPYES = JsonDocumentPartner("naapyes", "vendas", _DITO_FIELDS)
-_CONTROL_SHOP = JsonDocumentPartner(
-    "control_shop", "produtos", ("cnpj_filial", "ean", "preco", "estoque", "alterado_em"), headers=("X-Loja",)
-)
-_WEBCOMPRAS_PURCHASES = JsonDocumentPartner(
-    "webcompras", "compras", ("cnpj_filial", "nota_fiscal", "ean", "quantidade", "custo_total"), bearer=True
-)
-_WEBCOMPRAS_STOCK = JsonDocumentPartner("webcompras", "estoque", ("cnpj_filial", "ean", "quantidade"), bearer=True)
-
-
-async def pricefy_ping(request: web.Request) -> web.Response:
-    if (failure := await _sandbox(request).misbehave("pricefy", request=request)) is not None:
-        return failure
-    return credential_refused(request, bearer=True) or web.json_response({"status": "ok"})
-
-
-async def pricefy_prices(request: web.Request) -> web.Response:
-    if (failure := await _sandbox(request).misbehave("pricefy", request=request)) is not None:
-        return failure
-    if (refused := credential_refused(request, bearer=True)) is not None:
-        return refused
-    if not request.content_type.startswith("text/csv"):
-        return _bad("envie text/csv", 415)
-    return await _accept(request, "pricefy", await request.read())
-
-
 ROUTES: list[Any] = [
-    web.post("/controlshop/catalogo", _CONTROL_SHOP.receive),
-    web.get("/controlshop/ping", _CONTROL_SHOP.ping),
-    web.post("/webcompras/v2/compras", _WEBCOMPRAS_PURCHASES.receive),
-    web.post("/webcompras/v2/estoque", _WEBCOMPRAS_STOCK.receive),
-    web.get("/webcompras/v2/ping", _WEBCOMPRAS_STOCK.ping),
-    web.post("/pricefy/v1/precos", pricefy_prices),
-    web.get("/pricefy/v1/ping", pricefy_ping),
-    web.post("/scanntech/v2/vendas", _SCANNTECH.receive),
-    web.get("/scanntech/v2/ping", _SCANNTECH.ping),
-    web.post("/ligo/v1/eventos", _LIGO.receive),
-    web.get("/ligo/v1/ping", _LIGO.ping),
-    web.post("/naapyes/v1/vendas", _NAAPYES.receive),
-    web.get("/naapyes/v1/ping", _NAAPYES.ping),
     web.post("/dito/v1/eventos", dito_events),
     web.get("/dito/v1/ping", dito_ping),
     web.post("/iqvia/oauth2/token", iqvia_token),

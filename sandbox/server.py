@@ -39,45 +39,10 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox import boavista, certs, contracts, inbound_routes, partners, proffer
+from sandbox import boavista, certs, inbound_routes, partners, proffer, twins
 from sandbox.state import Mode, Sandbox, clear_modes, mode_key
 
-SMARKET = contracts.contract("smarket")
-SMARKET_HEADER = SMARKET.header_line
 MAX_BODY = 512 * 1024 * 1024
-
-
-def _bad(message: str, status: int = 422) -> web.Response:
-    return web.json_response({"mensagem": message}, status=status)
-
-
-async def smarket_sellout(request: web.Request) -> web.Response:
-    sandbox: Sandbox = request.app["sandbox"]
-    if (failure := await sandbox.misbehave("smarket", request=request)) is not None:
-        return failure
-    if (refused := partners.credential_refused(request, bearer=True)) is not None:
-        return refused
-    if not request.headers.get("X-Cliente"):
-        return _bad("cabeçalho X-Cliente ausente", 400)
-    key, name = request.headers.get("Idempotency-Key", ""), request.headers.get("X-Arquivo", "")
-    if not key or not name or "/" in name:
-        return _bad("Idempotency-Key e X-Arquivo são obrigatórios", 400)
-    if not request.content_type.startswith("text/csv"):
-        return _bad("envie text/csv", 415)
-    body = await request.read()
-    if problem := await contracts.refusal(SMARKET, body):
-        return _bad(problem)
-    answer = sandbox.record("smarket", name, body, key)
-    await sandbox.stored("smarket", request)
-    return web.json_response(answer, status=200 if answer.get("duplicado") else 201)
-
-
-async def smarket_ping(request: web.Request) -> web.Response:
-    """Connection check: authenticates, receives nothing."""
-    sandbox: Sandbox = request.app["sandbox"]
-    if (failure := await sandbox.misbehave("smarket", request=request)) is not None:
-        return failure
-    return partners.credential_refused(request, bearer=True) or web.json_response({"status": "ok"})
 
 
 async def set_mode(request: web.Request) -> web.Response:
@@ -130,8 +95,7 @@ def create_app(data: Path) -> web.Application:
     app["sandbox"] = Sandbox(data)
     app.add_routes(
         [
-            web.post("/smarket/v1/sellout", smarket_sellout),
-            web.get("/smarket/v1/ping", smarket_ping),
+            *twins.ROUTES,
             *partners.ROUTES,
             *inbound_routes.ROUTES,
             *proffer.ROUTES,

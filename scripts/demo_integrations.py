@@ -8,25 +8,50 @@ point at the partners' real hosts, so without a sandbox nothing is seeded: a dem
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import psycopg
 
 from include import settings
 from include.connectors.catalog import CATALOG
 from include.connectors.registry import is_available
-from include.connectors.types import DailyWindow
+from include.connectors.types import DailyWindow, IncrementalWindow
 from include.integracoes import catalog, integrations
 from include.integracoes.integrations import ConfigInput, IntegrationInput
 from include.integracoes.principal import load_principal
 from scripts.demo_accounts import DEMO_USERS
+
+if TYPE_CHECKING:
+    from sandbox.twins import Twin
 
 log = logging.getLogger(__name__)
 
 VIDA, SAUDE = "11222333000181", "44555666000181"
 
 
-def demo_registrations() -> tuple[tuple[str, str, str, int, dict[str, str]], ...]:
-    """(tenant CNPJ, description, type, interval, config) — demo-only credentials, sandbox addresses."""
+Registration = tuple[str, str, str, int, dict[str, str]]  # tenant CNPJ, description, type, interval, config
+
+
+def demo_registrations() -> tuple[Registration, ...]:
+    """Demo-only credentials, sandbox addresses: the ones written here, and one of Farmácia Vida for every
+    partner whose sandbox twin is its declaration (sandbox/twins.py) and that has none here."""
+    curated = _curated()
+    listed = {code for tax_id, _, code, _, _ in curated if tax_id == VIDA}
+    from sandbox import twins  # the demo's partners; the product's image ships no sandbox
+
+    derived = tuple(_derived(twin) for twin in twins.TWINS if twin.code not in listed)
+    return curated + derived
+
+
+def _derived(twin: Twin) -> Registration:
+    current = settings.current()
+    assert current.sandbox_url is not None  # checked by _curated
+    spec = CATALOG[twin.code]
+    interval = current.demo_incremental_minutes if isinstance(spec.window, IncrementalWindow) else 1440
+    return VIDA, f"{spec.name} - {spec.business}", spec.code, interval, twin.registration(current.sandbox_url)
+
+
+def _curated() -> tuple[Registration, ...]:
     current = settings.current()
     if current.sandbox_url is None:
         raise LookupError("INTEGRACOES_SANDBOX_URL is not set: the demo's registrations point at the partner sandbox")

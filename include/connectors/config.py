@@ -185,6 +185,8 @@ class ConfigKey:
     agents_only: bool = False
     # What a missing value is told, when "fill it in" is not how it is filled (a confirmed SFTP host key).
     required_message: str = "validation.required"
+    # A value its rules accept, where none can be derived from them (a pattern): the demo's registration.
+    example: str | None = None
 
     def localized_label(self, language: str) -> str:
         return self.label_en if language == "en" and self.label_en else self.label

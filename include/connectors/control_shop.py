@@ -9,9 +9,7 @@ ean, descricao, fabricante, ativo, preco, preco_promocional, estoque, alterado_e
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-from include.connectors.base import Connector, DataSet, Delivery
+from include.connectors.base import Connector, DataSet
 from include.connectors.config import ConfigKey, IntRange, https_keys
 from include.connectors.formats import Json
 from include.connectors.transports.http_auth import ApiKeyHeader
@@ -47,7 +45,4 @@ class ControlShop(Connector):
         DataSet("produtos", "catalog_changes.sql", CHANGE_COLUMNS, Json(root="produtos"),
                 "controlshop_produtos_{start}_{end}_t{task}", totals=("estoque",), order_by=("cnpj_filial", "ean")),
     )  # fmt: skip
-    transport = HttpsUpload(auth=ApiKeyHeader("api_key"), path="/catalogo", extra_keys=frozenset({"loja_id"}))
-
-    def headers(self, delivery: Delivery, config: Mapping[str, str]) -> dict[str, str]:
-        return {"X-Loja": config["loja_id"]}
+    transport = HttpsUpload(auth=ApiKeyHeader("api_key"), path="/catalogo", key_headers=(("X-Loja", "loja_id"),))

@@ -12,9 +12,7 @@ Contract (ours, until the partner's real specification), namespace urn:integraco
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-from include.connectors.base import Connector, Delivery
+from include.connectors.base import Connector
 from include.connectors.config import ConfigKey, IntRange, Pattern, url_key
 from include.connectors.formats import Xml
 from include.connectors.inbound import StockMovements, XmlRecords
@@ -55,10 +53,7 @@ class LinxWms(Connector):
         ),
     )
     transport = HttpsUpload(
-        auth=BasicAuth("usuario", "senha"), path="/pedidos", extra_keys=frozenset({"codigo_deposito"})
+        auth=BasicAuth("usuario", "senha"), path="/pedidos", key_headers=(("X-Deposito", "codigo_deposito"),)
     )
     inbox = HttpsInbox(auth=BasicAuth("usuario", "senha"), path="/retornos")
     inbound = StockMovements(XmlRecords(NAMESPACE, "movimentosEstoque", "movimento", MOVEMENT_FIELDS))
-
-    def headers(self, delivery: Delivery, config: Mapping[str, str]) -> dict[str, str]:
-        return {"X-Deposito": config["codigo_deposito"]}

@@ -8,9 +8,7 @@ valor_total, codigo_promocao}, ...]}; answer 201 {"protocolo": "..."}.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-from include.connectors.base import Connector, DataSet, Delivery
+from include.connectors.base import Connector, DataSet
 from include.connectors.config import ConfigKey, IntRange, https_keys
 from include.connectors.formats import Json
 from include.connectors.smarket import SELLOUT_COLUMNS
@@ -48,7 +46,6 @@ class ScannTech(Connector):
                 "scanntech_itens_{start}_{end}_t{task}", totals=("quantidade", "valor_total"),
                 order_by=("filial", "data", "cupom", "item")),
     )  # fmt: skip
-    transport = HttpsUpload(auth=ApiKeyHeader("api_key"), path="/vendas", extra_keys=frozenset({"codigo_empresa"}))
-
-    def headers(self, delivery: Delivery, config: Mapping[str, str]) -> dict[str, str]:
-        return {"X-Empresa": config["codigo_empresa"]}
+    transport = HttpsUpload(
+        auth=ApiKeyHeader("api_key"), path="/vendas", key_headers=(("X-Empresa", "codigo_empresa"),)
+    )

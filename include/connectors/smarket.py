@@ -8,9 +8,7 @@ body text/csv (UTF-8, header line, decimal comma, LF); answer 201 JSON {"protoco
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-from include.connectors.base import Connector, DataSet, Delivery
+from include.connectors.base import Connector, DataSet
 from include.connectors.config import ConfigKey, Pattern, https_keys
 from include.connectors.formats import Csv
 from include.connectors.transports.http_auth import BearerToken
@@ -52,7 +50,4 @@ class Smarket(Connector):
             order_by=("filial", "data", "cupom", "item"),
         ),
     )  # fmt: skip
-    transport = HttpsUpload(auth=BearerToken("token"), path="/sellout", extra_keys=frozenset({"codigo_cliente"}))
-
-    def headers(self, delivery: Delivery, config: Mapping[str, str]) -> dict[str, str]:
-        return {"X-Cliente": config["codigo_cliente"]}
+    transport = HttpsUpload(auth=BearerToken("token"), path="/sellout", key_headers=(("X-Cliente", "codigo_cliente"),))

@@ -58,6 +58,7 @@ from include.connectors.catalog import CATALOG
 from include.connectors.registry import CONNECTORS
 from include.connectors.transports.s3 import S3Upload
 from include.connectors.transports.sftp import SftpUpload
+from sandbox.partners import FIXED_SECRETS
 from scripts.demo_integrations import VIDA, demo_registrations
 from tests.integration.test_inbound_e2e import new_order
 from tests.integration.test_partners_e2e import something_new
@@ -71,8 +72,8 @@ API = "/integracoes/api/v1"
 SUCCESS, FAILURE = "sucesso", "falha"
 SECRET_KEYS = {code: [k.key for k in CATALOG[code].keys if k.secret] for code in CONNECTORS}
 TYPES = sorted(code for code, keys in SECRET_KEYS.items() if keys)
-# Secrets the sandbox checks against a fixed demo value (sandbox/partners.py): no canary on the success path.
-FIXED = {"dito": "api_secret", "iqvia_api": "client_secret", "sngpc": "senha"}
+# Secrets the sandbox checks against a fixed demo value: no canary on the success path.
+FIXED = FIXED_SECRETS
 # The success path of one type per transport by default, to stay within a few minutes on a small shared
 # machine: BoaVista (HTTPS, both keys canaries, and the notification e-mails it sends: SMTP), Exact WMS (SFTP,
 # an order out and its movement file back), Propz (S3). INTEGRACOES_CANARY_ALL=1 runs every type's success

@@ -12,8 +12,10 @@ from typing import Any
 import pytest
 import requests
 
-from sandbox.server import SMARKET_HEADER
+from sandbox.contracts import contract
 from tests.sandbox_fixtures import PartnerSandbox, start_sandbox, stop_sandbox
+
+SMARKET_HEADER = contract("smarket").header_line
 
 
 @pytest.fixture(scope="module")

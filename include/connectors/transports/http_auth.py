@@ -12,7 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import BinaryIO, ClassVar
 
-from include.connectors.errors import CredentialsRefusedError, PartnerUnavailableError
+from include.connectors import hosts
+from include.connectors.addresses import AddressError
+from include.connectors.errors import CredentialsRefusedError, PartnerRejectedError, PartnerUnavailableError
 from include.connectors.transports import http_client
 
 _CHUNK = 1 << 20
@@ -101,16 +103,28 @@ class HmacSignature(Auth):
 
 @dataclass(frozen=True)
 class OAuth2ClientCredentials(Auth):
-    """RFC 6749 §4.4: a token from `url_token`, cached per client until shortly before it expires and
-    renewed when the API answers 401."""
+    """RFC 6749 §4.4: a token, cached per client until shortly before it expires and renewed when the API
+    answers 401. Where the partner's contract fixes the token's path under its API (`token_path`), that is
+    where it is asked for; otherwise at the address of its own configuration key (`endpoint_key`)."""
 
     endpoint_key: str = "url_token"
     client_id_key: str = "client_id"
     client_credential_key: str = "client_secret"
+    token_path: str = ""
+    api_url_key: str = "url_api"
     renewable: ClassVar[bool] = True
 
     def keys(self) -> frozenset[str]:
-        return frozenset({self.endpoint_key, self.client_id_key, self.client_credential_key})
+        address = self.api_url_key if self.token_path else self.endpoint_key
+        return frozenset({address, self.client_id_key, self.client_credential_key})
+
+    def token_url(self, config: Mapping[str, str]) -> str:
+        if not self.token_path:
+            return config[self.endpoint_key]
+        try:
+            return hosts.partner_url(config[self.api_url_key]).url(self.token_path)
+        except AddressError:
+            raise PartnerRejectedError("o endereço configurado do parceiro é inválido") from None
 
     def headers(self, config: Mapping[str, str], body: BinaryIO | None, *, renew: bool) -> dict[str, str]:
         return {"Authorization": f"Bearer {_TOKENS.get(self, config, renew=renew)}"}
@@ -118,7 +132,7 @@ class OAuth2ClientCredentials(Auth):
     def fetch_token(self, config: Mapping[str, str]) -> tuple[str, float]:
         response = http_client.request(
             "POST",
-            config[self.endpoint_key],
+            self.token_url(config),
             data={"grant_type": "client_credentials"},
             auth=(config[self.client_id_key], config[self.client_credential_key]),
             timeout=(10, 30),
@@ -154,7 +168,7 @@ class _TokenCache:
     def get(self, auth: OAuth2ClientCredentials, config: Mapping[str, str], *, renew: bool) -> str:
         # The secret is part of the key: a changed secret never reuses the old one's token.
         digest = hashlib.sha256(config[auth.client_credential_key].encode()).hexdigest()
-        cache_key = (config[auth.endpoint_key], config[auth.client_id_key], digest)
+        cache_key = (auth.token_url(config), config[auth.client_id_key], digest)
         with self._lock:
             cached = self._tokens.get(cache_key)
             if cached and not renew and cached[1] > time.monotonic():

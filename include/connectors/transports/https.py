@@ -40,6 +40,14 @@ class _PartnerApi:
 
     auth: Auth
     url_key: str = URL_KEY
+    # What the partner's contract fixes in every request: its own headers, and headers that carry a key of the
+    # integration's configuration (header, key), e.g. ("X-Empresa", "codigo_empresa").
+    fixed_headers: tuple[tuple[str, str], ...] = ()
+    key_headers: tuple[tuple[str, str], ...] = ()
+
+    def api_keys(self) -> frozenset[str]:
+        """The configuration keys every request reads: the address, the credentials, the keyed headers."""
+        return frozenset({self.url_key, *(key for _, key in self.key_headers)}) | self.auth.keys()
 
     def _url(self, config: Mapping[str, str], path: str) -> str:
         """The partner's URL with one of its API's paths, rebuilt from the parts that were checked."""
@@ -78,7 +86,8 @@ class _PartnerApi:
         renew: bool,
         stream: bool,
     ) -> requests.Response:
-        signed = {**headers, **self.auth.headers(config, body, renew=renew)}
+        declared = {**dict(self.fixed_headers), **{header: config[key] for header, key in self.key_headers}}
+        signed = {**declared, **headers, **self.auth.headers(config, body, renew=renew)}
         return http_client.request(
             method, url, data=body, headers=signed, timeout=(CONNECT_TIMEOUT_S, READ_TIMEOUT_S), stream=stream
         )
@@ -96,7 +105,7 @@ class HttpsUpload(_PartnerApi, Transport):
     extra_keys: frozenset[str] = field(default_factory=frozenset)
 
     def keys(self) -> frozenset[str]:
-        return frozenset({self.url_key}) | self.auth.keys() | self.extra_keys
+        return self.api_keys() | self.extra_keys
 
     def deliver(self, delivery: Delivery, config: Mapping[str, str], headers: Mapping[str, str]) -> Receipt:
         # A partner with several data sets may take each at its own address: "/{dataset}" in the path.
@@ -130,7 +139,7 @@ class HttpsInbox(_PartnerApi, Inbox):
     label: ClassVar[str] = "HTTPS"
 
     def keys(self) -> frozenset[str]:
-        return frozenset({self.url_key}) | self.auth.keys()
+        return self.api_keys()
 
     def check(self, config: Mapping[str, str]) -> None:
         self._listing(config)
@@ -186,7 +195,7 @@ class HttpsQueries(_PartnerApi, Inbox):
     acknowledges: ClassVar[bool] = False
 
     def keys(self) -> frozenset[str]:
-        return frozenset({self.url_key}) | self.auth.keys()
+        return self.api_keys()
 
     def check(self, config: Mapping[str, str]) -> None:
         _answer(self._send("GET", self._url(config, self.check_path), {}, None, config))
