@@ -36,6 +36,7 @@ class Smarket(Connector):
             ConfigKey(
                 "codigo_cliente",
                 "Código do cliente na Smarket",
+                example="FV-001",
                 rules=(Pattern(r"[A-Za-z0-9-]{1,20}", "validation.code"),),
                 label_en="Customer code at Smarket",
             ),
