@@ -7,8 +7,8 @@ key header, user and password, OAuth2 client credentials), at its prefix (`/<cod
 - POST <path> (one per data set when the path names it) takes a file with the credential, the headers the
   contract fixes (`fixed_headers`, `key_headers`), Idempotency-Key and X-Arquivo, the data set's content type,
   and a body that follows the declared layout (sandbox/contracts.py) whose rows carry every declared column;
-- with OAuth2, POST <token_path> (or /oauth2/token, when the integration names its token address) issues
-  tokens for the client_credentials grant.
+- with OAuth2, POST <its endpoint_path> (or /oauth2/token, when the integration names its token address)
+  issues tokens for the client_credentials grant.
 
 Any credential passes but an empty one and "recusado" (a test plays a refusal with it, or with the partner's
 modes). `registration` is the configuration that reaches the twin: the demo registers it, and the conformance
@@ -61,16 +61,16 @@ class Twin:
         return self.prefix or f"/{self.code}"
 
     @property
-    def token_path(self) -> str:
+    def token_route(self) -> str:
         auth = self.transport.auth
-        return (auth.token_path or _OAUTH2_ENDPOINT) if isinstance(auth, OAuth2ClientCredentials) else ""
+        return (auth.endpoint_path or _OAUTH2_ENDPOINT) if isinstance(auth, OAuth2ClientCredentials) else ""
 
     def routes(self) -> list[web.RouteDef]:
         paths = {self.transport.path.format(dataset=d.name): d for d in self.connector.datasets}
         routes = [web.get(self.base + self.transport.check_path, self.ping)]
         routes += [web.post(self.base + path, self._receiver(dataset)) for path, dataset in paths.items()]
-        if self.token_path:
-            routes.append(web.post(self.base + self.token_path, self.token))
+        if self.token_route:
+            routes.append(web.post(self.base + self.token_route, self.token))
         return routes
 
     def registration(self, sandbox_url: str) -> dict[str, str]:
@@ -78,8 +78,8 @@ class Twin:
         without a default a value its rules accept."""
         auth, url = self.transport.auth, sandbox_url + self.base
         values = {self.transport.url_key: url}
-        if isinstance(auth, OAuth2ClientCredentials) and not auth.token_path:
-            values[auth.endpoint_key] = url + self.token_path
+        if isinstance(auth, OAuth2ClientCredentials) and not auth.endpoint_path:
+            values[auth.endpoint_key] = url + self.token_route
         for key in self.connector.spec.keys:
             if key.key not in values and key.default is None:
                 values[key.key] = _demo_value(self.code, key)

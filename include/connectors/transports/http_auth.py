@@ -104,25 +104,25 @@ class HmacSignature(Auth):
 @dataclass(frozen=True)
 class OAuth2ClientCredentials(Auth):
     """RFC 6749 §4.4: a token, cached per client until shortly before it expires and renewed when the API
-    answers 401. Where the partner's contract fixes the token's path under its API (`token_path`), that is
+    answers 401. Where the partner's contract fixes the token's path under its API (`endpoint_path`), that is
     where it is asked for; otherwise at the address of its own configuration key (`endpoint_key`)."""
 
     endpoint_key: str = "url_token"
     client_id_key: str = "client_id"
     client_credential_key: str = "client_secret"
-    token_path: str = ""
+    endpoint_path: str = ""
     api_url_key: str = "url_api"
     renewable: ClassVar[bool] = True
 
     def keys(self) -> frozenset[str]:
-        address = self.api_url_key if self.token_path else self.endpoint_key
+        address = self.api_url_key if self.endpoint_path else self.endpoint_key
         return frozenset({address, self.client_id_key, self.client_credential_key})
 
     def token_url(self, config: Mapping[str, str]) -> str:
-        if not self.token_path:
+        if not self.endpoint_path:
             return config[self.endpoint_key]
         try:
-            return hosts.partner_url(config[self.api_url_key]).url(self.token_path)
+            return hosts.partner_url(config[self.api_url_key]).url(self.endpoint_path)
         except AddressError:
             raise PartnerRejectedError("o endereço configurado do parceiro é inválido") from None
 
