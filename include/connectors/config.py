@@ -258,6 +258,15 @@ def https_keys(
     return (url_key(default_url), ConfigKey(credential, label, secret=True, label_en=label_en))
 
 
+def oauth2_keys(default_url: str) -> tuple[ConfigKey, ...]:
+    """A partner API whose tokens come from OAuth2 client credentials at a path of the same API."""
+    return (
+        url_key(default_url),
+        ConfigKey("client_id", "Identificador do cliente", label_en="Client ID"),
+        ConfigKey("client_secret", "Segredo do cliente", secret=True, label_en="Client secret"),
+    )
+
+
 def sftp_keys(default_dir: str = "/entrada") -> tuple[ConfigKey, ...]:
     return (
         ConfigKey("sftp_host", "Servidor SFTP", rules=(Host(),), label_en="SFTP server"),
