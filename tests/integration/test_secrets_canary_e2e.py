@@ -56,6 +56,7 @@ from psycopg import sql
 
 from include.connectors.catalog import CATALOG
 from include.connectors.registry import CONNECTORS
+from include.connectors.transports.http_auth import BasicAuth, OAuth2ClientCredentials
 from include.connectors.transports.s3 import S3Upload
 from include.connectors.transports.sftp import SftpUpload
 from sandbox.partners import FIXED_SECRETS
@@ -552,13 +553,24 @@ def run_all(stack: RunningStack, cases: list[Case], search: Search) -> None:
 
 def refusals(case: Case) -> list[tuple[str, dict[str, Any]]]:
     """The sandbox modes that make a failure case's partner refuse it: its SFTP user's login, or, over HTTPS,
-    the requests that carry one of its canaries (a Bearer token or API key) or its Basic user."""
+    the requests that carry one of its canaries (a Bearer token or API key) or its Basic user (an OAuth2 client's
+    token request included)."""
     if transport_of(case.type_code) == "SFTP":
         return [(case.config["sftp_usuario"], REFUSED)]
     if case.type_code not in TYPE_WIDE:
         return []  # refused by the sandbox's own rule (fixed demo secrets, BoaVista's pair, Propz's key ID)
-    credentials = {*case.canaries.values(), *([case.config["usuario"]] if "usuario" in case.config else [])}
+    user = basic_user_key(case.type_code)
+    credentials = {*case.canaries.values(), *([case.config[user]] if user else [])}
     return [(case.type_code, {**REFUSED, "credencial": credential}) for credential in sorted(credentials)]
+
+
+def basic_user_key(code: str) -> str | None:
+    """The key whose value a partner sees as the Basic user: a user/password partner's user, or an OAuth2
+    client's id (it asks for its tokens with HTTP Basic)."""
+    auth = getattr(CONNECTORS[code].transport, "auth", None)
+    if isinstance(auth, BasicAuth):
+        return auth.user_key
+    return auth.client_id_key if isinstance(auth, OAuth2ClientCredentials) else None
 
 
 def deactivate(stack: RunningStack, cases: list[Case], search: Search | None = None) -> None:
