@@ -198,5 +198,6 @@ TWINS: tuple[Twin, ...] = (
     Twin("control_shop", "/controlshop"),
     Twin("webcompras", "/webcompras/v2"),
     Twin("pricefy", "/pricefy/v1"),
+    Twin("closeup"),
 )
 ROUTES: list[web.RouteDef] = [route for twin in TWINS for route in twin.routes()]

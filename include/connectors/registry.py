@@ -11,6 +11,7 @@ from include.connectors.audit import Audit
 from include.connectors.base import Connector
 from include.connectors.beneficios_unifabra import BeneficiosUnifabra
 from include.connectors.boavista import BoaVista
+from include.connectors.closeup import CloseUp
 from include.connectors.control_shop import ControlShop
 from include.connectors.cosmos import Cosmos
 from include.connectors.delage_wms import DelageWms
@@ -38,7 +39,7 @@ CONNECTORS: dict[str, type[Connector]] = {
     for connector in (  # the catalog's order: GET /types and the form's list of types follow it
         NaapYes, BeneficiosUnifabra, Propz, WebCompras, ControlShop, BoaVista, Pricefy, LinkedFarma, Proffer, Dito,
         Smarket, Ligo, LinxWms, Trivio, Audit, Sngpc, ExactWms, FisoftWms, DelageWms, Iqvia, IqviaApi, Cosmos,
-        ScannTech,
+        ScannTech, CloseUp,
     )
 }  # fmt: skip
 
