@@ -6,10 +6,10 @@ the framework (export, storage, delivery, task lifecycle) does the rest.
         datasets = (DataSet("sellout", "sellout_items.sql", COLUMNS, Csv(), "smarket_sellout_{period}_t{task}"),)
         transport = HttpsUpload(path="/sellout", auth=BearerToken("token"))
 
-A partner overrides a hook only for what is truly its own (e.g. extra request headers). Its declaration
-(`spec`: identity, keys and their validation, window, manual flag, domains, time limits) is its entry of the
-catalog, which the registration uses, and the conformance suite checks that every key its transport reads is
-declared there.
+A partner overrides a hook only for what is truly its own (e.g. SNGPC's headers naming each file's period).
+Its declaration (`spec`: identity, keys and their validation, window, manual flag, domains, time limits) is
+its entry of the catalog, which the registration uses, and the conformance suite checks that every key its
+transport reads is declared there.
 """
 
 from __future__ import annotations
