@@ -43,7 +43,7 @@ from sandbox.inbound import SFTP_USER, ReturnFile
 from sandbox.state import STALL_S, Mode, take_mode
 from sandbox.wms_layouts import LayoutError
 
-# Each partner's directory (the default `sftp_diretorio` of its catalog entry) -> the partner's code.
+# Each partner's directory (the default `sftp_diretorio` its connector declares) -> the partner's code.
 PARTNERS = {
     "vendas": "trivio",
     "audit": "audit",

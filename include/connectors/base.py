@@ -174,7 +174,7 @@ class Transport(ABC):
 
     @abstractmethod
     def keys(self) -> frozenset[str]:
-        """Configuration keys it reads (the conformance suite checks they are in the catalog entry)."""
+        """Configuration keys it reads (the conformance suite checks its spec declares them)."""
 
     @abstractmethod
     def deliver(self, delivery: Delivery, config: Mapping[str, str], headers: Mapping[str, str]) -> Receipt:
@@ -195,7 +195,7 @@ class Inbox(ABC):
 
     @abstractmethod
     def keys(self) -> frozenset[str]:
-        """Configuration keys it reads (the conformance suite checks they are in the catalog entry)."""
+        """Configuration keys it reads (the conformance suite checks its spec declares them)."""
 
     @abstractmethod
     def check(self, config: Mapping[str, str]) -> None:
