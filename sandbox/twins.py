@@ -94,9 +94,11 @@ class Twin:
         elif isinstance(auth, BasicAuth):
             credential = _basic(headers.get("Authorization", ""))[1]
         else:
-            credential = headers.get("Authorization", "").removeprefix("Bearer ").strip()
+            given = headers.get("Authorization", "")
+            credential = given.removeprefix("Bearer ").strip() if given.startswith("Bearer ") else ""
             if isinstance(auth, OAuth2ClientCredentials):
-                return None if self._tokens(request).get(credential, 0) > time.time() else bad("token expirado", 401)
+                issued = self._tokens(request).get(credential, 0) > time.time()
+                return None if issued else bad("token ausente ou expirado", 401)
         return bad("credencial inválida", 401) if credential in REFUSED else None
 
     async def ping(self, request: web.Request) -> web.Response:
