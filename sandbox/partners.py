@@ -1,5 +1,5 @@
-"""HTTPS partners of the sandbox with rules of their own: Dito (HMAC), IQVIA API (OAuth2, its tokens expired on
-demand), SNGPC (Basic + XSD); and what every HTTPS twin shares (standard partners: sandbox/twins.py).
+"""HTTPS partners of the sandbox with rules of their own: Dito (HMAC) and SNGPC (Basic + XSD); and what every
+HTTPS twin shares (standard partners: sandbox/twins.py).
 
 Each route checks what the partner's contract says (authentication, content type, schema, required
 fields) and answers like a partner would; accepted files are recorded through `Sandbox.record`.
@@ -12,7 +12,6 @@ import base64
 import hashlib
 import hmac
 import json
-import secrets
 import time
 from datetime import date
 from pathlib import Path
@@ -24,16 +23,14 @@ from sandbox import contracts
 from sandbox.state import Sandbox
 
 DITO_SECRETS = {"demo-dito-key": "demo-dito-secret", "conformidade-dito": "conformidade-segredo"}
-IQVIA_CLIENTS = {"demo-client": "demo-iqvia-secret", "conformidade-iqvia": "conformidade-segredo"}
 SNGPC_USERS = {"farmaciavida": "demo-sngpc-senha", "conformidade": "conformidade-segredo"}
 # The secret each of these partners checks against a fixed value above (every other HTTPS twin takes any
 # credential but "recusado"), by partner.
-FIXED_SECRETS = {"dito": "api_secret", "iqvia_api": "client_secret", "sngpc": "senha"}
+FIXED_SECRETS = {"dito": "api_secret", "sngpc": "senha"}
 SIGNATURE_MAX_AGE_S = 300
 SNGPC_MAX_DAYS = 7
 _SCHEMA = Path(__file__).resolve().parent / "schemas" / "sngpc.xsd"
 _DITO_FIELDS = ("id_evento", "acao", "ocorrido_em", "cliente_cpf", "valor_total", "itens")
-_IQVIA_FIELDS = ("data", "cnpj_filial", "ean", "quantidade", "valor_total", "vendas")
 
 
 def bad(message: str, status: int = 422) -> web.Response:
@@ -107,68 +104,6 @@ async def dito_ping(request: web.Request) -> web.Response:
     return _dito_refused(request, b"") or web.json_response({"status": "ok"})
 
 
-# --- IQVIA API: OAuth2 client credentials, JSON document ----------------------------------------
-
-
-def _tokens(request: web.Request) -> dict[str, float]:
-    return request.app.setdefault("iqvia_tokens", {})  # type: ignore[no-any-return]
-
-
-async def iqvia_token(request: web.Request) -> web.Response:
-    if (failure := await sandbox_of(request).misbehave("iqvia_api", request=request)) is not None:
-        return failure
-    auth = request.headers.get("Authorization", "")
-    try:
-        client_id, _, client_secret = base64.b64decode(auth.removeprefix("Basic ")).decode().partition(":")
-    except ValueError:
-        client_id = client_secret = ""
-    form = await request.post()
-    if form.get("grant_type") != "client_credentials":
-        return web.json_response({"error": "unsupported_grant_type"}, status=400)
-    if IQVIA_CLIENTS.get(client_id) != client_secret or not client_secret:
-        return web.json_response({"error": "invalid_client"}, status=401)
-    token = secrets.token_urlsafe(24)
-    lifetime = int(request.app.get("iqvia_token_lifetime", 3600))
-    _tokens(request)[token] = time.time() + lifetime
-    return web.json_response({"access_token": token, "token_type": "Bearer", "expires_in": lifetime})
-
-
-def _iqvia_refused(request: web.Request) -> web.Response | None:
-    token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-    if _tokens(request).get(token, 0) < time.time():
-        return bad("token ausente ou expirado", 401)
-    return None
-
-
-async def iqvia_sellout(request: web.Request) -> web.Response:
-    if (failure := await sandbox_of(request).misbehave("iqvia_api", request=request)) is not None:
-        return failure
-    if (refused := _iqvia_refused(request)) is not None:
-        return refused
-    body = await request.read()
-    try:
-        document = json.loads(body)
-        rows = document["registros"]
-        missing = next((r for r in rows if any(f not in r for f in _IQVIA_FIELDS)), None)
-    except (ValueError, KeyError, TypeError) as error:
-        return bad(f"documento JSON fora do contrato: {error}")
-    if missing is not None:
-        return bad(f"registro incompleto: {json.dumps(missing)[:120]}")
-    return await accept(request, "iqvia_api", body)
-
-
-async def iqvia_ping(request: web.Request) -> web.Response:
-    if (failure := await sandbox_of(request).misbehave("iqvia_api", request=request)) is not None:
-        return failure
-    return _iqvia_refused(request) or web.json_response({"status": "ok"})
-
-
-async def iqvia_expire_tokens(request: web.Request) -> web.Response:
-    """Control: every issued token expires now (tests the renewal on 401)."""
-    _tokens(request).clear()
-    return web.json_response({"ok": True})
-
-
 # --- SNGPC: HTTP Basic, XML valid against the layout's schema, at most 7 days ---------------------
 
 
@@ -239,10 +174,6 @@ def credential_refused(request: web.Request, *, bearer: bool) -> web.Response | 
 ROUTES: list[Any] = [
     web.post("/dito/v1/eventos", dito_events),
     web.get("/dito/v1/ping", dito_ping),
-    web.post("/iqvia/oauth2/token", iqvia_token),
-    web.post("/iqvia/sellout/v1/sellout", iqvia_sellout),
-    web.get("/iqvia/sellout/v1/ping", iqvia_ping),
-    web.post("/_sandbox/iqvia_api/expire-tokens", iqvia_expire_tokens),
     web.post("/sngpc/movimentacoes", sngpc_movements),
     web.get("/sngpc/ping", sngpc_ping),
 ]

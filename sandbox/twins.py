@@ -8,7 +8,7 @@ key header, user and password, OAuth2 client credentials), at its prefix (`/<cod
   contract fixes (`fixed_headers`, `key_headers`), Idempotency-Key and X-Arquivo, the data set's content type,
   and a body that follows the declared layout (sandbox/contracts.py) whose rows carry every declared column;
 - with OAuth2, POST <its endpoint_path> (or /oauth2/token, when the integration names its token address)
-  issues tokens for the client_credentials grant.
+  issues tokens for the client_credentials grant, and POST /_sandbox/<code>/expire-tokens expires them all.
 
 Any credential passes but an empty one and "recusado" (a test plays a refusal with it, or with the partner's
 modes). `registration` is the configuration that reaches the twin: the demo registers it, and the conformance
@@ -71,6 +71,7 @@ class Twin:
         routes += [web.post(self.base + path, self._receiver(dataset)) for path, dataset in paths.items()]
         if self.token_route:
             routes.append(web.post(self.base + self.token_route, self.token))
+            routes.append(web.post(f"/_sandbox/{self.code}/expire-tokens", self.expire_tokens))
         return routes
 
     def registration(self, sandbox_url: str) -> dict[str, str]:
@@ -141,6 +142,11 @@ class Twin:
         self._tokens(request)[token] = time.time() + TOKEN_LIFETIME_S
         return web.json_response({"access_token": token, "token_type": "Bearer", "expires_in": TOKEN_LIFETIME_S})
 
+    async def expire_tokens(self, request: web.Request) -> web.Response:
+        """Control: every token issued so far expires now (a client must renew it once on the 401)."""
+        self._tokens(request).clear()
+        return web.json_response({"ok": True})
+
 
 _STANDARD_AUTH: tuple[type[Auth], ...] = (ApiKeyHeader, BasicAuth, BearerToken, OAuth2ClientCredentials)
 
@@ -200,6 +206,7 @@ TWINS: tuple[Twin, ...] = (
     Twin("control_shop", "/controlshop"),
     Twin("webcompras", "/webcompras/v2"),
     Twin("pricefy", "/pricefy/v1"),
+    Twin("iqvia_api", "/iqvia/sellout/v1"),
     Twin("closeup"),
 )
 ROUTES: list[web.RouteDef] = [route for twin in TWINS for route in twin.routes()]

@@ -161,12 +161,20 @@ def test_each_failure_mode_maps_to_its_error_and_permanence(
         assert secret not in str(raised.value)
 
 
-def test_an_expired_oauth2_token_is_renewed_once(files: Any, partner_sandbox: PartnerSandbox) -> None:
-    connector: Connector = CONNECTORS["iqvia_api"]()
-    config = sandbox_config("iqvia_api")
+OAUTH2 = [
+    code
+    for code, c in CONNECTORS.items()
+    if isinstance(getattr(c.transport, "auth", None), http_auth.OAuth2ClientCredentials)
+]
+
+
+@pytest.mark.parametrize("code", OAUTH2)
+def test_an_expired_oauth2_token_is_renewed_once(code: str, files: Any, partner_sandbox: PartnerSandbox) -> None:
+    connector: Connector = CONNECTORS[code]()
+    config = sandbox_config(code)
     connector.check_connection(config)
-    partner_sandbox.control("iqvia_api/expire-tokens", {})
-    assert connector.deliver(files("iqvia_api", salt="-renew")[0], config).protocol
+    partner_sandbox.control(f"{code}/expire-tokens", {})
+    assert connector.deliver(files(code, salt="-renew")[0], config).protocol
 
 
 def test_a_file_outside_the_partners_schema_is_rejected_with_its_reason(

@@ -215,8 +215,10 @@ def make_case(code: str, outcome: str, demo: dict[str, str]) -> Case:
     if transport_of(code) == "SFTP":
         # A user of its own: its own inbox, and a login the sandbox refuses for the failure run only.
         config["sftp_usuario"] = f"canario-{outcome}-{code}-{tag}"
-    if code == "linx_wms":
-        config["usuario"] = f"canario-{outcome}-{tag}"  # its own inbox (Basic: the user name is the credential)
+    if (user := basic_user_key(code)) and code not in FIXED:
+        # A Basic user of its own (a user/password partner's inbox, an OAuth2 client): what the sandbox refuses
+        # for the failure run only.
+        config[user] = f"canario-{outcome}-{tag}"
     if code == "propz":
         config["s3_bucket"], config["s3_prefixo"] = "propz-sandbox", f"canario/{outcome}-{tag}/"
         if outcome == FAILURE:
