@@ -26,7 +26,7 @@ from sandbox import contracts, inbound
 from sandbox.bad_files import BadKindError
 from sandbox.catalogue import is_valid_ean
 from sandbox.inbound import HttpsInbox, InboundPartner
-from sandbox.state import Sandbox
+from sandbox.state import Sandbox, basic_pair, bearer_token
 from sandbox.wms_layouts import LayoutError
 
 REFUSED_SECRETS = ("recusado", "recusada")  # the documented triggers of a refused credential, not secrets
@@ -43,20 +43,13 @@ def _sandbox(request: web.Request) -> Sandbox:
 
 def bearer_credential(request: web.Request) -> str:
     """The token of `Authorization: Bearer`, or "" when missing or refused."""
-    auth = request.headers.get("Authorization", "")
-    token = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else ""
+    token = bearer_token(request)
     return "" if token in REFUSED_SECRETS else token
 
 
 def basic_credential(request: web.Request) -> str:
     """The user name of `Authorization: Basic`, or "" when missing, malformed or refused."""
-    auth = request.headers.get("Authorization", "")
-    if not auth.startswith("Basic "):
-        return ""
-    try:
-        user, _, password = base64.b64decode(auth.removeprefix("Basic "), validate=True).decode().partition(":")
-    except (binascii.Error, UnicodeDecodeError):
-        return ""
+    user, password = basic_pair(request)
     return user if user and password and password not in REFUSED_SECRETS else ""
 
 

@@ -8,7 +8,6 @@ Demo and test credentials are fixed here: the sandbox stands in for partners, it
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import json
@@ -20,7 +19,7 @@ from typing import Any
 from aiohttp import web
 
 from sandbox import contracts
-from sandbox.state import Sandbox
+from sandbox.state import Sandbox, basic_pair, bearer_token
 
 DITO_SECRETS = {"demo-dito-key": "demo-dito-secret", "conformidade-dito": "conformidade-segredo"}
 SNGPC_USERS = {"farmaciavida": "demo-sngpc-senha", "conformidade": "conformidade-segredo"}
@@ -108,11 +107,7 @@ async def dito_ping(request: web.Request) -> web.Response:
 
 
 def _sngpc_refused(request: web.Request) -> web.Response | None:
-    auth = request.headers.get("Authorization", "")
-    try:
-        user, _, password = base64.b64decode(auth.removeprefix("Basic ")).decode().partition(":")
-    except ValueError:
-        user = password = ""
+    user, password = basic_pair(request)
     if not password or SNGPC_USERS.get(user) != password:
         return bad("usuário ou senha inválidos", 401)
     return None
@@ -161,11 +156,7 @@ async def sngpc_ping(request: web.Request) -> web.Response:
 
 def credential_refused(request: web.Request, *, bearer: bool) -> web.Response | None:
     """A token (`Authorization: Bearer`) or an API key (`X-Api-Key`): missing or "recusado" is refused."""
-    if bearer:
-        auth = request.headers.get("Authorization", "")
-        credential = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else ""
-    else:
-        credential = request.headers.get("X-Api-Key", "")
+    credential = bearer_token(request) if bearer else request.headers.get("X-Api-Key", "")
     if credential in ("", "recusado"):
         return bad("credencial inválida", 401)
     return None

@@ -14,7 +14,6 @@ import json
 import threading
 import time
 from collections.abc import MutableMapping
-from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,15 +60,27 @@ def mode_key(partner: str, credential: str) -> str:
     return f"{partner}/{credential}" if credential else partner
 
 
+def bearer_token(request: web.Request) -> str:
+    """The token of `Authorization: Bearer`, or ""."""
+    auth = request.headers.get("Authorization", "")
+    return auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else ""
+
+
+def basic_pair(request: web.Request) -> tuple[str, str]:
+    """The user and password of `Authorization: Basic`, or two "" when missing or malformed."""
+    auth = request.headers.get("Authorization", "")
+    if not auth.startswith("Basic "):
+        return "", ""
+    try:
+        user, _, password = base64.b64decode(auth.removeprefix("Basic "), validate=True).decode().partition(":")
+    except ValueError:  # binascii.Error and UnicodeDecodeError
+        return "", ""
+    return user, password
+
+
 def credential_of(request: web.Request) -> str:
     """Who is calling, for modes limited to one credential: a Bearer token, an API key or a Basic user."""
-    auth = request.headers.get("Authorization", "")
-    if auth.startswith("Bearer "):
-        return auth.removeprefix("Bearer ").strip()
-    if auth.startswith("Basic "):
-        with suppress(ValueError):
-            return base64.b64decode(auth.removeprefix("Basic ")).decode().partition(":")[0]
-    return request.headers.get("X-Api-Key", "")
+    return bearer_token(request) or basic_pair(request)[0] or request.headers.get("X-Api-Key", "")
 
 
 def clear_modes(modes: MutableMapping[str, Mode]) -> None:

@@ -17,7 +17,6 @@ suite delivers with it.
 
 from __future__ import annotations
 
-import base64
 import json
 import secrets
 import time
@@ -34,6 +33,7 @@ from include.connectors.registry import CONNECTORS
 from include.connectors.transports.http_auth import ApiKeyHeader, Auth, BasicAuth, BearerToken, OAuth2ClientCredentials
 from include.connectors.transports.https import HttpsUpload
 from sandbox.partners import accept, bad, sandbox_of
+from sandbox.state import basic_pair, bearer_token
 
 REFUSED = ("", "recusado")
 TOKEN_LIFETIME_S = 3600
@@ -93,10 +93,9 @@ class Twin:
         if isinstance(auth, ApiKeyHeader):
             credential = headers.get(auth.header, "")
         elif isinstance(auth, BasicAuth):
-            credential = _basic(headers.get("Authorization", ""))[1]
+            credential = basic_pair(request)[1]
         else:
-            given = headers.get("Authorization", "")
-            credential = given.removeprefix("Bearer ").strip() if given.startswith("Bearer ") else ""
+            credential = bearer_token(request)
             if isinstance(auth, OAuth2ClientCredentials):
                 issued = self._tokens(request).get(credential, 0) > time.time()
                 return None if issued else bad("token ausente ou expirado", 401)
@@ -133,7 +132,7 @@ class Twin:
     async def token(self, request: web.Request) -> web.Response:
         if (failure := await sandbox_of(request).misbehave(self.code, request=request)) is not None:
             return failure
-        client_id, secret = _basic(request.headers.get("Authorization", ""))
+        client_id, secret = basic_pair(request)
         if (await request.post()).get("grant_type") != "client_credentials":
             return web.json_response({"error": "unsupported_grant_type"}, status=400)
         if not client_id or secret in REFUSED:
@@ -149,14 +148,6 @@ class Twin:
 
 
 _STANDARD_AUTH: tuple[type[Auth], ...] = (ApiKeyHeader, BasicAuth, BearerToken, OAuth2ClientCredentials)
-
-
-def _basic(header: str) -> tuple[str, str]:
-    try:
-        user, _, password = base64.b64decode(header.removeprefix("Basic ")).decode().partition(":")
-    except ValueError:
-        return "", ""
-    return user, password
 
 
 def _missing_column(dataset: DataSet, body: bytes) -> str | None:

@@ -13,8 +13,8 @@ from include.connectors import partner_domains
 from include.connectors.registry import CONNECTORS
 from include.connectors.types import IntegrationType
 
-# Read once, at import, so that the registration's rule (`IntegrationType.domains`) and the delivery's (each
-# connector's `domains()`) always agree. A changed setting needs a restart.
+# Checked at import, so a setting naming an unknown type stops the start. The registration's rule reads these
+# domains; a connector reads its type's entry of the same setting when it reaches its partner (`domains()`).
 _OPERATOR_DOMAINS = partner_domains.configured_domains(known=CONNECTORS)
 
 TYPES: tuple[IntegrationType, ...] = tuple(
